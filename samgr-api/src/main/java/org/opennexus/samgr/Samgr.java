@@ -1,0 +1,191 @@
+package org.opennexus.samgr;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.opennexus.samgr.spi.Arguments;
+import org.opennexus.samgr.spi.SamgrBackend;
+import org.opennexus.samgr.spi.SamgrConfig;
+
+/**
+ * Opens a {@link ServiceManager} from the backend that the module path (or class path) provides.
+ *
+ * <p>This mirrors how Open Nexus OS picks its service manager at compile time with {@code --cfg
+ * nexus_env="host"|"os"}: here the choice is made by which backend module is present, found with
+ * {@link java.util.ServiceLoader} through {@link SamgrBackend}. {@link #open()} chooses as
+ * follows:
+ *
+ * <ol>
+ *   <li>If the system property {@value Selection#PROPERTY} is set (else the environment variable
+ *       {@value Selection#VARIABLE}), the backend with that environment name is used; if none has
+ *       it, opening fails. An empty value counts as not set.
+ *   <li>Otherwise, if exactly one backend is present, it is used.
+ *   <li>No backend: opening fails, saying which module to add ({@code samgr-host} for tests,
+ *       {@code samgr-os-stub} for OS builds).
+ *   <li>Several backends and no selection: opening fails, listing them and naming the property
+ *       that selects one.
+ * </ol>
+ *
+ * <p>{@link #open(String)} and {@link Builder#environment(String)} name the environment
+ * explicitly and take precedence over the property and the variable. A failure to choose is a
+ * configuration error, reported as {@link IllegalStateException} with a message that says what
+ * to do. A provider that cannot be loaded or constructed is named in that message and never
+ * hides the others; if a usable backend is chosen anyway, the broken provider is logged as a
+ * warning ({@link System.Logger} {@code org.opennexus.samgr}).
+ *
+ * <p>Providers are looked up with the class loader that loaded this class, on every call: each
+ * {@code open} returns a new, independent registry that shares nothing with any other.
+ *
+ * <p>All methods are thread-safe.
+ */
+public final class Samgr {
+
+  private static final System.Logger LOG = System.getLogger("org.opennexus.samgr");
+
+  private Samgr() {}
+
+  /**
+   * Opens a new registry from the backend the environment selects, with the default settings.
+   * Same as {@code Samgr.builder().open()}.
+   *
+   * @return a new registry
+   * @throws IllegalStateException if no single backend is selected, or the backend fails to open
+   */
+  public static ServiceManager open() {
+    return builder().open();
+  }
+
+  /**
+   * Opens a new registry from the backend with the given environment name, with the default
+   * settings. Same as {@code Samgr.builder().environment(environment).open()}.
+   *
+   * @param environment the backend's environment name, such as {@code "host"}
+   * @return a new registry
+   * @throws NullPointerException if {@code environment} is {@code null}
+   * @throws IllegalArgumentException if {@code environment} is empty
+   * @throws IllegalStateException if no backend, or more than one, has that name, or the backend
+   *     fails to open
+   */
+  public static ServiceManager open(String environment) {
+    return builder().environment(environment).open();
+  }
+
+  /**
+   * Returns the environment names of the backends present, sorted and without repeats. Providers
+   * that fail to load are left out.
+   *
+   * @return an unmodifiable list of environment names; empty if no backend is present
+   */
+  public static List<String> environments() {
+    return Selection.environments(Selection.discover(loader()));
+  }
+
+  /**
+   * Returns a builder for a registry with settings other than the defaults.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  private static ClassLoader loader() {
+    ClassLoader loader = Samgr.class.getClassLoader();
+    return loader != null ? loader : ClassLoader.getSystemClassLoader();
+  }
+
+  /**
+   * Settings for opening a registry. A builder may be reused: each {@link #open()} opens a new
+   * registry with the settings as they are then. Builders are not thread-safe.
+   */
+  public static final class Builder {
+    private @Nullable String environment;
+    private InstantSource clock = InstantSource.system();
+    private Duration livenessTimeout = SamgrConfig.DEFAULT_LIVENESS_TIMEOUT;
+
+    private Builder() {}
+
+    /**
+     * Selects the backend by environment name, overriding {@code nexus.env} and {@code
+     * NEXUS_ENV}.
+     *
+     * @param environment the backend's environment name, such as {@code "host"}
+     * @return this builder
+     * @throws NullPointerException if {@code environment} is {@code null}
+     * @throws IllegalArgumentException if {@code environment} is empty
+     */
+    public Builder environment(String environment) {
+      Arguments.requireNonNull(environment, "environment");
+      if (environment.isEmpty()) {
+        throw new IllegalArgumentException("environment must not be empty");
+      }
+      this.environment = environment;
+      return this;
+    }
+
+    /**
+     * Sets the clock that liveness is measured by. Tests pass a manual clock and advance it to
+     * make liveness deterministic. Default: {@link InstantSource#system()}.
+     *
+     * @param clock the clock
+     * @return this builder
+     * @throws NullPointerException if {@code clock} is {@code null}
+     */
+    public Builder clock(InstantSource clock) {
+      this.clock = Arguments.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Sets how long after its last heartbeat a service stays alive. Default: 30 seconds.
+     *
+     * @param livenessTimeout the timeout; positive
+     * @return this builder
+     * @throws NullPointerException if {@code livenessTimeout} is {@code null}
+     * @throws IllegalArgumentException if {@code livenessTimeout} is zero or negative
+     */
+    public Builder livenessTimeout(Duration livenessTimeout) {
+      this.livenessTimeout = new SamgrConfig(clock, livenessTimeout).livenessTimeout();
+      return this;
+    }
+
+    /**
+     * Opens a new registry from the selected backend with these settings.
+     *
+     * @return a new registry
+     * @throws IllegalStateException if no single backend is selected (see {@link Samgr}), or the
+     *     backend fails to open
+     */
+    public ServiceManager open() {
+      Selection.Candidates candidates = Selection.discover(loader());
+      Selection.Request request =
+          Selection.request(
+              environment, System.getProperty(Selection.PROPERTY), System.getenv(Selection.VARIABLE));
+      Selection.Found chosen = Selection.choose(request, candidates);
+      for (Selection.Broken broken : candidates.broken()) {
+        LOG.log(
+            Level.WARNING,
+            () -> "samgr provider " + broken.provider() + " failed to load; using " + chosen.describe(),
+            broken.cause());
+      }
+      return openBackend(chosen, new SamgrConfig(clock, livenessTimeout));
+    }
+  }
+
+  /** Opens the chosen backend, turning its failures into errors that name it. */
+  static ServiceManager openBackend(Selection.Found chosen, SamgrConfig config) {
+    ServiceManager manager;
+    try {
+      manager = chosen.backend().open(config);
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(
+          "samgr backend " + chosen.describe() + " failed to open: " + e, e);
+    }
+    if (manager == null) {
+      throw new IllegalStateException("samgr backend " + chosen.describe() + " returned null from open");
+    }
+    return manager;
+  }
+}

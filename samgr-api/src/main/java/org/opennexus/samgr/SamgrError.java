@@ -1,0 +1,212 @@
+package org.opennexus.samgr;
+
+import java.time.Duration;
+import org.opennexus.samgr.spi.Arguments;
+
+/**
+ * A registry outcome the caller must handle: exactly one of {@link Duplicate}, {@link NotFound},
+ * {@link StaleHandle} or {@link Unsupported}.
+ *
+ * <p>The hierarchy is checked and sealed on purpose: the Rust original returns {@code Result<T,
+ * Error>}, and a checked, closed set keeps "the caller must handle it" while letting Java 21+
+ * callers {@code switch} over it exhaustively:
+ *
+ * <pre>{@code
+ * try {
+ *   manager.heartbeat(handle);
+ * } catch (SamgrError e) {
+ *   String what = switch (e) {
+ *     case SamgrError.NotFound n -> "gone: " + n.name();
+ *     case SamgrError.StaleHandle s -> "restarted as " + s.current();
+ *     case SamgrError.Duplicate d -> "taken: " + d.name();
+ *     case SamgrError.Unsupported u -> "not on " + u.environment();
+ *   };
+ * }
+ * }</pre>
+ *
+ * <p>Bad input is not a registry outcome: it throws unchecked exceptions (see the package
+ * documentation). Each case carries the values its message names, so code never parses messages.
+ */
+public abstract sealed class SamgrError extends Exception
+    permits SamgrError.Duplicate,
+        SamgrError.NotFound,
+        SamgrError.StaleHandle,
+        SamgrError.Unsupported {
+
+  private static final long serialVersionUID = 1L;
+
+  private SamgrError(String message) {
+    super(message);
+  }
+
+  /** {@code register} was given a name that is already registered. */
+  public static final class Duplicate extends SamgrError {
+    private static final long serialVersionUID = 1L;
+
+    /** The name. */
+    private final String name;
+
+    /**
+     * Creates the error.
+     *
+     * @param name the name that is already registered
+     * @throws NullPointerException if {@code name} is {@code null}
+     */
+    public Duplicate(String name) {
+      super("a service named '" + Arguments.requireNonNull(name, "name") + "' is already registered");
+      this.name = name;
+    }
+
+    /**
+     * The name that is already registered.
+     *
+     * @return the name
+     */
+    public String name() {
+      return name;
+    }
+  }
+
+  /** No service is registered under the name. */
+  public static final class NotFound extends SamgrError {
+    private static final long serialVersionUID = 1L;
+
+    /** The name. */
+    private final String name;
+
+    /**
+     * Creates the error for a name that is not registered.
+     *
+     * @param name the name that was looked up
+     * @throws NullPointerException if {@code name} is {@code null}
+     */
+    public NotFound(String name) {
+      super("no service named '" + Arguments.requireNonNull(name, "name") + "' is registered");
+      this.name = name;
+    }
+
+    /**
+     * Creates the error for {@link ServiceManager#await} when the name was not registered in
+     * time.
+     *
+     * @param name the name that was awaited
+     * @param timeout how long the caller waited
+     * @throws NullPointerException if an argument is {@code null}
+     */
+    public NotFound(String name, Duration timeout) {
+      super(
+          "no service named '"
+              + Arguments.requireNonNull(name, "name")
+              + "' was registered within the timeout of "
+              + Arguments.requireNonNull(timeout, "timeout"));
+      this.name = name;
+    }
+
+    /**
+     * The name that is not registered.
+     *
+     * @return the name
+     */
+    public String name() {
+      return name;
+    }
+  }
+
+  /**
+   * A handle's generation is not the current one: the service was restarted (or unregistered and
+   * registered again) since the handle was issued.
+   */
+  public static final class StaleHandle extends SamgrError {
+    private static final long serialVersionUID = 1L;
+
+    /** The stale handle. */
+    private final ServiceHandle handle;
+
+    /** The current generation. */
+    private final Generation current;
+
+    /**
+     * Creates the error.
+     *
+     * @param handle the handle that was presented
+     * @param current the service's current generation
+     * @throws NullPointerException if an argument is {@code null}
+     */
+    public StaleHandle(ServiceHandle handle, Generation current) {
+      super(
+          "stale handle for '"
+              + Arguments.requireNonNull(handle, "handle").name()
+              + "': generation "
+              + handle.generation().value()
+              + " is not the current generation "
+              + Arguments.requireNonNull(current, "current").value());
+      this.handle = handle;
+      this.current = current;
+    }
+
+    /**
+     * The handle that was presented.
+     *
+     * @return the stale handle
+     */
+    public ServiceHandle handle() {
+      return handle;
+    }
+
+    /**
+     * The service's generation when the handle was rejected.
+     *
+     * @return the current generation
+     */
+    public Generation current() {
+      return current;
+    }
+  }
+
+  /** The backend cannot perform the operation (the {@code os} backend performs none). */
+  public static final class Unsupported extends SamgrError {
+    private static final long serialVersionUID = 1L;
+
+    /** The operation. */
+    private final String operation;
+
+    /** The environment. */
+    private final String environment;
+
+    /**
+     * Creates the error.
+     *
+     * @param operation the operation's method name, such as {@code "register"}
+     * @param environment the backend's environment name, such as {@code "os"}
+     * @throws NullPointerException if an argument is {@code null}
+     */
+    public Unsupported(String operation, String environment) {
+      super(
+          "operation '"
+              + Arguments.requireNonNull(operation, "operation")
+              + "' is not supported by the '"
+              + Arguments.requireNonNull(environment, "environment")
+              + "' samgr backend");
+      this.operation = operation;
+      this.environment = environment;
+    }
+
+    /**
+     * The operation that is not supported.
+     *
+     * @return the operation's method name
+     */
+    public String operation() {
+      return operation;
+    }
+
+    /**
+     * The environment of the backend that refused.
+     *
+     * @return the environment name
+     */
+    public String environment() {
+      return environment;
+    }
+  }
+}

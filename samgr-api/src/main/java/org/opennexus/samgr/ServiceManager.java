@@ -1,0 +1,249 @@
+package org.opennexus.samgr;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * A registry of named services: register them, resolve them, keep them alive with heartbeats,
+ * restart them under new generations, and watch them change.
+ *
+ * <p>Obtain one with {@link Samgr#open()}; each call returns a new registry that shares nothing
+ * with any other. Close it when done.
+ *
+ * <h2>Guarantees</h2>
+ *
+ * <ul>
+ *   <li><b>Thread safety and linearizability.</b> Every method may be called from any thread, and
+ *       every operation takes effect atomically at one instant between its call and its return.
+ *   <li><b>Generations.</b> Every {@code register} and every {@code restart} takes a new value from
+ *       one registry-wide, strictly increasing counter, so generations are unique within a
+ *       registry and a handle of an earlier incarnation never becomes valid again, not even after
+ *       an {@code unregister} and a new {@code register} of the same name.
+ *   <li><b>Errors.</b> Registry outcomes are the checked {@link SamgrError} cases named on each
+ *       method. Every method that declares {@code SamgrError} throws {@link
+ *       SamgrError.Unsupported} where the backend cannot perform it; the {@code os} backend
+ *       throws it from all of them.
+ *   <li><b>Bad input</b> ({@code null}, or a name or address that breaks the rules of {@link
+ *       org.opennexus.samgr.spi.Arguments}) throws {@link NullPointerException} or {@link
+ *       IllegalArgumentException} before anything changes.
+ *   <li><b>After {@link #close()}</b>, every method but {@link #environment()} and {@code close()}
+ *       throws {@link IllegalStateException}.
+ *   <li><b>Liveness.</b> A service is alive while its last heartbeat (register and restart count
+ *       as heartbeats) is at most the liveness timeout old by the registry's clock. The move to
+ *       not alive is noticed without any background thread: by the next call that looks at the
+ *       service ({@link #heartbeat}, {@link #liveness}) or by {@link #sweepExpired()}, which a
+ *       harness calls after advancing a manual clock, or on a schedule of its own.
+ * </ul>
+ *
+ * <h2>Events</h2>
+ *
+ * <p>{@link #watch} and {@link #watchAll} deliver {@link ServiceEvent}s. For one subscription,
+ * events arrive one at a time, in the order the changes took effect, none lost and none twice. A
+ * listener runs on a thread that made a change, after the registry has released its locks, so it
+ * may call the registry; usually that is the changing thread itself, before its call returns, but
+ * if another thread is already delivering to the same subscription, that thread delivers this
+ * event too, in order. A listener that throws is logged with {@link System.Logger} (logger {@code
+ * org.opennexus.samgr}) and disturbs neither the registry nor other listeners. Keep listeners
+ * short: a slow listener delays the thread that delivers to it.
+ */
+public interface ServiceManager extends AutoCloseable {
+
+  /**
+   * Registers a new service.
+   *
+   * @param name the service name
+   * @param endpoint where the service can be reached
+   * @return the handle of the new service, with a new generation
+   * @throws SamgrError.Duplicate if {@code name} is already registered; nothing changes
+   * @throws SamgrError.Unsupported if the backend cannot register services
+   * @throws NullPointerException if an argument is {@code null}
+   * @throws IllegalArgumentException if {@code name} is not a valid name
+   * @throws IllegalStateException if this manager is closed
+   */
+  ServiceHandle register(String name, Endpoint endpoint) throws SamgrError;
+
+  /**
+   * Returns the current handle of a service: its latest endpoint and generation.
+   *
+   * @param name the service name
+   * @return the current handle
+   * @throws SamgrError.NotFound if {@code name} is not registered
+   * @throws SamgrError.Unsupported if the backend cannot resolve services
+   * @throws NullPointerException if {@code name} is {@code null}
+   * @throws IllegalArgumentException if {@code name} is not a valid name
+   * @throws IllegalStateException if this manager is closed
+   */
+  ServiceHandle resolve(String name) throws SamgrError;
+
+  /**
+   * Returns the current handle of a service, or an empty {@code Optional} if none is registered
+   * under {@code name}: {@link #resolve} without the exception, for polling and streams.
+   *
+   * @param name the service name
+   * @return the current handle, or empty
+   * @throws SamgrError.Unsupported if the backend cannot look up services
+   * @throws NullPointerException if {@code name} is {@code null}
+   * @throws IllegalArgumentException if {@code name} is not a valid name
+   * @throws IllegalStateException if this manager is closed
+   */
+  Optional<ServiceHandle> find(String name) throws SamgrError;
+
+  /**
+   * Refreshes the liveness of the handle's generation. If the service had already turned not
+   * alive unnoticed, {@link ServiceEvent.Expired} is sent first, then the service is alive again.
+   *
+   * @param handle the current handle of the service
+   * @throws SamgrError.NotFound if the handle's name is not registered
+   * @throws SamgrError.StaleHandle if the handle's generation is not the current one
+   * @throws SamgrError.Unsupported if the backend cannot take heartbeats
+   * @throws NullPointerException if {@code handle} is {@code null}
+   * @throws IllegalStateException if this manager is closed
+   */
+  void heartbeat(ServiceHandle handle) throws SamgrError;
+
+  /**
+   * Restarts a service unconditionally: gives it a new, higher generation and a new endpoint, and
+   * refreshes its liveness. Every handle of an earlier generation becomes stale.
+   *
+   * @param name the service name
+   * @param endpoint the endpoint of the new incarnation
+   * @return the new handle
+   * @throws SamgrError.NotFound if {@code name} is not registered
+   * @throws SamgrError.Unsupported if the backend cannot restart services
+   * @throws NullPointerException if an argument is {@code null}
+   * @throws IllegalArgumentException if {@code name} is not a valid name
+   * @throws IllegalStateException if this manager is closed
+   * @see #restart(ServiceHandle, Endpoint)
+   */
+  ServiceHandle restart(String name, Endpoint endpoint) throws SamgrError;
+
+  /**
+   * Restarts a service only if {@code current} is still its current handle, like a
+   * compare-and-set on the generation: of several supervisors racing to restart one service with
+   * the handle they hold, exactly one wins and the others get {@link SamgrError.StaleHandle}.
+   *
+   * @param current the handle the caller believes is current
+   * @param endpoint the endpoint of the new incarnation
+   * @return the new handle
+   * @throws SamgrError.NotFound if the handle's name is not registered
+   * @throws SamgrError.StaleHandle if {@code current}'s generation is not the current one;
+   *     nothing changes
+   * @throws SamgrError.Unsupported if the backend cannot restart services
+   * @throws NullPointerException if an argument is {@code null}
+   * @throws IllegalStateException if this manager is closed
+   */
+  ServiceHandle restart(ServiceHandle current, Endpoint endpoint) throws SamgrError;
+
+  /**
+   * Removes a service. Only its current generation may do it; the name may be registered again
+   * later, under a new, higher generation.
+   *
+   * @param handle the current handle of the service
+   * @throws SamgrError.NotFound if the handle's name is not registered
+   * @throws SamgrError.StaleHandle if the handle's generation is not the current one; nothing
+   *     changes
+   * @throws SamgrError.Unsupported if the backend cannot unregister services
+   * @throws NullPointerException if {@code handle} is {@code null}
+   * @throws IllegalStateException if this manager is closed
+   */
+  void unregister(ServiceHandle handle) throws SamgrError;
+
+  /**
+   * Returns every registered service, as of one instant, sorted by name ({@link
+   * String#compareTo}).
+   *
+   * @return an unmodifiable list of the current handles
+   * @throws SamgrError.Unsupported if the backend cannot list services
+   * @throws IllegalStateException if this manager is closed
+   */
+  List<ServiceHandle> services() throws SamgrError;
+
+  /**
+   * Returns the liveness of a service now, by the registry's clock. If this call notices that the
+   * service has turned not alive, {@link ServiceEvent.Expired} is sent.
+   *
+   * @param name the service name
+   * @return the service's current handle, last heartbeat and whether it is alive
+   * @throws SamgrError.NotFound if {@code name} is not registered
+   * @throws SamgrError.Unsupported if the backend does not track liveness
+   * @throws NullPointerException if {@code name} is {@code null}
+   * @throws IllegalArgumentException if {@code name} is not a valid name
+   * @throws IllegalStateException if this manager is closed
+   */
+  Liveness liveness(String name) throws SamgrError;
+
+  /**
+   * Checks every service's liveness now and sends {@link ServiceEvent.Expired} for each one that
+   * has turned not alive since that was last noticed. Call it after advancing a manual clock, or
+   * from a scheduled task of your own; the registry runs no background thread.
+   *
+   * @return the handles of the services this call found expired, sorted by name
+   * @throws SamgrError.Unsupported if the backend does not track liveness
+   * @throws IllegalStateException if this manager is closed
+   */
+  List<ServiceHandle> sweepExpired() throws SamgrError;
+
+  /**
+   * Subscribes {@code listener} to the events of one name. If the name is registered when the
+   * watch starts, the first event is {@link ServiceEvent.Registered} with the current handle. The
+   * name need not be registered, and stays watched across unregister and register.
+   *
+   * @param name the service name
+   * @param listener receives the events, one at a time (see the class documentation)
+   * @return the subscription; close it to stop the events
+   * @throws SamgrError.Unsupported if the backend cannot deliver events
+   * @throws NullPointerException if an argument is {@code null}
+   * @throws IllegalArgumentException if {@code name} is not a valid name
+   * @throws IllegalStateException if this manager is closed
+   */
+  Subscription watch(String name, Consumer<ServiceEvent> listener) throws SamgrError;
+
+  /**
+   * Subscribes {@code listener} to the events of every name. The subscription starts with a
+   * {@link ServiceEvent.Registered} event for each service registered when it starts, in name
+   * order.
+   *
+   * @param listener receives the events, one at a time (see the class documentation)
+   * @return the subscription; close it to stop the events
+   * @throws SamgrError.Unsupported if the backend cannot deliver events
+   * @throws NullPointerException if {@code listener} is {@code null}
+   * @throws IllegalStateException if this manager is closed
+   */
+  Subscription watchAll(Consumer<ServiceEvent> listener) throws SamgrError;
+
+  /**
+   * Waits until a service is registered under {@code name} and returns its handle: at once if it
+   * already is, otherwise as soon as it is registered. Waiting is driven by the registry's own
+   * events, not by polling. A zero timeout checks once.
+   *
+   * @param name the service name
+   * @param timeout how long to wait at most; zero or more
+   * @return the current handle as of the moment the name was found registered
+   * @throws SamgrError.NotFound if the timeout passes first; its message names the timeout
+   * @throws SamgrError.Unsupported if the backend cannot wait for services
+   * @throws InterruptedException if the thread is interrupted before or while waiting
+   * @throws NullPointerException if an argument is {@code null}
+   * @throws IllegalArgumentException if {@code name} is not a valid name or {@code timeout} is
+   *     negative
+   * @throws IllegalStateException if this manager is closed, before or while waiting
+   */
+  ServiceHandle await(String name, Duration timeout) throws SamgrError, InterruptedException;
+
+  /**
+   * Returns the backend's environment name, such as {@code "host"} or {@code "os"}. It never
+   * changes and is answered even after {@link #close()}.
+   *
+   * @return the environment name
+   */
+  String environment();
+
+  /**
+   * Releases what the backend holds: closes every subscription and wakes every {@link #await}
+   * with {@link IllegalStateException}. Afterwards every operation throws {@link
+   * IllegalStateException}. Closing twice has no further effect.
+   */
+  @Override
+  void close();
+}

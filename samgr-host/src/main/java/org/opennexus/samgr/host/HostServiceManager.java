@@ -1,0 +1,530 @@
+package org.opennexus.samgr.host;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import org.opennexus.samgr.Endpoint;
+import org.opennexus.samgr.Generation;
+import org.opennexus.samgr.Liveness;
+import org.opennexus.samgr.SamgrError;
+import org.opennexus.samgr.ServiceEvent;
+import org.opennexus.samgr.ServiceHandle;
+import org.opennexus.samgr.ServiceManager;
+import org.opennexus.samgr.Subscription;
+import org.opennexus.samgr.spi.Arguments;
+import org.opennexus.samgr.spi.SamgrConfig;
+
+/** The in-memory registry; see the package documentation for its design. */
+final class HostServiceManager implements ServiceManager {
+
+  private static final Comparator<ServiceHandle> BY_NAME =
+      Comparator.comparing(ServiceHandle::name);
+
+  /** A registered service: its stored handle and its liveness slot. */
+  static final class Entry {
+    private static final VarHandle LAST_BEAT;
+
+    static {
+      try {
+        LAST_BEAT =
+            MethodHandles.lookup().findVarHandle(Entry.class, "lastBeat", long.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
+    final ServiceHandle handle;
+
+    /** Epoch milliseconds of the last heartbeat, register or restart; only ever moves forward. */
+    private volatile long lastBeat;
+
+    /** The {@link #lastBeat} value that {@code Expired} was sent for; guarded by the lock. */
+    private long expiredBeat = Long.MIN_VALUE;
+
+    Entry(ServiceHandle handle, long now) {
+      this.handle = handle;
+      this.lastBeat = now;
+    }
+
+    long generation() {
+      return handle.generation().value();
+    }
+
+    /** Moves the last beat forward to {@code now}; no write when it is there already. */
+    void beat(long now) {
+      long last = lastBeat;
+      while (now > last) {
+        if (LAST_BEAT.compareAndSet(this, last, now)) {
+          return;
+        }
+        last = lastBeat;
+      }
+    }
+  }
+
+  private final ConcurrentHashMap<String, Entry> services = new ConcurrentHashMap<>();
+  private final InstantSource clock;
+  private final long timeoutMillis;
+
+  /** Guards every change, the generation counter, the subscriptions and the expiry marks. */
+  private final ReentrantLock lock = new ReentrantLock();
+
+  private long lastGeneration; // guarded by lock
+  private final Map<String, List<Watch>> watchersByName = new HashMap<>(); // guarded by lock
+  private final List<Watch> watchersOfAll = new ArrayList<>(); // guarded by lock
+  private final Map<Watch, CompletableFuture<ServiceHandle>> awaiting =
+      new HashMap<>(); // guarded by lock
+
+  /** Written under the lock; read without it on the lock-free paths. */
+  private volatile boolean closed;
+
+  HostServiceManager(SamgrConfig config) {
+    this.clock = config.clock();
+    this.timeoutMillis = config.livenessTimeoutMillis();
+  }
+
+  @Override
+  public ServiceHandle register(String name, Endpoint endpoint) throws SamgrError {
+    Arguments.requireName(name);
+    Arguments.requireNonNull(endpoint, "endpoint");
+    ServiceHandle handle;
+    List<Watch> notify;
+    lock.lock();
+    try {
+      checkOpen();
+      if (services.containsKey(name)) {
+        throw new SamgrError.Duplicate(name);
+      }
+      handle = new ServiceHandle(name, endpoint, nextGeneration());
+      services.put(name, new Entry(handle, clock.millis()));
+      notify = publish(new ServiceEvent.Registered(handle));
+    } finally {
+      lock.unlock();
+    }
+    drain(notify);
+    return handle;
+  }
+
+  @Override
+  public ServiceHandle resolve(String name) throws SamgrError {
+    Entry entry = services.get(Arguments.requireNonNull(name, "name"));
+    if (entry != null) {
+      checkOpen();
+      return entry.handle;
+    }
+    throw missing(name);
+  }
+
+  @Override
+  public Optional<ServiceHandle> find(String name) {
+    Entry entry = services.get(Arguments.requireNonNull(name, "name"));
+    if (entry != null) {
+      checkOpen();
+      return Optional.of(entry.handle);
+    }
+    Arguments.requireName(name);
+    checkOpen();
+    return Optional.empty();
+  }
+
+  @Override
+  public void heartbeat(ServiceHandle handle) throws SamgrError {
+    Entry entry = current(Arguments.requireNonNull(handle, "handle"));
+    long now = clock.millis();
+    if (now - entry.lastBeat > timeoutMillis) {
+      expireThenBeat(entry, now);
+    } else {
+      entry.beat(now);
+    }
+  }
+
+  @Override
+  public ServiceHandle restart(String name, Endpoint endpoint) throws SamgrError {
+    Arguments.requireName(name);
+    Arguments.requireNonNull(endpoint, "endpoint");
+    return restartChecked(name, null, endpoint);
+  }
+
+  @Override
+  public ServiceHandle restart(ServiceHandle current, Endpoint endpoint) throws SamgrError {
+    Arguments.requireNonNull(current, "current");
+    Arguments.requireNonNull(endpoint, "endpoint");
+    return restartChecked(current.name(), current, endpoint);
+  }
+
+  private ServiceHandle restartChecked(
+      String name, @Nullable ServiceHandle expected, Endpoint endpoint) throws SamgrError {
+    ServiceHandle handle;
+    List<Watch> notify;
+    lock.lock();
+    try {
+      checkOpen();
+      Entry entry = services.get(name);
+      if (entry == null) {
+        throw new SamgrError.NotFound(name);
+      }
+      if (expected != null) {
+        requireCurrent(entry, expected);
+      }
+      handle = new ServiceHandle(name, endpoint, nextGeneration());
+      services.put(name, new Entry(handle, clock.millis()));
+      notify = publish(new ServiceEvent.Restarted(handle));
+    } finally {
+      lock.unlock();
+    }
+    drain(notify);
+    return handle;
+  }
+
+  @Override
+  public void unregister(ServiceHandle handle) throws SamgrError {
+    Arguments.requireNonNull(handle, "handle");
+    List<Watch> notify;
+    lock.lock();
+    try {
+      checkOpen();
+      Entry entry = services.get(handle.name());
+      if (entry == null) {
+        throw new SamgrError.NotFound(handle.name());
+      }
+      requireCurrent(entry, handle);
+      services.remove(handle.name());
+      notify = publish(new ServiceEvent.Unregistered(entry.handle));
+    } finally {
+      lock.unlock();
+    }
+    drain(notify);
+  }
+
+  @Override
+  public List<ServiceHandle> services() {
+    List<ServiceHandle> snapshot;
+    lock.lock();
+    try {
+      checkOpen();
+      snapshot = handles();
+    } finally {
+      lock.unlock();
+    }
+    snapshot.sort(BY_NAME);
+    return List.copyOf(snapshot);
+  }
+
+  @Override
+  public Liveness liveness(String name) throws SamgrError {
+    Entry entry = services.get(Arguments.requireNonNull(name, "name"));
+    if (entry == null) {
+      throw missing(name);
+    }
+    checkOpen();
+    long now = clock.millis();
+    long last = entry.lastBeat;
+    boolean alive = now - last <= timeoutMillis;
+    if (!alive) {
+      expireThenBeat(entry, Long.MIN_VALUE);
+    }
+    return new Liveness(entry.handle, Instant.ofEpochMilli(last), alive);
+  }
+
+  @Override
+  public List<ServiceHandle> sweepExpired() {
+    List<ServiceHandle> expired = new ArrayList<>();
+    List<Watch> notify = new ArrayList<>();
+    lock.lock();
+    try {
+      checkOpen();
+      long now = clock.millis();
+      for (Entry entry : services.values()) {
+        if (markExpired(entry, now)) {
+          expired.add(entry.handle);
+          List<Watch> watchers = publish(new ServiceEvent.Expired(entry.handle));
+          if (watchers != null) {
+            notify.addAll(watchers);
+          }
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+    drain(notify);
+    expired.sort(BY_NAME);
+    return List.copyOf(expired);
+  }
+
+  @Override
+  public Subscription watch(String name, Consumer<ServiceEvent> listener) {
+    Arguments.requireName(name);
+    Arguments.requireNonNull(listener, "listener");
+    return subscribe(name, listener, null);
+  }
+
+  @Override
+  public Subscription watchAll(Consumer<ServiceEvent> listener) {
+    Arguments.requireNonNull(listener, "listener");
+    Watch watch = new Watch(this, null, listener);
+    lock.lock();
+    try {
+      checkOpen();
+      List<ServiceHandle> current = handles();
+      current.sort(BY_NAME);
+      for (ServiceHandle handle : current) {
+        watch.enqueue(new ServiceEvent.Registered(handle));
+      }
+      watchersOfAll.add(watch);
+    } finally {
+      lock.unlock();
+    }
+    watch.drain();
+    return watch;
+  }
+
+  @Override
+  public ServiceHandle await(String name, Duration timeout) throws SamgrError, InterruptedException {
+    Arguments.requireName(name);
+    Arguments.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative()) {
+      throw new IllegalArgumentException("timeout must not be negative, but is " + timeout);
+    }
+    if (Thread.interrupted()) {
+      throw new InterruptedException("interrupted before awaiting '" + name + "'");
+    }
+    Entry entry = services.get(name);
+    if (entry != null) {
+      checkOpen();
+      return entry.handle;
+    }
+    CompletableFuture<ServiceHandle> found = new CompletableFuture<>();
+    Consumer<ServiceEvent> listener =
+        event -> {
+          if (event instanceof ServiceEvent.Registered || event instanceof ServiceEvent.Restarted) {
+            found.complete(event.handle());
+          }
+        };
+    Subscription watch = subscribe(name, listener, found);
+    try {
+      return found.get(saturatedNanos(timeout), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      throw new SamgrError.NotFound(name, timeout);
+    } catch (ExecutionException e) {
+      // Only close() completes the future exceptionally, with an IllegalStateException.
+      throw new IllegalStateException("this samgr 'host' registry was closed while awaiting '"
+          + name + "'", e.getCause());
+    } finally {
+      watch.close();
+    }
+  }
+
+  @Override
+  public String environment() {
+    return HostBackend.ENVIRONMENT;
+  }
+
+  @Override
+  public void close() {
+    List<Watch> watches = new ArrayList<>();
+    List<CompletableFuture<ServiceHandle>> waiters;
+    lock.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      services.clear();
+      watchersByName.values().forEach(watches::addAll);
+      watches.addAll(watchersOfAll);
+      watchersByName.clear();
+      watchersOfAll.clear();
+      waiters = new ArrayList<>(awaiting.values());
+      awaiting.clear();
+    } finally {
+      lock.unlock();
+    }
+    for (CompletableFuture<ServiceHandle> waiter : waiters) {
+      waiter.completeExceptionally(closedError());
+    }
+    for (Watch watch : watches) {
+      watch.closeByOwner();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "samgr host registry (" + (closed ? "closed" : services.size() + " services") + ")";
+  }
+
+  // ---- internals ----
+
+  /** Returns the entry for the handle's name if the handle is current; no lock, no allocation. */
+  private Entry current(ServiceHandle handle) throws SamgrError {
+    Entry entry = services.get(handle.name());
+    if (entry == null) {
+      checkOpen();
+      throw new SamgrError.NotFound(handle.name());
+    }
+    checkOpen();
+    requireCurrent(entry, handle);
+    return entry;
+  }
+
+  private static void requireCurrent(Entry entry, ServiceHandle handle)
+      throws SamgrError.StaleHandle {
+    if (entry.generation() != handle.generation().value()) {
+      throw new SamgrError.StaleHandle(handle, entry.handle.generation());
+    }
+  }
+
+  /** The error for a name with no entry: bad input first, then closed, then not found. */
+  private SamgrError.NotFound missing(String name) {
+    Arguments.requireName(name);
+    checkOpen();
+    return new SamgrError.NotFound(name);
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw closedError();
+    }
+  }
+
+  private static IllegalStateException closedError() {
+    return new IllegalStateException("this samgr 'host' registry is closed");
+  }
+
+  private Generation nextGeneration() {
+    lastGeneration = Math.incrementExact(lastGeneration);
+    return new Generation(lastGeneration);
+  }
+
+  /** The current handles, in map order; call under the lock. */
+  private List<ServiceHandle> handles() {
+    List<ServiceHandle> handles = new ArrayList<>(services.size());
+    for (Entry entry : services.values()) {
+      handles.add(entry.handle);
+    }
+    return handles;
+  }
+
+  /**
+   * Sends {@code Expired} if the entry is still current and expired unannounced, then, if {@code
+   * now} is a real time, records the heartbeat that brings it back.
+   */
+  private void expireThenBeat(Entry entry, long now) {
+    List<Watch> notify = null;
+    lock.lock();
+    try {
+      if (closed || services.get(entry.handle.name()) != entry) {
+        return; // closed or replaced meanwhile; a heartbeat then lands on a dead entry harmlessly
+      }
+      if (markExpired(entry, now == Long.MIN_VALUE ? clock.millis() : now)) {
+        notify = publish(new ServiceEvent.Expired(entry.handle));
+      }
+      if (now != Long.MIN_VALUE) {
+        entry.beat(now);
+      }
+    } finally {
+      lock.unlock();
+    }
+    drain(notify);
+  }
+
+  /** Marks the entry expired if it is and was not yet announced; call under the lock. */
+  private boolean markExpired(Entry entry, long now) {
+    long last = entry.lastBeat;
+    if (now - last > timeoutMillis && entry.expiredBeat != last) {
+      entry.expiredBeat = last;
+      return true;
+    }
+    return false;
+  }
+
+  private Subscription subscribe(
+      String name, Consumer<ServiceEvent> listener, @Nullable CompletableFuture<ServiceHandle> waiter) {
+    Watch watch = new Watch(this, name, listener);
+    lock.lock();
+    try {
+      checkOpen();
+      watchersByName.computeIfAbsent(name, n -> new ArrayList<>(2)).add(watch);
+      if (waiter != null) {
+        awaiting.put(watch, waiter);
+      }
+      Entry entry = services.get(name);
+      if (entry != null) {
+        watch.enqueue(new ServiceEvent.Registered(entry.handle));
+      }
+    } finally {
+      lock.unlock();
+    }
+    watch.drain();
+    return watch;
+  }
+
+  /** Removes a closed subscription; called by {@link Watch#close()}. */
+  void unsubscribe(Watch watch) {
+    lock.lock();
+    try {
+      awaiting.remove(watch);
+      if (watch.name == null) {
+        watchersOfAll.remove(watch);
+      } else {
+        List<Watch> watchers = watchersByName.get(watch.name);
+        if (watchers != null && watchers.remove(watch) && watchers.isEmpty()) {
+          watchersByName.remove(watch.name);
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Queues the event for every subscription it concerns and returns them, or {@code null} when
+   * there are none (the common case, which allocates nothing); call under the lock.
+   */
+  private @Nullable List<Watch> publish(ServiceEvent event) {
+    List<Watch> named = watchersByName.get(event.handle().name());
+    if (named == null && watchersOfAll.isEmpty()) {
+      return null;
+    }
+    List<Watch> notify = new ArrayList<>();
+    if (named != null) {
+      notify.addAll(named);
+    }
+    notify.addAll(watchersOfAll);
+    for (Watch watch : notify) {
+      watch.enqueue(event);
+    }
+    return notify;
+  }
+
+  private static void drain(@Nullable List<Watch> notify) {
+    if (notify != null) {
+      for (Watch watch : notify) {
+        watch.drain();
+      }
+    }
+  }
+
+  private static long saturatedNanos(Duration timeout) {
+    try {
+      return timeout.toNanos();
+    } catch (ArithmeticException tooLong) {
+      return Long.MAX_VALUE;
+    }
+  }
+}

@@ -1,0 +1,6 @@
+// Black-box tests of samgr: they reach the backends only through Samgr.
+open module org.opennexus.samgr.tests {
+  requires org.opennexus.samgr;
+  requires org.junit.jupiter.api;
+  requires org.junit.jupiter.params;
+}
