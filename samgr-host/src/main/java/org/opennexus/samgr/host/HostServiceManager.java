@@ -148,7 +148,7 @@ final class HostServiceManager implements ServiceManager {
     Entry entry = current(Arguments.requireNonNull(handle, "handle"));
     long now = clock.millis();
     if (now - entry.lastBeat > timeoutMillis) {
-      expireThenBeat(entry, now);
+      announceExpiry(entry, now, true); // rare: expired unnoticed; announce, then revive
     } else {
       entry.beat(now);
     }
@@ -237,7 +237,7 @@ final class HostServiceManager implements ServiceManager {
     long last = entry.lastBeat;
     boolean alive = now - last <= timeoutMillis;
     if (!alive) {
-      expireThenBeat(entry, Long.MIN_VALUE);
+      announceExpiry(entry, now, false);
     }
     return new Liveness(entry.handle, Instant.ofEpochMilli(last), alive);
   }
@@ -421,20 +421,20 @@ final class HostServiceManager implements ServiceManager {
   }
 
   /**
-   * Sends {@code Expired} if the entry is still current and expired unannounced, then, if {@code
-   * now} is a real time, records the heartbeat that brings it back.
+   * Sends {@code Expired} if the entry is still current and, as of {@code now}, expired and not yet
+   * announced; then, if {@code beat}, records a heartbeat at {@code now} that makes it alive again.
    */
-  private void expireThenBeat(Entry entry, long now) {
+  private void announceExpiry(Entry entry, long now, boolean beat) {
     List<Watch> notify = null;
     lock.lock();
     try {
       if (closed || services.get(entry.handle.name()) != entry) {
-        return; // closed or replaced meanwhile; a heartbeat then lands on a dead entry harmlessly
+        return; // closed or replaced meanwhile: the caller's view was linearized before that
       }
-      if (markExpired(entry, now == Long.MIN_VALUE ? clock.millis() : now)) {
+      if (markExpired(entry, now)) {
         notify = publish(new ServiceEvent.Expired(entry.handle));
       }
-      if (now != Long.MIN_VALUE) {
+      if (beat) {
         entry.beat(now);
       }
     } finally {
