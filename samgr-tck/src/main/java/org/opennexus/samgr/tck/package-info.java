@@ -14,6 +14,13 @@
  *   }
  * }
  * }</pre>
+ *
+ * <p>{@link org.opennexus.samgr.tck.FullContract} includes {@link
+ * org.opennexus.samgr.tck.HarnessContract} (the harness operations, one behaviour per test) and
+ * {@link org.opennexus.samgr.tck.HarnessConcurrencyContract} (their races, as start-together tests
+ * with bounded waits). Backend authors who write tests of their own can reuse {@link
+ * org.opennexus.samgr.tck.RecordingListener}, which records events, waits for them with a bound
+ * and detects overlapping listener calls.
  */
 @NullMarked
 package org.opennexus.samgr.tck;
