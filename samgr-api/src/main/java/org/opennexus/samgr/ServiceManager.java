@@ -25,6 +25,10 @@ import java.util.function.Consumer;
  *       method. Every method that declares {@code SamgrError} throws {@link
  *       SamgrError.Unsupported} where the backend cannot perform it; the {@code os} backend
  *       throws it from all of them.
+   *   <li><b>Fencing.</b> The operations that take a handle ({@link #heartbeat}, {@link
+ *       #unregister}, {@link #restart(ServiceHandle, Endpoint)}) accept it when its name is
+ *       registered and its generation is the current one. Since generations are unique within a
+ *       registry, that identifies the incarnation; the handle's endpoint is not compared.
  *   <li><b>Bad input</b> ({@code null}, or a name or address that breaks the rules of {@link
  *       org.opennexus.samgr.spi.Arguments}) throws {@link NullPointerException} or {@link
  *       IllegalArgumentException} before anything changes.
@@ -105,7 +109,10 @@ public interface ServiceManager extends AutoCloseable {
 
   /**
    * Restarts a service unconditionally: gives it a new, higher generation and a new endpoint, and
-   * refreshes its liveness. Every handle of an earlier generation becomes stale.
+   * refreshes its liveness. Every handle of an earlier generation becomes stale. The new
+   * generation starts alive; if the old one had expired unnoticed, no {@link
+   * ServiceEvent.Expired} is sent for it, as the {@link ServiceEvent.Restarted} event supersedes
+   * it.
    *
    * @param name the service name
    * @param endpoint the endpoint of the new incarnation
@@ -176,7 +183,7 @@ public interface ServiceManager extends AutoCloseable {
 
   /**
    * Checks every service's liveness now and sends {@link ServiceEvent.Expired} for each one that
-   * has turned not alive since that was last noticed. Call it after advancing a manual clock, or
+   * has turned not alive since that was last noticed, in name order. Call it after advancing a manual clock, or
    * from a scheduled task of your own; the registry runs no background thread.
    *
    * @return the handles of the services this call found expired, sorted by name

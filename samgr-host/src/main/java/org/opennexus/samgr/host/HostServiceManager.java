@@ -253,17 +253,19 @@ final class HostServiceManager implements ServiceManager {
       for (Entry entry : services.values()) {
         if (markExpired(entry, now)) {
           expired.add(entry.handle);
-          List<Watch> watchers = publish(new ServiceEvent.Expired(entry.handle));
-          if (watchers != null) {
-            notify.addAll(watchers);
-          }
+        }
+      }
+      expired.sort(BY_NAME); // events in name order, like the returned list
+      for (ServiceHandle handle : expired) {
+        List<Watch> watchers = publish(new ServiceEvent.Expired(handle));
+        if (watchers != null) {
+          notify.addAll(watchers);
         }
       }
     } finally {
       lock.unlock();
     }
     drain(notify);
-    expired.sort(BY_NAME);
     return List.copyOf(expired);
   }
 
