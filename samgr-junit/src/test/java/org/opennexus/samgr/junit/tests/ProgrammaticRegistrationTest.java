@@ -117,7 +117,7 @@ class ProgrammaticRegistrationTest {
 
   @Test
   @Order(5)
-  void testsRunInsideATestLeaveTheOuterTestsRegistryInPlace() {
+  void testsRunInsideATestLeaveTheOuterTestsRegistryInPlace() throws SamgrError {
     ServiceManager outer = samgr.manager();
     assertEquals(
         1,
