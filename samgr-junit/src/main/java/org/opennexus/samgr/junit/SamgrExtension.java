@@ -1,0 +1,327 @@
+package org.opennexus.samgr.junit;
+
+import java.lang.reflect.Executable;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolutionException;
+import org.junit.jupiter.api.extension.ParameterResolver;
+import org.opennexus.samgr.ManualClock;
+import org.opennexus.samgr.ServiceManager;
+
+/**
+ * A JUnit Jupiter extension that gives each test a fresh samgr {@link ServiceManager} running on a
+ * {@link ManualClock}, and closes it after the test.
+ *
+ * <h2>Registering it</h2>
+ *
+ * <p>Declaratively, with {@link SamgrTest} (which reads its settings from the annotation), or
+ * programmatically, with settings from a {@link #builder()}:
+ *
+ * <pre>{@code
+ * class SupervisorTest {
+ *   @RegisterExtension
+ *   static final SamgrExtension samgr =
+ *       SamgrExtension.builder().environment("host").livenessTimeout(Duration.ofSeconds(5)).build();
+ *
+ *   @Test
+ *   void silentServiceExpires() throws SamgrError {
+ *     ServiceHandle net = samgr.manager().register("net", Endpoint.of("tcp://127.0.0.1:7000"));
+ *     samgr.clock().advance(Duration.ofSeconds(6));
+ *     assertEquals(List.of(net), samgr.manager().sweepExpired());
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>Use one or the other in a test class: both at once would be two resolvers of the same
+ * parameter types, which JUnit rejects.
+ *
+ * <h2>Guarantees</h2>
+ *
+ * <ul>
+ *   <li><b>One registry per test.</b> Each test method, and each invocation of a repeated or
+ *       parameterized test, gets a new registry from {@link org.opennexus.samgr.Samgr}, which
+ *       shares nothing with any other. Within one test, the constructor (with the default
+ *       per-method test instance lifecycle), {@code @BeforeEach} methods, the test method, {@code
+ *       @AfterEach} methods, {@link #manager()} and {@link #clock()} all see the same registry. It
+ *       is opened when first asked for, so tests that never ask open nothing.
+ *   <li><b>Closed after the test.</b> The registry is closed when the test's extension context
+ *       closes, after every {@code @AfterEach} method, whether the test passed, failed or was
+ *       aborted. Afterwards its operations throw {@link IllegalStateException}.
+ *   <li><b>A manual clock.</b> The registry always runs on a new {@link ManualClock} that starts
+ *       at {@link #CLOCK_START} and moves only when the test moves it; it is the very clock the
+ *       registry measures liveness by, so {@code clock.advance(...)} followed by {@link
+ *       ServiceManager#sweepExpired()} sends {@link org.opennexus.samgr.ServiceEvent.Expired}
+ *       deterministically, with no sleeps.
+ *   <li><b>Parameters.</b> Parameters of exactly the types {@link ServiceManager} and {@link
+ *       ManualClock} are resolved; any other type is left to other resolvers. A registry belongs
+ *       to one test, so asking for one outside a test (in {@code @BeforeAll}, {@code @AfterAll},
+ *       or the constructor of a per-class test instance) fails with a {@link
+ *       ParameterResolutionException} that says so; open a registry shared by the class with
+ *       {@code Samgr.open()} there instead.
+ *   <li><b>Errors.</b> If the backend cannot be opened, the test fails with the {@link
+ *       IllegalStateException} from {@link org.opennexus.samgr.Samgr} (for a parameter, as the
+ *       cause of JUnit's {@link ParameterResolutionException}, whose message repeats it): it names
+ *       the environment asked for and says what to add or set.
+ *   <li><b>Thread safety.</b> The extension keeps no static mutable state; each registry lives in
+ *       its test's {@link ExtensionContext.Store}, so tests may run in parallel with one shared
+ *       (static) extension instance.
+ * </ul>
+ *
+ * <p>The environment defaults to {@link org.opennexus.samgr.Samgr}'s own rules ({@code nexus.env},
+ * {@code NEXUS_ENV}, the single backend present) and the liveness timeout to its default of 30
+ * seconds.
+ */
+public final class SamgrExtension
+    implements ParameterResolver, BeforeEachCallback, AfterEachCallback {
+
+  /** The instant at which each test's {@link ManualClock} starts: 2026-01-01T00:00:00Z. */
+  public static final Instant CLOCK_START = Instant.parse("2026-01-01T00:00:00Z");
+
+  /** The settings of a programmatic extension; {@code null}: read them from {@link SamgrTest}. */
+  private final @Nullable Settings settings;
+
+  /** Keeps this instance's registries apart from those of any other instance. */
+  private final ExtensionContext.Namespace namespace =
+      ExtensionContext.Namespace.create(SamgrExtension.class, new Object());
+
+  /**
+   * The context of the test this instance serves on each thread, for {@link #manager()} and
+   * {@link #clock()}. Per instance on purpose: it is this instance's view, and there are only as
+   * many instances as registrations.
+   */
+  @SuppressWarnings("ThreadLocalUsage")
+  private final ThreadLocal<@Nullable ExtensionContext> running = new ThreadLocal<>();
+
+  /**
+   * Creates an extension that takes its settings from the {@link SamgrTest} annotation nearest
+   * each test (on the test method, its class, or an enclosing class), or uses the defaults if
+   * there is none. JUnit calls this for {@link SamgrTest} and {@code @ExtendWith}.
+   */
+  public SamgrExtension() {
+    this(null);
+  }
+
+  private SamgrExtension(@Nullable Settings settings) {
+    this.settings = settings;
+  }
+
+  /**
+   * Returns a builder for an extension with fixed settings, to register with {@code
+   * @RegisterExtension}. Such an extension ignores {@link SamgrTest} annotations.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Returns the registry of the test running on the calling thread, opening it if this test has
+   * not asked for it yet. Call it from a test method, a {@code @BeforeEach} or an {@code
+   * AfterEach} method on the thread that runs the test; to use the registry from other threads,
+   * hand them the returned manager.
+   *
+   * @return the current test's registry
+   * @throws IllegalStateException if no test is running on the calling thread under this
+   *     extension, or if the backend cannot be opened (with {@link org.opennexus.samgr.Samgr}'s
+   *     message)
+   */
+  public ServiceManager manager() {
+    return registry(runningTest("manager()")).manager();
+  }
+
+  /**
+   * Returns the manual clock of the test running on the calling thread: the clock its {@link
+   * #manager()} measures liveness by. Same rules as {@link #manager()}.
+   *
+   * @return the current test's clock
+   * @throws IllegalStateException if no test is running on the calling thread under this
+   *     extension, or if the backend cannot be opened
+   */
+  public ManualClock clock() {
+    return registry(runningTest("clock()")).clock();
+  }
+
+  /**
+   * Makes the test's context, not the class's, the one a constructor of a per-method test
+   * instance sees, so that the constructor gets the same registry as the test.
+   *
+   * @param rootContext the root context
+   * @return {@link ExtensionContextScope#TEST_METHOD}
+   */
+  @Override
+  public ExtensionContextScope getTestInstantiationExtensionContextScope(
+      ExtensionContext rootContext) {
+    return ExtensionContextScope.TEST_METHOD;
+  }
+
+  /**
+   * Returns whether the parameter is a {@link ServiceManager} or a {@link ManualClock}.
+   *
+   * @param parameterContext the parameter
+   * @param extensionContext the context it is resolved in
+   * @return {@code true} for exactly those two types
+   */
+  @Override
+  public boolean supportsParameter(
+      ParameterContext parameterContext, ExtensionContext extensionContext) {
+    Class<?> type = parameterContext.getParameter().getType();
+    return type == ServiceManager.class || type == ManualClock.class;
+  }
+
+  /**
+   * Returns the current test's registry or its clock, opening the registry if needed.
+   *
+   * @param parameterContext the parameter, a {@link ServiceManager} or a {@link ManualClock}
+   * @param extensionContext the context it is resolved in
+   * @return the registry or its clock
+   * @throws ParameterResolutionException if the parameter is resolved outside a test (such as in
+   *     {@code @BeforeAll})
+   * @throws IllegalStateException if the backend cannot be opened (JUnit wraps it in a {@link
+   *     ParameterResolutionException})
+   */
+  @Override
+  public Object resolveParameter(
+      ParameterContext parameterContext, ExtensionContext extensionContext) {
+    Class<?> type = parameterContext.getParameter().getType();
+    if (extensionContext.getTestMethod().isEmpty()) {
+      Executable where = parameterContext.getDeclaringExecutable();
+      throw new ParameterResolutionException(
+          "samgr opens one registry per test, so a "
+              + type.getSimpleName()
+              + " cannot be injected into "
+              + where
+              + ", which runs outside any single test; take it in the test method, a @BeforeEach"
+              + " or @AfterEach method, or the constructor of a per-method test instance, or"
+              + " open a registry shared by the class yourself with Samgr.open()");
+    }
+    Registry registry = registry(extensionContext);
+    return type == ManualClock.class ? registry.clock() : registry.manager();
+  }
+
+  /**
+   * Records the test's context for {@link #manager()} and {@link #clock()} on this thread.
+   *
+   * @param context the test's context
+   */
+  @Override
+  public void beforeEach(ExtensionContext context) {
+    // Kept to restore in afterEach: a test may itself run tests on this thread (EngineTestKit).
+    context.getStore(namespace).put(Outer.class, new Outer(running.get()));
+    running.set(context);
+  }
+
+  /**
+   * Forgets the test's context on this thread. The registry itself is closed just after, when
+   * JUnit closes the test's context.
+   *
+   * @param context the test's context
+   */
+  @Override
+  public void afterEach(ExtensionContext context) {
+    Outer outer = context.getStore(namespace).remove(Outer.class, Outer.class);
+    ExtensionContext previous = outer == null ? null : outer.context();
+    if (previous == null) {
+      running.remove();
+    } else {
+      running.set(previous);
+    }
+  }
+
+  /** The context this thread served before a test began: non-null when tests run in a test. */
+  private record Outer(@Nullable ExtensionContext context) {}
+
+  @Override
+  public String toString() {
+    return "SamgrExtension[" + (settings == null ? "settings from @SamgrTest" : settings) + "]";
+  }
+
+  private Registry registry(ExtensionContext context) {
+    return context
+        .getStore(namespace)
+        .getOrComputeIfAbsent(
+            Registry.class,
+            key -> (settings != null ? settings : Settings.nearest(context)).open(),
+            Registry.class);
+  }
+
+  private ExtensionContext runningTest(String method) {
+    ExtensionContext context = running.get();
+    if (context == null) {
+      throw new IllegalStateException(
+          "no test is running on this thread under "
+              + this
+              + ", so "
+              + method
+              + " has no registry to return; call it from a test method or a @BeforeEach or"
+              + " @AfterEach method, on the thread that runs the test, and hand the manager to"
+              + " any other threads");
+    }
+    return context;
+  }
+
+  /**
+   * Settings for a programmatically registered {@link SamgrExtension}. Not thread-safe; the
+   * extension it builds is.
+   */
+  public static final class Builder {
+    private @Nullable String environment;
+    private @Nullable Duration livenessTimeout;
+
+    private Builder() {}
+
+    /**
+     * Selects the backend by environment name, as {@link
+     * org.opennexus.samgr.Samgr.Builder#environment(String)} does. Default: {@link
+     * org.opennexus.samgr.Samgr}'s rules ({@code nexus.env}, {@code NEXUS_ENV}, the single backend
+     * present).
+     *
+     * @param environment the backend's environment name, such as {@code "host"}
+     * @return this builder
+     * @throws NullPointerException if {@code environment} is {@code null}
+     * @throws IllegalArgumentException if {@code environment} is empty
+     */
+    public Builder environment(String environment) {
+      Objects.requireNonNull(environment, "environment must not be null");
+      if (environment.isEmpty()) {
+        throw new IllegalArgumentException("environment must not be empty");
+      }
+      this.environment = environment;
+      return this;
+    }
+
+    /**
+     * Sets how long after its last heartbeat a service stays alive. Default: {@link
+     * org.opennexus.samgr.Samgr}'s, 30 seconds.
+     *
+     * @param livenessTimeout the timeout; positive
+     * @return this builder
+     * @throws NullPointerException if {@code livenessTimeout} is {@code null}
+     * @throws IllegalArgumentException if {@code livenessTimeout} is zero or negative
+     */
+    public Builder livenessTimeout(Duration livenessTimeout) {
+      Objects.requireNonNull(livenessTimeout, "livenessTimeout must not be null");
+      if (livenessTimeout.isNegative() || livenessTimeout.isZero()) {
+        throw new IllegalArgumentException(
+            "livenessTimeout must be positive, but is " + livenessTimeout);
+      }
+      this.livenessTimeout = livenessTimeout;
+      return this;
+    }
+
+    /**
+     * Builds the extension with the settings as they are now.
+     *
+     * @return a new extension, to assign to a {@code @RegisterExtension} field
+     */
+    public SamgrExtension build() {
+      return new SamgrExtension(new Settings(environment, livenessTimeout));
+    }
+  }
+}
