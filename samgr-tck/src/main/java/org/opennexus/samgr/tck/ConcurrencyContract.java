@@ -52,7 +52,7 @@ public interface ConcurrencyContract extends Contract {
                 }
               });
         }
-        List<Object> outcomes = Race.run(tasks);
+        List<Object> outcomes = Races.run(tasks);
         List<ServiceHandle> winners = new ArrayList<>();
         int losers = 0;
         for (Object outcome : outcomes) {
@@ -98,7 +98,7 @@ public interface ConcurrencyContract extends Contract {
               return mine;
             });
       }
-      List<List<ServiceHandle>> perThread = Race.run(tasks);
+      List<List<ServiceHandle>> perThread = Races.run(tasks);
       Set<Long> generations = new HashSet<>();
       generations.add(registered.generation().value());
       ServiceHandle highest = registered;
@@ -175,7 +175,7 @@ public interface ConcurrencyContract extends Contract {
               return counts;
             });
       }
-      List<long[]> results = Race.run(tasks);
+      List<long[]> results = Races.run(tasks);
       for (int t = restarters; t < THREADS; t++) {
         long[] counts = results.get(t);
         assertTrue(counts[0] + counts[1] >= MIN_ROUNDS, "heartbeat thread " + t + " stopped early");
@@ -223,7 +223,7 @@ public interface ConcurrencyContract extends Contract {
               return reads;
             });
       }
-      Race.run(tasks);
+      Races.run(tasks);
       assertEquals(
           Endpoint.of("tcp://r:" + restarts), samgr.resolve("tck.monotonic").endpoint());
     }
@@ -253,7 +253,7 @@ public interface ConcurrencyContract extends Contract {
               return mine;
             });
       }
-      List<List<ServiceHandle>> results = Race.run(tasks);
+      List<List<ServiceHandle>> results = Races.run(tasks);
       Set<Long> generations = new HashSet<>();
       for (int t = 0; t < THREADS; t++) {
         long previous = 0;
