@@ -179,7 +179,7 @@ public final class Samgr {
     ServiceManager manager;
     try {
       manager = chosen.backend().open(config);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | LinkageError e) { // LinkageError: a class the backend needs is missing
       throw new IllegalStateException(
           "samgr backend " + chosen.describe() + " failed to open: " + e, e);
     }

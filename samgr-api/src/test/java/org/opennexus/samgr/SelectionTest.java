@@ -327,6 +327,18 @@ class SelectionTest {
   }
 
   @Test
+  void openBackendMissingAClassFailsNamingTheProviderAndKeepsTheCause() {
+    Selection.Found host = backend(FirstProvider.class, "host");
+    LinkageError cause = new NoClassDefFoundError("com/example/Socket");
+    when(host.backend().open(any())).thenThrow(cause);
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class, () -> Samgr.openBackend(host, SamgrConfig.defaults()));
+    assertSame(cause, e.getCause());
+    assertMessageContains(e, "FirstProvider", "'host'", "com/example/Socket");
+  }
+
+  @Test
   void openBackendThatReturnsNullFailsNamingTheProvider() {
     Selection.Found host = backend(FirstProvider.class, "host");
     when(host.backend().open(any())).thenReturn(null);
