@@ -5,4 +5,4 @@ package org.opennexus.samgr.tck;
  * each one applies the shared argument rules and then throws {@link
  * org.opennexus.samgr.SamgrError.Unsupported} naming the operation and the environment.
  */
-public interface UnsupportedContract extends Contract {}
+public interface UnsupportedContract extends Contract, ArgumentContract {}
