@@ -5,4 +5,8 @@ package org.opennexus.samgr.tck;
  * of {@link org.opennexus.samgr.ServiceManager} works as documented.
  */
 public interface FullContract
-    extends RegistryContract, ConcurrencyContract, HarnessContract, HarnessConcurrencyContract {}
+    extends RegistryContract,
+        ConcurrencyContract,
+        HarnessContract,
+        HarnessConcurrencyContract,
+        ArgumentContract {}

@@ -19,7 +19,7 @@ import org.opennexus.samgr.ServiceManager;
  * each one applies the shared argument rules and then throws {@link
  * org.opennexus.samgr.SamgrError.Unsupported} naming the operation and the environment.
  */
-public interface UnsupportedContract extends Contract {
+public interface UnsupportedContract extends Contract, ArgumentContract {
 
   /**
    * Every operation, called with valid arguments, throws {@code Unsupported} whose {@code
