@@ -23,6 +23,9 @@ final class Selection {
   /** The environment variable that selects a backend when {@link #PROPERTY} is not set. */
   static final String VARIABLE = "NEXUS_ENV";
 
+  /** The most characters of a requested environment name that a message repeats. */
+  static final int MAX_QUOTED = 64;
+
   /** Gives up on a provider iterator that keeps failing rather than loop forever. */
   private static final int MAX_FAILURES = 64;
 
@@ -61,7 +64,7 @@ final class Selection {
   static @Nullable Request request(
       @Nullable String explicit, @Nullable String property, @Nullable String variable) {
     if (explicit != null) {
-      return new Request(explicit, "Samgr.open(\"" + explicit + "\")");
+      return new Request(explicit, "the code (Samgr.open(environment) or Builder.environment)");
     }
     if (property != null && !property.isEmpty()) {
       return new Request(property, "the system property " + PROPERTY);
@@ -88,18 +91,18 @@ final class Selection {
       }
       if (matches.isEmpty()) {
         throw new IllegalStateException(
-            "No samgr backend has the environment '"
-                + request.environment()
-                + "' requested by "
+            "No samgr backend has the environment "
+                + quote(request.environment())
+                + " requested by "
                 + request.source()
                 + ". "
                 + present(candidates)
                 + brokenSuffix(candidates));
       }
       throw new IllegalStateException(
-          "Several samgr backends claim the environment '"
-              + request.environment()
-              + "': "
+          "Several samgr backends claim the environment "
+              + quote(request.environment())
+              + ": "
               + describe(matches)
               + ". Keep only one of them on the module path or class path."
               + brokenSuffix(candidates));
@@ -178,6 +181,18 @@ final class Selection {
               + " environment name");
     }
     return new Found(backend, environment);
+  }
+
+  /**
+   * Quotes a requested environment name for a message, cut short if it is long: it may come from a
+   * property or variable of any length, and messages must stay readable.
+   */
+  static String quote(String environment) {
+    if (environment.length() <= MAX_QUOTED) {
+      return "'" + environment + "'";
+    }
+    return "'" + environment.substring(0, MAX_QUOTED) + "...' (" + environment.length()
+        + " characters)";
   }
 
   private static String present(Candidates candidates) {

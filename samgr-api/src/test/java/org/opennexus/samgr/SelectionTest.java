@@ -72,7 +72,7 @@ class SelectionTest {
   @Test
   void explicitBeatsPropertyAndVariable() {
     assertEquals(
-        new Selection.Request("host", "Samgr.open(\"host\")"),
+        new Selection.Request("host", "the code (Samgr.open(environment) or Builder.environment)"),
         Selection.request("host", "os", "other"));
   }
 
@@ -299,6 +299,25 @@ class SelectionTest {
   void explicitOpenWithNoBackendPresentFailsNamingTheModulesToAdd() {
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> Samgr.open("host"));
     assertMessageContains(e, "'host'", "samgr-host", "samgr-os-stub");
+  }
+
+  @Test
+  void unknownHugeEnvironmentGivesAShortMessage() {
+    String huge = "x".repeat(10_000_000);
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () -> Selection.choose(explicit(huge), candidates(backend("host"))));
+    String message = String.valueOf(e.getMessage());
+    assertTrue(message.length() < 600, () -> "message too long: " + message.length());
+    assertMessageContains(e, "'" + "x".repeat(Selection.MAX_QUOTED) + "...'", "10000000 characters");
+  }
+
+  @Test
+  void quoteKeepsShortNamesWhole() {
+    assertEquals("'host'", Selection.quote("host"));
+    String limit = "y".repeat(Selection.MAX_QUOTED);
+    assertEquals("'" + limit + "'", Selection.quote(limit));
   }
 
   // ---- openBackend ----
