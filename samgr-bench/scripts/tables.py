@@ -20,7 +20,11 @@ def fmt(x, digits=1):
 def main(path):
     data = json.load(open(path))
     rows = defaultdict(dict)  # (benchmark, size, extra) -> impl -> entry
+    clock = None
     for e in data:
+        if "size" not in e.get("params", {}):
+            clock = e
+            continue
         bench = e["benchmark"].rsplit(".", 2)
         name = bench[-2].replace("Benchmark", "") + "." + bench[-1]
         p = e.get("params", {})
@@ -31,7 +35,7 @@ def main(path):
     print("### Single-threaded operations (average time, lower is better)\n")
     print("| benchmark | services | impl | time ns/op (±99.9%) | x chm | x mutex | CPU ns/op | CPU x chm | alloc B/op |")
     print("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for key in sorted(k for k in rows if not k[0].startswith("Mixed") and not k[0].startswith("Watchers")):
+    for key in sorted(k for k in rows if not k[0].startswith(("Mixed", "Watchers", "Clock"))):
         impls = rows[key]
         base = impls.get("chm")
         mutex = impls.get("mutex")
@@ -47,6 +51,11 @@ def main(path):
             c_chm = cpu / metric(base, "cpu.time.norm")[0] if base else float("nan")
             print(f"| {key[0]} | {key[1]:,} | {impl} | {fmt(s)} ± {fmt(err)} | {fmt(r_chm, 2)} | "
                   f"{fmt(r_mutex, 2)} | {fmt(cpu)} | {fmt(c_chm, 2)} | {fmt(alloc, 1)} |")
+
+    if clock:
+        cpu, _ = metric(clock, "cpu.time.norm")
+        print(f"\nOne system clock read (ClockBenchmark.systemMillis): "
+              f"{fmt(clock['primaryMetric']['score'])} ns/op, {fmt(cpu)} CPU ns/op.")
 
     print("\n### Mixed workload 95/4/1 (throughput, higher is better)\n")
     print("| threads | services | impl | ops/us (±99.9%) | host ÷ this | CPU ns/op | alloc B/op |")

@@ -31,7 +31,7 @@ import org.opennexus.samgr.ServiceHandle;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 4, time = 1)
+@Warmup(iterations = 8, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 @SuppressWarnings("NullAway.Init") // JMH sets the parameters and calls setUp before any benchmark
