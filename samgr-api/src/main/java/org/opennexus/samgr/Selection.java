@@ -64,7 +64,7 @@ final class Selection {
   static @Nullable Request request(
       @Nullable String explicit, @Nullable String property, @Nullable String variable) {
     if (explicit != null) {
-      return new Request(explicit, "the code (Samgr.open(environment) or Builder.environment)");
+      return new Request(explicit, "Samgr.open(environment) or Builder.environment");
     }
     if (property != null && !property.isEmpty()) {
       return new Request(property, "the system property " + PROPERTY);

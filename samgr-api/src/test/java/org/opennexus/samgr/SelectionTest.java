@@ -72,7 +72,7 @@ class SelectionTest {
   @Test
   void explicitBeatsPropertyAndVariable() {
     assertEquals(
-        new Selection.Request("host", "the code (Samgr.open(environment) or Builder.environment)"),
+        new Selection.Request("host", "Samgr.open(environment) or Builder.environment"),
         Selection.request("host", "os", "other"));
   }
 

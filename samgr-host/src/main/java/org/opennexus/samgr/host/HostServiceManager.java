@@ -101,19 +101,16 @@ final class HostServiceManager implements ServiceManager {
 
   @Override
   public ServiceHandle register(String name, Endpoint endpoint) throws SamgrError {
-    Arguments.requireName(name);
-    Arguments.requireNonNull(endpoint, "endpoint");
+    // nextHandle checks the arguments in order: the handle's constructor validates both.
     ServiceHandle handle;
     List<Watch> notify;
     lock.lock();
     try {
-      checkOpen();
-      if (services.containsKey(name)) {
+      handle = nextHandle(name, endpoint);
+      if (services.putIfAbsent(name, new Entry(handle, clock.millis())) != null) {
         throw new SamgrError.Duplicate(name);
       }
-      handle = new ServiceHandle(name, endpoint, nextGeneration());
-      services.put(name, new Entry(handle, clock.millis()));
-      notify = publish(new ServiceEvent.Registered(handle));
+      notify = installed(new ServiceEvent.Registered(handle));
     } finally {
       lock.unlock();
     }
@@ -156,35 +153,38 @@ final class HostServiceManager implements ServiceManager {
 
   @Override
   public ServiceHandle restart(String name, Endpoint endpoint) throws SamgrError {
-    Arguments.requireName(name);
-    Arguments.requireNonNull(endpoint, "endpoint");
-    return restartChecked(name, null, endpoint);
-  }
-
-  @Override
-  public ServiceHandle restart(ServiceHandle current, Endpoint endpoint) throws SamgrError {
-    Arguments.requireNonNull(current, "current");
-    Arguments.requireNonNull(endpoint, "endpoint");
-    return restartChecked(current.name(), current, endpoint);
-  }
-
-  private ServiceHandle restartChecked(
-      String name, @Nullable ServiceHandle expected, Endpoint endpoint) throws SamgrError {
+    // nextHandle checks the arguments in order: the handle's constructor validates both.
     ServiceHandle handle;
     List<Watch> notify;
     lock.lock();
     try {
-      checkOpen();
+      handle = nextHandle(name, endpoint);
+      if (services.replace(name, new Entry(handle, clock.millis())) == null) {
+        throw new SamgrError.NotFound(name);
+      }
+      notify = installed(new ServiceEvent.Restarted(handle));
+    } finally {
+      lock.unlock();
+    }
+    drain(notify);
+    return handle;
+  }
+
+  @Override
+  public ServiceHandle restart(ServiceHandle current, Endpoint endpoint) throws SamgrError {
+    String name = Arguments.requireNonNull(current, "current").name();
+    ServiceHandle handle;
+    List<Watch> notify;
+    lock.lock();
+    try {
+      handle = nextHandle(name, endpoint);
       Entry entry = services.get(name);
       if (entry == null) {
         throw new SamgrError.NotFound(name);
       }
-      if (expected != null) {
-        requireCurrent(entry, expected);
-      }
-      handle = new ServiceHandle(name, endpoint, nextGeneration());
+      requireCurrent(entry, current);
       services.put(name, new Entry(handle, clock.millis()));
-      notify = publish(new ServiceEvent.Restarted(handle));
+      notify = installed(new ServiceEvent.Restarted(handle));
     } finally {
       lock.unlock();
     }
@@ -408,9 +408,23 @@ final class HostServiceManager implements ServiceManager {
     return new IllegalStateException("this samgr 'host' registry is closed");
   }
 
-  private Generation nextGeneration() {
-    lastGeneration = Math.incrementExact(lastGeneration);
-    return new Generation(lastGeneration);
+  /**
+   * The handle that a register or restart of {@code name} installs if it succeeds; call under the
+   * lock. Constructing it checks the name (scanned once, by the handle's constructor) and then the
+   * endpoint, before the closed check, as the documented precedence requires, and changes
+   * nothing: the generation is taken only by {@link #installed}.
+   */
+  private ServiceHandle nextHandle(String name, Endpoint endpoint) {
+    ServiceHandle handle =
+        new ServiceHandle(name, endpoint, new Generation(Math.addExact(lastGeneration, 1)));
+    checkOpen();
+    return handle;
+  }
+
+  /** Takes the generation of the handle just stored and publishes its event; call under the lock. */
+  private @Nullable List<Watch> installed(ServiceEvent event) {
+    lastGeneration = event.handle().generation().value();
+    return publish(event);
   }
 
   /** The current handles, in map order; call under the lock. */
