@@ -7,11 +7,8 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.opennexus.samgr.Endpoint;
 import org.opennexus.samgr.SamgrError;
@@ -35,43 +32,23 @@ import org.opennexus.samgr.ServiceHandle;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 @SuppressWarnings("NullAway.Init") // JMH sets the parameters and calls setUp before any benchmark
-public class ChurnBenchmark {
+public class ChurnBenchmark extends PopulatedRegistry {
 
   private static final int NAMES = 1 << 10;
 
-  /** The implementation measured. */
-  @Param public Impl impl;
-
-  /** How many other services are registered. */
-  @Param({"1000", "1000000"})
-  public int size;
-
-  private Registry registry;
   private String[] names;
   private final Endpoint endpoint = Population.endpoint(0);
 
   /** Creates the benchmark state; JMH calls this. */
   public ChurnBenchmark() {}
 
-  /**
-   * Opens the registry and registers {@link #size} services.
-   *
-   * @throws SamgrError never
-   */
-  @Setup
-  public void setUp() throws SamgrError {
-    registry = impl.create();
-    Population.fill(registry, size);
+  /** Makes the names that are registered and unregistered. */
+  @Override
+  protected void prepare() {
     names = new String[NAMES];
     for (int i = 0; i < NAMES; i++) {
       names[i] = "churn-" + i;
     }
-  }
-
-  /** Closes the registry. */
-  @TearDown
-  public void tearDown() {
-    registry.close();
   }
 
   /**

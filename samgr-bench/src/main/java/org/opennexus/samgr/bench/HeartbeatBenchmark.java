@@ -7,11 +7,8 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.opennexus.samgr.SamgrError;
 import org.opennexus.samgr.ServiceHandle;
@@ -35,43 +32,24 @@ import org.opennexus.samgr.ServiceHandle;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 @SuppressWarnings("NullAway.Init") // JMH sets the parameters and calls setUp before any benchmark
-public class HeartbeatBenchmark {
+public class HeartbeatBenchmark extends PopulatedRegistry {
 
-  /** The implementation measured. */
-  @Param public Impl impl;
-
-  /** How many services are registered. */
-  @Param({"1000", "1000000"})
-  public int size;
-
-  private Registry registry;
   private ServiceHandle[] handles;
-  private int mask;
 
   /** Creates the benchmark state; JMH calls this. */
   public HeartbeatBenchmark() {}
 
   /**
-   * Opens the registry, registers {@link #size} services and resolves the handles to beat.
+   * Resolves a handle for every registered name.
    *
    * @throws SamgrError never
    */
-  @Setup
-  public void setUp() throws SamgrError {
-    registry = impl.create();
-    Population.fill(registry, size);
-    String[] keys = Population.keys(size);
+  @Override
+  protected void prepare() throws SamgrError {
     handles = new ServiceHandle[keys.length];
     for (int i = 0; i < keys.length; i++) {
       handles[i] = registry.resolve(keys[i]);
     }
-    mask = keys.length - 1;
-  }
-
-  /** Closes the registry. */
-  @TearDown
-  public void tearDown() {
-    registry.close();
   }
 
   /**

@@ -9,11 +9,8 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 import org.opennexus.samgr.Endpoint;
@@ -41,47 +38,17 @@ import org.opennexus.samgr.ServiceHandle;
 @Warmup(iterations = 8, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
-@SuppressWarnings("NullAway.Init") // JMH sets the parameters and calls setUp before any benchmark
-public class MixedBenchmark {
+public class MixedBenchmark extends PopulatedRegistry {
 
   private static final byte RESOLVE = 0;
   private static final byte HEARTBEAT = 1;
   private static final byte RESTART = 2;
   private static final int OPS = 1 << 10;
 
-  /** The implementation measured. */
-  @Param public Impl impl;
-
-  /** How many services are registered. */
-  @Param({"1000", "1000000"})
-  public int size;
-
-  private Registry registry;
-  private String[] keys;
-  private int mask;
   private final Endpoint endpoint = Population.endpoint(2);
 
   /** Creates the benchmark state; JMH calls this. */
   public MixedBenchmark() {}
-
-  /**
-   * Opens the registry and registers {@link #size} services.
-   *
-   * @throws SamgrError never
-   */
-  @Setup
-  public void setUp() throws SamgrError {
-    registry = impl.create();
-    Population.fill(registry, size);
-    keys = Population.keys(size);
-    mask = keys.length - 1;
-  }
-
-  /** Closes the registry. */
-  @TearDown
-  public void tearDown() {
-    registry.close();
-  }
 
   /** One thread's operation sequence and its position in it. */
   @State(Scope.Thread)

@@ -7,11 +7,8 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.opennexus.samgr.Endpoint;
 import org.opennexus.samgr.SamgrError;
@@ -34,42 +31,12 @@ import org.opennexus.samgr.ServiceHandle;
 @Warmup(iterations = 8, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
-@SuppressWarnings("NullAway.Init") // JMH sets the parameters and calls setUp before any benchmark
-public class RestartBenchmark {
+public class RestartBenchmark extends PopulatedRegistry {
 
-  /** The implementation measured. */
-  @Param public Impl impl;
-
-  /** How many services are registered. */
-  @Param({"1000", "1000000"})
-  public int size;
-
-  private Registry registry;
-  private String[] keys;
-  private int mask;
   private final Endpoint endpoint = Population.endpoint(1);
 
   /** Creates the benchmark state; JMH calls this. */
   public RestartBenchmark() {}
-
-  /**
-   * Opens the registry and registers {@link #size} services.
-   *
-   * @throws SamgrError never
-   */
-  @Setup
-  public void setUp() throws SamgrError {
-    registry = impl.create();
-    Population.fill(registry, size);
-    keys = Population.keys(size);
-    mask = keys.length - 1;
-  }
-
-  /** Closes the registry. */
-  @TearDown
-  public void tearDown() {
-    registry.close();
-  }
 
   /**
    * Restarts a registered service.
