@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -97,7 +98,10 @@ public final class HarnessExample {
   /** watch, await and liveness, driven by a manual clock. */
   private void harnessFeatures(ServiceManager samgr, ManualClock clock) throws Exception {
     try (Subscription watch =
-        samgr.watchAll(event -> out.println("  event: " + event))) {
+        samgr.watchAll(
+            event ->
+                out.println(
+                    "  event: " + event.getClass().getSimpleName() + " " + describe(event.handle())))) {
       out.println("watching all services (the watch starts with the current ones)");
 
       CompletableFuture<ServiceHandle> awaited =
@@ -118,17 +122,25 @@ public final class HarnessExample {
       Liveness net = samgr.liveness("net");
       Liveness store = samgr.liveness("storage");
       out.println("after 6 s: 'net' alive=" + net.alive() + ", 'storage' alive=" + store.alive());
-      out.println("sweep found expired: " + samgr.sweepExpired());
+      List<ServiceHandle> expired = samgr.sweepExpired();
+      out.println(
+          expired.isEmpty()
+              ? "sweep found nothing newly expired: liveness() had already announced 'net'"
+              : "sweep found expired: " + describe(expired));
 
       ServiceHandle current = samgr.resolve("storage");
       samgr.unregister(current);
-      out.println("unregistered 'storage'; services now " + samgr.services());
+      out.println("unregistered 'storage'; services now " + describe(samgr.services()));
     }
   }
 
   private static ServiceHandle awaitedHandle(CompletableFuture<ServiceHandle> awaited)
       throws InterruptedException, ExecutionException, TimeoutException {
     return awaited.get(10, TimeUnit.SECONDS);
+  }
+
+  private static String describe(List<ServiceHandle> handles) {
+    return handles.stream().map(HarnessExample::describe).toList().toString();
   }
 
   private static String describe(ServiceHandle handle) {
