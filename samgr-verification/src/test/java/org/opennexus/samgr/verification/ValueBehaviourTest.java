@@ -64,6 +64,25 @@ class ValueBehaviourTest {
   }
 
   @Test
+  void requireNameAndRequireAddressReturnTheirArgument() {
+    assertEquals("net", Arguments.requireName("net"));
+    assertEquals("tcp://127.0.0.1:7000", Arguments.requireAddress("tcp://127.0.0.1:7000"));
+  }
+
+  @Test
+  void badCharacterMessagesGiveTheCodeAndIndex() {
+    assertEquals(
+        "name must not contain ISO control characters, but has U+007F at index 3",
+        assertThrows(IllegalArgumentException.class, () -> Arguments.requireName("net\u007F"))
+            .getMessage());
+    assertEquals(
+        "address must not contain unpaired surrogates, but has an unpaired low surrogate U+DC00 at"
+            + " index 0",
+        assertThrows(IllegalArgumentException.class, () -> Arguments.requireAddress("\uDC00"))
+            .getMessage());
+  }
+
+  @Test
   void environmentsListsBothBackendsOnThisClassPath() {
     assertEquals(List.of("host", "os"), Samgr.environments());
   }
