@@ -1,0 +1,295 @@
+package org.opennexus.samgr.verification;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+import org.opennexus.samgr.Endpoint;
+import org.opennexus.samgr.Liveness;
+import org.opennexus.samgr.ManualClock;
+import org.opennexus.samgr.Samgr;
+import org.opennexus.samgr.SamgrError;
+import org.opennexus.samgr.ServiceEvent;
+import org.opennexus.samgr.ServiceHandle;
+import org.opennexus.samgr.ServiceManager;
+import org.opennexus.samgr.Subscription;
+
+/**
+ * Choices of the host backend that DESIGN.md leaves open (README, "Design choices"), so they are
+ * not in the TCK: the liveness slot only moves forward, timeouts count in whole milliseconds
+ * rounded up and saturate, and what its registries, subscriptions and warnings say.
+ */
+class HostInternalsTest {
+
+  private static final Endpoint ENDPOINT = Endpoint.of("tcp://127.0.0.1:7000");
+
+  private static ServiceManager open(ManualClock clock, Duration timeout) {
+    return Samgr.builder().environment("host").clock(clock).livenessTimeout(timeout).open();
+  }
+
+  @Test
+  void heartbeatFromAClockThatSteppedBackKeepsTheLaterBeat() throws Exception {
+    ManualClock clock = ManualClock.at(Scenario.EPOCH);
+    try (ServiceManager registry = open(clock, Scenario.TIMEOUT)) {
+      ServiceHandle net = registry.register("net", ENDPOINT);
+      clock.set(Scenario.EPOCH.minusSeconds(10));
+      registry.heartbeat(net);
+      clock.set(Scenario.EPOCH);
+      assertEquals(Scenario.EPOCH, registry.liveness("net").lastHeartbeat());
+      clock.set(Scenario.EPOCH.plus(Scenario.TIMEOUT));
+      assertTrue(registry.liveness("net").alive());
+    }
+  }
+
+  @Test
+  void heartbeatAtTheSameInstantChangesNothing() throws Exception {
+    ManualClock clock = ManualClock.at(Scenario.EPOCH);
+    try (ServiceManager registry = open(clock, Scenario.TIMEOUT)) {
+      ServiceHandle net = registry.register("net", ENDPOINT);
+      registry.heartbeat(net);
+      assertEquals(Scenario.EPOCH, registry.liveness("net").lastHeartbeat());
+      clock.advance(Duration.ofMillis(1));
+      registry.heartbeat(net);
+      assertEquals(Scenario.EPOCH.plusMillis(1), registry.liveness("net").lastHeartbeat());
+    }
+  }
+
+  @Test
+  void partialMillisecondTimeoutRoundsUpToTheNextMillisecond() throws Exception {
+    ManualClock clock = ManualClock.at(Scenario.EPOCH);
+    try (ServiceManager registry = open(clock, Duration.ofMillis(1).plusNanos(1))) {
+      registry.register("net", ENDPOINT);
+      clock.advance(Duration.ofMillis(2));
+      assertTrue(registry.liveness("net").alive());
+      assertEquals(List.of(), registry.sweepExpired());
+      clock.advance(Duration.ofMillis(1));
+      assertFalse(registry.liveness("net").alive());
+    }
+  }
+
+  @Test
+  void timeoutTooLongForMillisecondsNeverExpires() throws Exception {
+    ManualClock clock = ManualClock.at(Scenario.EPOCH);
+    try (ServiceManager registry = open(clock, Duration.ofSeconds(Long.MAX_VALUE))) {
+      ServiceHandle net = registry.register("net", ENDPOINT);
+      clock.advance(Duration.ofDays(365L * 100_000));
+      assertTrue(registry.liveness("net").alive());
+      assertEquals(List.of(), registry.sweepExpired());
+      registry.heartbeat(net);
+      assertEquals(clock.instant(), registry.liveness("net").lastHeartbeat());
+    }
+  }
+
+  @Test
+  void awaitWithATimeoutTooLongForNanosecondsWaitsForTheRegister() throws Exception {
+    try (ServiceManager registry = Samgr.open("host")) {
+      CompletableFuture<ServiceHandle> awaited =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return registry.await("net", Duration.ofSeconds(Long.MAX_VALUE));
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      // The waiter must still be waiting (a zero timeout would have failed it at once).
+      Thread.sleep(100);
+      assertFalse(awaited.isDone(), "await with a huge timeout returned early");
+      ServiceHandle net = registry.register("net", ENDPOINT);
+      assertEquals(net, awaited.get(10, TimeUnit.SECONDS));
+    }
+  }
+
+  @Test
+  void registryToStringSaysHowManyServicesOrThatItIsClosed() throws Exception {
+    ServiceManager registry = Samgr.open("host");
+    assertEquals("samgr host registry (0 services)", registry.toString());
+    registry.register("net", ENDPOINT);
+    registry.register("fs", ENDPOINT);
+    assertEquals("samgr host registry (2 services)", registry.toString());
+    registry.close();
+    assertEquals("samgr host registry (closed)", registry.toString());
+  }
+
+  @Test
+  void subscriptionToStringNamesWhatItWatchesAndWhetherItIsClosed() throws Exception {
+    try (ServiceManager registry = Samgr.open("host")) {
+      Subscription one = registry.watch("net", event -> {});
+      Subscription all = registry.watchAll(event -> {});
+      assertEquals("samgr subscription to 'net'", one.toString());
+      assertEquals("samgr subscription to all services", all.toString());
+      one.close();
+      all.close();
+      assertEquals("samgr subscription to 'net' (closed)", one.toString());
+      assertEquals("samgr subscription to all services (closed)", all.toString());
+    }
+  }
+
+  @Test
+  void closingTheRegistryClosesItsSubscriptions() throws Exception {
+    ServiceManager registry = Samgr.open("host");
+    Subscription one = registry.watch("net", event -> {});
+    Subscription all = registry.watchAll(event -> {});
+    registry.close();
+    assertEquals("samgr subscription to 'net' (closed)", one.toString());
+    assertEquals("samgr subscription to all services (closed)", all.toString());
+  }
+
+  @Test
+  void throwingListenerIsLoggedAsAWarningNamingListenerAndEvent() throws Exception {
+    Logger logger = Logger.getLogger("org.opennexus.samgr");
+    List<LogRecord> records = new ArrayList<>();
+    Handler capture =
+        new Handler() {
+          @Override
+          public void publish(LogRecord record) {
+            synchronized (records) {
+              records.add(record);
+            }
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    RuntimeException failure = new IllegalStateException("listener broke");
+    logger.addHandler(capture);
+    try (ServiceManager registry = Samgr.open("host")) {
+      java.util.function.Consumer<ServiceEvent> listener =
+          new java.util.function.Consumer<>() {
+            @Override
+            public void accept(ServiceEvent event) {
+              throw failure;
+            }
+
+            @Override
+            public String toString() {
+              return "the-throwing-listener";
+            }
+          };
+      registry.watch("net", listener);
+      ServiceHandle net = registry.register("net", ENDPOINT);
+      LogRecord record;
+      synchronized (records) {
+        assertEquals(1, records.size(), () -> "records: " + records);
+        record = records.get(0);
+      }
+      assertEquals(Level.WARNING, record.getLevel());
+      assertSame(failure, record.getThrown());
+      assertEquals(
+          "samgr listener the-throwing-listener threw on " + new ServiceEvent.Registered(net),
+          record.getMessage());
+    } finally {
+      logger.removeHandler(capture);
+    }
+  }
+
+  /**
+   * A clock that runs an action once, from inside the registry, the first time it is read after
+   * being armed: it makes a race between a lock-free read and a change deterministic.
+   */
+  private static final class HookClock implements InstantSource {
+    private final ManualClock clock = ManualClock.at(Scenario.EPOCH);
+    private @Nullable Runnable hook;
+
+    @Override
+    public Instant instant() {
+      return clock.instant();
+    }
+
+    @Override
+    public long millis() {
+      Runnable action = hook;
+      hook = null;
+      if (action != null) {
+        action.run();
+      }
+      return clock.millis();
+    }
+  }
+
+  private static ServiceManager open(HookClock clock) {
+    return Samgr.builder().environment("host").clock(clock).livenessTimeout(Scenario.TIMEOUT).open();
+  }
+
+  @Test
+  void livenessRacingARestartSendsNoExpiredForTheReplacedHandle() throws Exception {
+    HookClock clock = new HookClock();
+    try (ServiceManager registry = open(clock)) {
+      ServiceHandle first = registry.register("net", ENDPOINT);
+      List<ServiceEvent> events = new ArrayList<>();
+      registry.watch("net", events::add);
+      clock.clock.advance(Scenario.TIMEOUT.plusMillis(1));
+      ServiceHandle[] second = new ServiceHandle[1];
+      clock.hook = () -> second[0] = restart(registry);
+      Liveness liveness = registry.liveness("net"); // reads the entry, then the clock restarts it
+      assertEquals(first, liveness.handle());
+      assertFalse(liveness.alive());
+      assertEquals(
+          List.of(new ServiceEvent.Registered(first), new ServiceEvent.Restarted(second[0])), events);
+      assertTrue(registry.liveness("net").alive());
+    }
+  }
+
+  @Test
+  void heartbeatRacingARestartNeitherAnnouncesNorRevivesTheReplacedHandle() throws Exception {
+    HookClock clock = new HookClock();
+    try (ServiceManager registry = open(clock)) {
+      ServiceHandle first = registry.register("net", ENDPOINT);
+      List<ServiceEvent> events = new ArrayList<>();
+      registry.watch("net", events::add);
+      clock.clock.advance(Scenario.TIMEOUT.plusMillis(1));
+      ServiceHandle[] second = new ServiceHandle[1];
+      clock.hook = () -> second[0] = restart(registry);
+      registry.heartbeat(first); // linearized before the restart: it succeeds
+      assertEquals(
+          List.of(new ServiceEvent.Registered(first), new ServiceEvent.Restarted(second[0])), events);
+      assertEquals(second[0], registry.resolve("net"));
+    }
+  }
+
+  @Test
+  void livenessRacingCloseSendsNoExpired() throws Exception {
+    HookClock clock = new HookClock();
+    ServiceManager registry = open(clock);
+    ServiceHandle first = registry.register("net", ENDPOINT);
+    List<ServiceEvent> events = new ArrayList<>();
+    registry.watchAll(events::add);
+    clock.clock.advance(Scenario.TIMEOUT.plusMillis(1));
+    clock.hook = registry::close;
+    Liveness liveness = registry.liveness("net");
+    assertEquals(first, liveness.handle());
+    assertFalse(liveness.alive());
+    assertEquals(List.of(new ServiceEvent.Registered(first)), events);
+  }
+
+  private static ServiceHandle restart(ServiceManager registry) {
+    try {
+      return registry.restart("net", Endpoint.of("tcp://127.0.0.1:7001"));
+    } catch (SamgrError e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void manualClockSaysWhereItStands() {
+    ManualClock clock = ManualClock.at(Instant.parse("2026-01-01T00:00:00Z"));
+    assertEquals("ManualClock[2026-01-01T00:00:00Z]", clock.toString());
+  }
+}
