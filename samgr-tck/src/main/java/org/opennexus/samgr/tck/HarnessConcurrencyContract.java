@@ -274,6 +274,22 @@ public interface HarnessConcurrencyContract extends Contract {
    */
   @Test
   default void closeWaitsForListenerCallInFlight() throws Exception {
+    assertCloseWaitsForListenerCallInFlight(false);
+  }
+
+  /**
+   * {@code ServiceManager.close()} called while a listener is running on another thread waits
+   * until that call returns: closing the registry closes its subscriptions with the same
+   * guarantee.
+   *
+   * @throws Exception on an unexpected failure
+   */
+  @Test
+  default void managerCloseWaitsForListenerCallInFlight() throws Exception {
+    assertCloseWaitsForListenerCallInFlight(true);
+  }
+
+  private void assertCloseWaitsForListenerCallInFlight(boolean closeManager) throws Exception {
     ExecutorService pool = Races.pool(1);
     try (ServiceManager manager = open()) {
       CountDownLatch entered = new CountDownLatch(1);
@@ -297,7 +313,11 @@ public interface HarnessConcurrencyContract extends Contract {
       Thread closer =
           new Thread(
               () -> {
-                s.close();
+                if (closeManager) {
+                  manager.close();
+                } else {
+                  s.close();
+                }
                 closeReturned.set(true);
               },
               "samgr-tck-closer");

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -583,9 +584,38 @@ public interface HarnessContract extends Contract {
         List<ServiceEvent> got = events.awaitEvents(6);
         assertEquals(
             List.of(new Registered(b), new Registered(c), new Registered(a)), got.subList(0, 3));
-        // One sweep expires both at one instant: their order among themselves is not specified.
-        assertEquals(Set.of(new Expired(a), new Expired(b)), Set.copyOf(got.subList(3, 5)));
+        // One sweep sends its Expired events in name order, like the list it returns.
+        assertEquals(List.of(new Expired(a), new Expired(b)), got.subList(3, 5));
         assertEquals(List.of(new Restarted(fence)), got.subList(5, got.size()));
+      }
+    }
+  }
+
+  /**
+   * {@code watchAll} starts with {@code Registered} in name order, and one sweep returns and sends
+   * {@code Expired} in name order, whatever order the services were registered in (here the
+   * reverse, over enough names that no hash order is sorted by chance).
+   *
+   * @throws Exception on an unexpected failure
+   */
+  @Test
+  default void watchAllAndSweepFollowNameOrderNotRegistrationOrder() throws Exception {
+    ManualClock clock = clock();
+    try (ServiceManager manager = open(clock)) {
+      List<ServiceHandle> registered = new ArrayList<>();
+      for (int i = 63; i >= 0; i--) {
+        registered.add(manager.register(String.format("svc-%02d", i), Endpoint.of("e" + i)));
+      }
+      List<ServiceHandle> sorted = new ArrayList<>(registered);
+      sorted.sort(Comparator.comparing(ServiceHandle::name));
+      RecordingListener events = new RecordingListener();
+      try (Subscription s = manager.watchAll(events)) {
+        clock.advance(LIVENESS_TIMEOUT.plusMillis(1));
+        assertEquals(sorted, manager.sweepExpired());
+        List<ServiceEvent> expected = new ArrayList<>();
+        sorted.forEach(h -> expected.add(new Registered(h)));
+        sorted.forEach(h -> expected.add(new Expired(h)));
+        assertEquals(expected, events.awaitEvents(expected.size()));
       }
     }
   }
