@@ -68,7 +68,11 @@ final class HostServiceManager implements ServiceManager {
 
     /** Moves the last beat forward to {@code now}; no write when it is there already. */
     void beat(long now) {
-      long last = lastBeat;
+      beat(now, lastBeat);
+    }
+
+    /** As {@link #beat(long)}, starting from {@code last}, a value of the slot read earlier. */
+    void beat(long now, long last) {
       while (now > last) {
         if (LAST_BEAT.compareAndSet(this, last, now)) {
           return;
@@ -144,10 +148,11 @@ final class HostServiceManager implements ServiceManager {
   public void heartbeat(ServiceHandle handle) throws SamgrError {
     Entry entry = current(Arguments.requireNonNull(handle, "handle"));
     long now = clock.millis();
-    if (now - entry.lastBeat > timeoutMillis) {
+    long last = entry.lastBeat; // read once: the expiry test and the compare-and-set share it
+    if (now - last > timeoutMillis) {
       announceExpiry(entry, now, true); // rare: expired unnoticed; announce, then revive
     } else {
-      entry.beat(now);
+      entry.beat(now, last);
     }
   }
 
