@@ -4,6 +4,7 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.opennexus.samgr.spi.Arguments;
 import org.opennexus.samgr.spi.SamgrBackend;
@@ -91,9 +92,10 @@ public final class Samgr {
     return new Builder();
   }
 
+  /** Samgr's own loader; the system loader should Samgr ever be on the boot class path. */
   private static ClassLoader loader() {
-    ClassLoader loader = Samgr.class.getClassLoader();
-    return loader != null ? loader : ClassLoader.getSystemClassLoader();
+    return Objects.requireNonNullElseGet(
+        Samgr.class.getClassLoader(), ClassLoader::getSystemClassLoader);
   }
 
   /**
@@ -159,7 +161,12 @@ public final class Samgr {
      *     backend fails to open
      */
     public ServiceManager open() {
-      Selection.Candidates candidates = Selection.discover(loader());
+      return open(loader());
+    }
+
+    /** As {@link #open()}, looking providers up with {@code loader}; tests pass their own. */
+    ServiceManager open(ClassLoader loader) {
+      Selection.Candidates candidates = Selection.discover(loader);
       Selection.Request request =
           Selection.request(
               environment, System.getProperty(Selection.PROPERTY), System.getenv(Selection.VARIABLE));

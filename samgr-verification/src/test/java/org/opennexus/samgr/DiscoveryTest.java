@@ -12,12 +12,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.ServiceConfigurationError;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opennexus.samgr.spi.SamgrBackend;
 import org.opennexus.samgr.spi.SamgrConfig;
+import org.opennexus.samgr.verification.LogCapture;
 
 /**
  * White-box tests of {@link Selection#discover} with real {@link java.util.ServiceLoader} files
@@ -114,6 +117,28 @@ class DiscoveryTest {
         IntStream.range(0, 70).mapToObj(i -> "com.example.Missing" + i).collect(Collectors.toList());
     try (URLClassLoader loader = loaderWith(dir, missing)) {
       assertEquals(64, Selection.discover(loader).broken().size());
+    }
+  }
+
+  @Test
+  void brokenProviderBesideTheChosenOneIsLoggedAsAWarningNamingBoth(@TempDir Path dir)
+      throws IOException {
+    String throwing = ThrowingConstructor.class.getName();
+    try (URLClassLoader loader = loaderWith(dir, List.of(throwing));
+        LogCapture log = new LogCapture();
+        ServiceManager registry = Samgr.builder().environment("host").open(loader)) {
+      assertEquals("host", registry.environment());
+      List<LogRecord> records = log.records();
+      assertEquals(1, records.size(), () -> "records: " + records);
+      LogRecord record = records.get(0);
+      assertEquals(Level.WARNING, record.getLevel());
+      assertEquals(
+          "samgr provider " + throwing + " failed to load; using 'host' ("
+              + registry.getClass().getPackageName() + ".HostBackend)",
+          record.getMessage());
+      Throwable thrown = assertInstanceOf(ServiceConfigurationError.class, record.getThrown());
+      Throwable cause = assertInstanceOf(IllegalStateException.class, thrown.getCause());
+      assertEquals("constructor broke", cause.getMessage());
     }
   }
 }

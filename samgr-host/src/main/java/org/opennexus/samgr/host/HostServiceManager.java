@@ -147,8 +147,10 @@ final class HostServiceManager implements ServiceManager {
   @Override
   public void heartbeat(ServiceHandle handle) throws SamgrError {
     Entry entry = current(Arguments.requireNonNull(handle, "handle"));
+    // Read once, before the clock: the expiry test and the compare-and-set share it. A heartbeat
+    // that moves the slot meanwhile makes the compare-and-set fail and retry with the new value.
+    long last = entry.lastBeat;
     long now = clock.millis();
-    long last = entry.lastBeat; // read once: the expiry test and the compare-and-set share it
     if (now - last > timeoutMillis) {
       announceExpiry(entry, now, true); // rare: expired unnoticed; announce, then revive
     } else {
@@ -317,13 +319,9 @@ final class HostServiceManager implements ServiceManager {
       return entry.handle;
     }
     CompletableFuture<ServiceHandle> found = new CompletableFuture<>();
-    Consumer<ServiceEvent> listener =
-        event -> {
-          if (event instanceof ServiceEvent.Registered || event instanceof ServiceEvent.Restarted) {
-            found.complete(event.handle());
-          }
-        };
-    Subscription watch = subscribe(name, listener, found);
+    // The first event of a watch on a name is always Registered: the handle current when it
+    // subscribes, or else the next register. It completes the future; later events find it done.
+    Subscription watch = subscribe(name, event -> found.complete(event.handle()), found);
     try {
       return found.get(saturatedNanos(timeout), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
@@ -351,14 +349,12 @@ final class HostServiceManager implements ServiceManager {
       if (closed) {
         return;
       }
+      // Nothing is cleared: every later call checks `closed` first, so the registry's contents
+      // are never read again, and they go with the registry when it becomes unreachable.
       closed = true;
-      services.clear();
       watchersByName.values().forEach(watches::addAll);
       watches.addAll(watchersOfAll);
-      watchersByName.clear();
-      watchersOfAll.clear();
       waiters = new ArrayList<>(awaiting.values());
-      awaiting.clear();
     } finally {
       lock.unlock();
     }
@@ -370,9 +366,27 @@ final class HostServiceManager implements ServiceManager {
     }
   }
 
+  /**
+   * Says how many services and open subscriptions (including waiting {@code await} calls) the
+   * registry has, or that it is closed: {@code samgr host registry (services: 2, subscriptions:
+   * 1)}. A subscription count that only grows points at subscriptions that are never closed.
+   */
   @Override
   public String toString() {
-    return "samgr host registry (" + (closed ? "closed" : services.size() + " services") + ")";
+    lock.lock();
+    try {
+      if (closed) {
+        return "samgr host registry (closed)";
+      }
+      int subscriptions = watchersOfAll.size();
+      for (List<Watch> watchers : watchersByName.values()) {
+        subscriptions += watchers.size();
+      }
+      return "samgr host registry (services: " + services.size() + ", subscriptions: "
+          + subscriptions + ")";
+    } finally {
+      lock.unlock();
+    }
   }
 
   // ---- internals ----
@@ -495,7 +509,7 @@ final class HostServiceManager implements ServiceManager {
     return watch;
   }
 
-  /** Removes a closed subscription; called by {@link Watch#close()}. */
+  /** Removes a closed subscription; called by {@link Watch#close()}, maybe more than once. */
   void unsubscribe(Watch watch) {
     lock.lock();
     try {

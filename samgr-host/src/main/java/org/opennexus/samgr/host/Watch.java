@@ -76,25 +76,18 @@ final class Watch implements Subscription {
 
   @Override
   public void close() {
-    if (markClosed()) {
-      owner.unsubscribe(this);
-    }
-    awaitDeliveryInFlight();
-  }
-
-  /** Closes this subscription because its registry closes. */
-  void closeByOwner() {
-    markClosed();
-    awaitDeliveryInFlight();
-  }
-
-  private boolean markClosed() {
-    if (closed) {
-      return false;
-    }
     closed = true;
-    queue.clear();
-    return true;
+    owner.unsubscribe(this); // idempotent: a second close finds nothing to remove
+    awaitDeliveryInFlight();
+  }
+
+  /**
+   * Closes this subscription because its registry closes. Events still queued are dropped by the
+   * thread draining them ({@link #deliver} checks {@code closed}); the queue is empty once it ends.
+   */
+  void closeByOwner() {
+    closed = true;
+    awaitDeliveryInFlight();
   }
 
   /** Waits for a listener call in flight on another thread; from the listener itself, returns. */

@@ -3,6 +3,7 @@ package org.opennexus.samgr.verification;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -12,10 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.opennexus.samgr.Endpoint;
@@ -115,12 +114,16 @@ class HostInternalsTest {
   }
 
   @Test
-  void registryToStringSaysHowManyServicesOrThatItIsClosed() throws Exception {
+  void registryToStringCountsServicesAndSubscriptionsOrSaysItIsClosed() throws Exception {
     ServiceManager registry = Samgr.open("host");
-    assertEquals("samgr host registry (0 services)", registry.toString());
+    assertEquals("samgr host registry (services: 0, subscriptions: 0)", registry.toString());
     registry.register("net", ENDPOINT);
     registry.register("fs", ENDPOINT);
-    assertEquals("samgr host registry (2 services)", registry.toString());
+    registry.watch("net", event -> {});
+    registry.watch("net", event -> {});
+    registry.watch("gpu", event -> {});
+    registry.watchAll(event -> {});
+    assertEquals("samgr host registry (services: 2, subscriptions: 4)", registry.toString());
     registry.close();
     assertEquals("samgr host registry (closed)", registry.toString());
   }
@@ -149,28 +152,96 @@ class HostInternalsTest {
     assertEquals("samgr subscription to all services (closed)", all.toString());
   }
 
+  private static String counts(int services, int subscriptions) {
+    return "samgr host registry (services: " + services + ", subscriptions: " + subscriptions + ")";
+  }
+
+  @Test
+  void closedSubscriptionsLeaveTheRegistryAndTheOthersKeepTheirEvents() throws Exception {
+    try (ServiceManager registry = Samgr.open("host")) {
+      List<ServiceEvent> kept = new ArrayList<>();
+      Subscription first = registry.watch("net", event -> {});
+      Subscription second = registry.watch("net", kept::add);
+      Subscription all = registry.watchAll(event -> {});
+      assertEquals(counts(0, 3), registry.toString());
+      first.close();
+      assertEquals(counts(0, 2), registry.toString());
+      first.close(); // a second close removes nothing else
+      assertEquals(counts(0, 2), registry.toString());
+      all.close();
+      assertEquals(counts(0, 1), registry.toString());
+      ServiceHandle net = registry.register("net", ENDPOINT);
+      assertEquals(List.of(new ServiceEvent.Registered(net)), kept);
+      second.close();
+      assertEquals(counts(1, 0), registry.toString());
+      all.close();
+      assertEquals(counts(1, 0), registry.toString());
+      Subscription again = registry.watch("net", event -> {}); // the name can be watched anew
+      assertEquals(counts(1, 1), registry.toString());
+      again.close();
+      assertEquals(counts(1, 0), registry.toString());
+    }
+  }
+
+  @Test
+  void awaitHoldsOneSubscriptionWhileItWaitsAndNoneAfterwards() throws Exception {
+    try (ServiceManager registry = Samgr.open("host")) {
+      SamgrError.NotFound timedOut =
+          assertThrows(
+              SamgrError.NotFound.class, () -> registry.await("net", Duration.ofMillis(1)));
+      assertEquals("net", timedOut.name());
+      assertEquals(counts(0, 0), registry.toString());
+      CompletableFuture<ServiceHandle> awaited =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return registry.await("net", Duration.ofMinutes(1));
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (!registry.toString().equals(counts(0, 1)) && System.nanoTime() < deadline) {
+        Thread.sleep(1);
+      }
+      assertEquals(counts(0, 1), registry.toString());
+      ServiceHandle net = registry.register("net", ENDPOINT);
+      assertEquals(net, awaited.get(10, TimeUnit.SECONDS));
+      assertEquals(counts(1, 0), registry.toString());
+    }
+  }
+
+  @Test
+  void heartbeatThatLosesTheRaceToAnEarlierHeartbeatStillMovesTheSlotForward() throws Exception {
+    HookClock clock = new HookClock();
+    try (ServiceManager registry = open(clock)) {
+      ServiceHandle net = registry.register("net", ENDPOINT);
+      Instant later = Scenario.EPOCH.plusSeconds(5);
+      clock.clock.set(later);
+      clock.hook =
+          () -> { // runs after the heartbeat below read the slot, before its compare-and-set
+            clock.clock.set(Scenario.EPOCH.plusSeconds(3));
+            heartbeat(registry, net);
+            clock.clock.set(later);
+          };
+      registry.heartbeat(net);
+      assertEquals(later, registry.liveness("net").lastHeartbeat());
+    }
+  }
+
+  private static void heartbeat(ServiceManager registry, ServiceHandle handle) {
+    try {
+      registry.heartbeat(handle);
+    } catch (SamgrError e) {
+      throw new AssertionError(e);
+    }
+  }
+
   @Test
   void throwingListenerIsLoggedAsAWarningNamingListenerAndEvent() throws Exception {
-    Logger logger = Logger.getLogger("org.opennexus.samgr");
-    List<LogRecord> records = new ArrayList<>();
-    Handler capture =
-        new Handler() {
-          @Override
-          public void publish(LogRecord record) {
-            synchronized (records) {
-              records.add(record);
-            }
-          }
-
-          @Override
-          public void flush() {}
-
-          @Override
-          public void close() {}
-        };
     RuntimeException failure = new IllegalStateException("listener broke");
-    logger.addHandler(capture);
-    try (ServiceManager registry = Samgr.open("host")) {
+    try (LogCapture log = new LogCapture();
+        ServiceManager registry = Samgr.open("host")) {
       java.util.function.Consumer<ServiceEvent> listener =
           new java.util.function.Consumer<>() {
             @Override
@@ -185,18 +256,14 @@ class HostInternalsTest {
           };
       registry.watch("net", listener);
       ServiceHandle net = registry.register("net", ENDPOINT);
-      LogRecord record;
-      synchronized (records) {
-        assertEquals(1, records.size(), () -> "records: " + records);
-        record = records.get(0);
-      }
+      List<LogRecord> records = log.records();
+      assertEquals(1, records.size(), () -> "records: " + records);
+      LogRecord record = records.get(0);
       assertEquals(Level.WARNING, record.getLevel());
       assertSame(failure, record.getThrown());
       assertEquals(
           "samgr listener the-throwing-listener threw on " + new ServiceEvent.Registered(net),
           record.getMessage());
-    } finally {
-      logger.removeHandler(capture);
     }
   }
 
