@@ -518,8 +518,11 @@ final class HostServiceManager implements ServiceManager {
         watchersOfAll.remove(watch);
       } else {
         List<Watch> watchers = watchersByName.get(watch.name);
-        if (watchers != null && watchers.remove(watch) && watchers.isEmpty()) {
-          watchersByName.remove(watch.name);
+        if (watchers != null) { // null: closed before, and it was the name's last subscription
+          watchers.remove(watch);
+          if (watchers.isEmpty()) {
+            watchersByName.remove(watch.name);
+          }
         }
       }
     } finally {
