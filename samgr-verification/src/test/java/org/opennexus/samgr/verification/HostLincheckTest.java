@@ -1,6 +1,7 @@
 package org.opennexus.samgr.verification;
 
 import java.lang.reflect.Method;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -35,7 +36,9 @@ import org.opennexus.samgr.spi.SamgrConfig;
  * <p>Names are {@code "a"} and {@code "b"}, endpoints two fixed ones, and handles are forged from
  * a name and a generation 1 or 2, which covers current, stale and never-issued generations.
  * Results are {@link Outcome}s, so exceptions compare by type and fields. The clock is a manual
- * clock that never moves, so {@code liveness} is deterministic.
+ * clock that only {@link #passTime} moves (past the liveness timeout), so {@code liveness} and
+ * {@code sweepExpired} are deterministic in each sequential order; {@link #close} is an operation
+ * too, so every operation also races a close.
  *
  * <p>CI runs bounded options: {@code samgr.lincheck.iterations} 5 scenarios, each with {@code
  * samgr.lincheck.modelCheckingInvocations} 300 interleavings or {@code
@@ -65,8 +68,11 @@ public class HostLincheckTest {
           .findFirst()
           .orElseThrow();
 
-  private final ServiceManager registry =
-      HOST.open(new SamgrConfig(ManualClock.at(Scenario.EPOCH), Scenario.TIMEOUT));
+  private final ManualClock clock = ManualClock.at(Scenario.EPOCH);
+  private final ServiceManager registry = HOST.open(new SamgrConfig(clock, Scenario.TIMEOUT));
+
+  /** How far {@link #passTime} moves the clock: enough to expire every service. */
+  private static final Duration PAST_TIMEOUT = Scenario.TIMEOUT.plusMillis(1);
 
   static ServiceHandle forged(int name, int generation) {
     return new ServiceHandle(NAMES[name], ENDPOINTS[0], new Generation(generation));
@@ -122,6 +128,28 @@ public class HostLincheckTest {
     return Outcome.of(() -> registry.liveness(NAMES[name]));
   }
 
+  @Operation
+  public Outcome sweepExpired() {
+    return Outcome.of(registry::sweepExpired);
+  }
+
+  @Operation
+  public Outcome awaitNow(@Param(name = "name") int name) {
+    return Outcome.of(() -> registry.await(NAMES[name], Duration.ZERO));
+  }
+
+  /** Moves the clock past the timeout, so every service not beaten since is expired. */
+  @Operation
+  public Outcome passTime() {
+    clock.advance(PAST_TIMEOUT);
+    return new Outcome.Value(null);
+  }
+
+  @Operation
+  public Outcome close() {
+    return Outcome.ofVoid(registry::close);
+  }
+
   /** The sequential specification: the same operations on {@link RegistryModel}. */
   public static class Specification {
     private final RegistryModel model = Scenario.newModel();
@@ -161,6 +189,23 @@ public class HostLincheckTest {
     public Outcome liveness(int name) {
       return model.liveness(NAMES[name]);
     }
+
+    public Outcome sweepExpired() {
+      return model.sweepExpired();
+    }
+
+    public Outcome awaitNow(int name) {
+      return model.await(NAMES[name], Duration.ZERO);
+    }
+
+    public Outcome passTime() {
+      model.setNow(model.now() + PAST_TIMEOUT.toMillis());
+      return new Outcome.Value(null);
+    }
+
+    public Outcome close() {
+      return model.close();
+    }
   }
 
   private static int iterations() {
@@ -199,7 +244,17 @@ public class HostLincheckTest {
             scenario(
                 List.of(call("register", 0, 0), call("register", 1, 0)),
                 List.of(call("restart", 0, 1), call("unregister", 1, 2)),
-                List.of(call("services"), call("services"))));
+                List.of(call("services"), call("services"))))
+        .addCustomScenario(
+            scenario(
+                List.of(call("register", 0, 0)),
+                List.of(call("passTime"), call("sweepExpired")),
+                List.of(call("heartbeat", 0, 1), call("liveness", 0))))
+        .addCustomScenario(
+            scenario(
+                List.of(call("register", 0, 0)),
+                List.of(call("close")),
+                List.of(call("register", 1, 0), call("resolve", 0), call("awaitNow", 1))));
   }
 
   /** One actor: an {@link Operation} method of this class by name, with its arguments. */
