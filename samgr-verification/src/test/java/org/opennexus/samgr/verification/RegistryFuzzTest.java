@@ -14,15 +14,30 @@ import org.opennexus.samgr.ServiceHandle;
  *
  * <p>By default ({@code ./mvnw verify}) each {@code @FuzzTest} runs once per committed input in
  * {@code src/test/resources/org/opennexus/samgr/verification/RegistryFuzzTestInputs/<method>/}, as
- * a regression test. To fuzz for real (coverage-guided; new crashing inputs are written to that
- * directory, commit them):
+ * a regression test. To fuzz for real, coverage-guided, for the test's {@code maxDuration} (CI does
+ * this for both methods):
  *
  * <pre>
  * JAZZER_FUZZ=1 ./mvnw -B -pl samgr-verification -am test -Dtest=RegistryFuzzTest#registryMatchesModel \
- *     -Dsurefire.failIfNoSpecifiedTests=false -Djazzer.max_duration=2m
+ *     -Dsurefire.failIfNoSpecifiedTests=false
  * </pre>
  *
- * <p>Only one {@code @FuzzTest} method can fuzz per JVM, so select one with {@code -Dtest}.
+ * <p>Only one {@code @FuzzTest} method can fuzz per JVM, so select one with {@code -Dtest}. A
+ * crashing input is written to the inputs directory above: commit it with the fix. The inputs
+ * found so far (the generated corpus is in {@code samgr-verification/.cifuzz-corpus/}, not
+ * committed) are committed in minimized form: libFuzzer's merge keeps the fewest files that reach
+ * every edge the corpus reaches, with the test class path from a Surefire report:
+ *
+ * <pre>
+ * java -cp "$CLASSPATH" com.code_intelligence.jazzer.Jazzer \
+ *     --target_class=org.opennexus.samgr.verification.RegistryFuzzTest \
+ *     --target_method=registryMatchesModel -merge=1 -use_counters=0 -use_value_profile=0 \
+ *     NEW_DIR .cifuzz-corpus/org.opennexus.samgr.verification.RegistryFuzzTest/registryMatchesModel
+ * </pre>
+ *
+ * <p>Committed that way on 2026-11-26 from two 60-second sessions (181,000 and 288,000 runs, no
+ * finding): 62 inputs for {@code registryMatchesModel}, 10 for {@code
+ * fuzzedTextGetsOnlyDocumentedOutcomes}; the other files there are hand-written seeds.
  */
 class RegistryFuzzTest {
 
