@@ -10,8 +10,8 @@
  * <ul>
  *   <li><b>Reads take no lock and allocate nothing.</b> {@code resolve} is one map lookup that
  *       returns the stored handle; {@code heartbeat} is one lookup, a generation compare, a clock
- *       read and at most one compare-and-set of the slot (none when the clock has not moved since
- *       the last beat). Name validation runs only on a miss: an invalid name can never have been
+ *       read and one compare-and-set of the slot (none when the clock has not moved since the
+ *       last beat; another only when a concurrent heartbeat moved the slot first). Name validation runs only on a miss: an invalid name can never have been
  *       stored, so a hit proves the name valid.
  *   <li><b>Changes take one registry lock.</b> {@code register}, both {@code restart}s, {@code
  *       unregister}, subscriptions, sweeps and {@code close} run under one lock. That makes the
@@ -24,6 +24,10 @@
  *       work-in-progress counter, so no listener ever runs under the registry lock, listeners may
  *       call the registry, and nested or concurrent changes are delivered in order, never
  *       concurrently to one listener.
+ *   <li><b>{@code close} only marks the registry closed</b>, under the lock, then ends every
+ *       subscription and wakes every {@code await}. It clears nothing: every later call checks
+ *       the flag before it answers, so the contents are never read again and go with the
+ *       registry object.
  * </ul>
  */
 @NullMarked
