@@ -237,6 +237,58 @@ class HostInternalsTest {
     }
   }
 
+  /**
+   * README, watch: a change made on another thread while a listener runs is delivered by the
+   * thread already delivering, after the listener returns, in order; the other thread does not
+   * wait for it.
+   */
+  @Test
+  void changeFromAnotherThreadDuringDeliveryIsDeliveredByTheDeliveringThreadAfterwards()
+      throws Exception {
+    try (ServiceManager registry = Samgr.open("host")) {
+      List<Object> log = new ArrayList<>();
+      List<Thread> deliveredOn = new ArrayList<>();
+      ServiceHandle[] fs = new ServiceHandle[1];
+      registry.watchAll(
+          event -> {
+            log.add(event);
+            deliveredOn.add(Thread.currentThread());
+            if (event.handle().name().equals("net")) {
+              Thread other = new Thread(() -> fs[0] = register(registry, "fs"));
+              other.start();
+              join(other);
+              log.add("other thread done");
+            }
+          });
+      ServiceHandle net = registry.register("net", ENDPOINT);
+      assertEquals(
+          List.of(
+              new ServiceEvent.Registered(net),
+              "other thread done",
+              new ServiceEvent.Registered(fs[0])),
+          log);
+      assertEquals(List.of(Thread.currentThread(), Thread.currentThread()), deliveredOn);
+    }
+  }
+
+  private static ServiceHandle register(ServiceManager registry, String name) {
+    try {
+      return registry.register(name, ENDPOINT);
+    } catch (SamgrError e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static void join(Thread thread) {
+    try {
+      thread.join(TimeUnit.SECONDS.toMillis(10));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+    assertFalse(thread.isAlive(), "the other thread waited for the delivering thread");
+  }
+
   @Test
   void throwingListenerIsLoggedAsAWarningNamingListenerAndEvent() throws Exception {
     RuntimeException failure = new IllegalStateException("listener broke");
