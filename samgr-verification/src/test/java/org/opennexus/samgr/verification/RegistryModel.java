@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
 import org.opennexus.samgr.Endpoint;
 import org.opennexus.samgr.Generation;
 import org.opennexus.samgr.Liveness;
+import org.opennexus.samgr.ServiceEvent;
 import org.opennexus.samgr.ServiceHandle;
 import org.opennexus.samgr.verification.Outcome.Rule;
 
@@ -17,7 +18,8 @@ import org.opennexus.samgr.verification.Outcome.Rule;
  * The sequential specification of a samgr registry: a sorted map and a counter, written from
  * DESIGN.md and the {@code ServiceManager} Javadoc, not from the host backend's code.
  *
- * <p>Each method returns the {@link Outcome} the real call must have. Checks follow the documented
+ * <p>Each method returns the {@link Outcome} the real call must have, and records the events a
+ * {@code watchAll} must receive ({@link #events()}). Checks follow the documented
  * precedence: {@code null} and bad arguments in parameter order, then a closed registry, then the
  * registry outcome. The argument rules are re-implemented here ({@link #textRule}) so that the
  * model is an independent oracle for {@code Arguments} too. Not thread-safe.
@@ -44,6 +46,7 @@ final class RegistryModel {
   private final TreeMap<String, Entry> services = new TreeMap<>();
   private final long timeoutMillis;
   private final List<ServiceHandle> issued = new ArrayList<>();
+  private final List<ServiceEvent> events = new ArrayList<>();
   private long lastGeneration;
   private long now;
   private boolean closed;
@@ -118,6 +121,14 @@ final class RegistryModel {
     return issued;
   }
 
+  /**
+   * The events a {@code watchAll} subscribed when the registry opened has received so far: one
+   * per change, in the order of the changes.
+   */
+  List<ServiceEvent> events() {
+    return events;
+  }
+
   boolean isClosed() {
     return closed;
   }
@@ -128,10 +139,11 @@ final class RegistryModel {
     return List.copyOf(handles);
   }
 
-  private ServiceHandle issue(String name, Endpoint endpoint) {
+  private ServiceHandle issue(String name, Endpoint endpoint, boolean restart) {
     ServiceHandle handle = new ServiceHandle(name, endpoint, new Generation(++lastGeneration));
     services.put(name, new Entry(handle, now));
     issued.add(handle);
+    events.add(restart ? new ServiceEvent.Restarted(handle) : new ServiceEvent.Registered(handle));
     return handle;
   }
 
@@ -143,7 +155,7 @@ final class RegistryModel {
     if (services.containsKey(name)) {
       return new Outcome.Duplicate(name);
     }
-    return new Outcome.Value(issue(name, endpoint));
+    return new Outcome.Value(issue(name, endpoint, false));
   }
 
   Outcome resolve(@Nullable String name) {
@@ -199,7 +211,7 @@ final class RegistryModel {
     if (!services.containsKey(name)) {
       return new Outcome.NotFound(name);
     }
-    return new Outcome.Value(issue(name, endpoint));
+    return new Outcome.Value(issue(name, endpoint, true));
   }
 
   Outcome restart(@Nullable ServiceHandle current, @Nullable Endpoint endpoint) {
@@ -211,7 +223,7 @@ final class RegistryModel {
     if (found instanceof Outcome outcome) {
       return outcome;
     }
-    return new Outcome.Value(issue(current.name(), endpoint));
+    return new Outcome.Value(issue(current.name(), endpoint, true));
   }
 
   Outcome unregister(@Nullable ServiceHandle handle) {
@@ -223,7 +235,8 @@ final class RegistryModel {
     if (found instanceof Outcome outcome) {
       return outcome;
     }
-    services.remove(handle.name());
+    Entry removed = services.remove(handle.name());
+    events.add(new ServiceEvent.Unregistered(removed.handle));
     return new Outcome.Value(null);
   }
 
@@ -265,6 +278,7 @@ final class RegistryModel {
   private boolean markExpired(Entry entry) {
     if (now - entry.lastBeat > timeoutMillis && entry.expiredFor != entry.lastBeat) {
       entry.expiredFor = entry.lastBeat;
+      events.add(new ServiceEvent.Expired(entry.handle));
       return true;
     }
     return false;

@@ -8,12 +8,15 @@ import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.opennexus.samgr.ManualClock;
 import org.opennexus.samgr.Samgr;
+import org.opennexus.samgr.SamgrError;
+import org.opennexus.samgr.ServiceEvent;
 import org.opennexus.samgr.ServiceManager;
 
 /**
  * Runs an operation sequence against a fresh registry and a fresh {@link RegistryModel} side by
- * side, comparing every outcome and, after every operation, the full {@code services()} snapshot;
- * and shrinks a failing sequence.
+ * side, comparing every outcome and, after every operation, the full {@code services()} snapshot
+ * and (on {@code host}) every event a {@code watchAll} opened with the registry has received; and
+ * shrinks a failing sequence.
  */
 final class Scenario {
 
@@ -38,14 +41,19 @@ final class Scenario {
   static @Nullable Mismatch run(List<Op> ops, String environment) {
     ManualClock clock = ManualClock.at(EPOCH);
     RegistryModel model = newModel();
+    List<ServiceEvent> events = new ArrayList<>();
     try (ServiceManager registry =
         Samgr.builder().environment(environment).clock(clock).livenessTimeout(TIMEOUT).open()) {
+      boolean watching = watchAll(registry, events);
       for (int i = 0; i < ops.size(); i++) {
         Op op = ops.get(i);
         Outcome expected = op.onModel(model);
         Outcome actual = op.onRegistry(registry, clock);
         if (!expected.equals(actual)) {
           return new Mismatch(i, Op.describe(op), expected, actual);
+        }
+        if (watching && !model.events().equals(events)) {
+          return new Mismatch(i, Op.describe(op) + " then events", model.events(), events);
         }
         if (!model.isClosed()) {
           Outcome snapshot = Outcome.of(registry::services);
@@ -57,6 +65,22 @@ final class Scenario {
       }
     }
     return null;
+  }
+
+  /**
+   * Subscribes {@code events} to every change, or returns false if the backend refuses (the os
+   * stub). The host delivers on the calling thread before the call returns, so after each
+   * operation the list is complete.
+   */
+  private static boolean watchAll(ServiceManager registry, List<ServiceEvent> events) {
+    try {
+      registry.watchAll(events::add);
+      return true;
+    } catch (SamgrError.Unsupported refused) {
+      return false;
+    } catch (SamgrError e) {
+      throw new AssertionError("watchAll failed on a new registry", e);
+    }
   }
 
   static @Nullable Mismatch run(List<Op> ops) {
