@@ -11,8 +11,9 @@
  *   <li><b>Reads take no lock and allocate nothing.</b> {@code resolve} is one map lookup that
  *       returns the stored handle; {@code heartbeat} is one lookup, a generation compare, a clock
  *       read and one compare-and-set of the slot (none when the clock has not moved since the
- *       last beat; another only when a concurrent heartbeat moved the slot first). Name validation runs only on a miss: an invalid name can never have been
- *       stored, so a hit proves the name valid.
+ *       last beat; another only when a concurrent heartbeat moved the slot first). Name
+ *       validation runs only on a miss: an invalid name can never have been stored, so a hit
+ *       proves the name valid.
  *   <li><b>Changes take one registry lock.</b> {@code register}, both {@code restart}s, {@code
  *       unregister}, subscriptions, sweeps and {@code close} run under one lock. That makes the
  *       generation counter a plain {@code long}, makes {@code services()} an atomic snapshot, and

@@ -271,6 +271,32 @@ class HostInternalsTest {
     }
   }
 
+  /**
+   * An event queued for a subscription that another listener closes before it is delivered is
+   * dropped: after close returns, the listener is called no more. Here the change queues one
+   * event for each of two subscriptions, and whichever listener runs first closes the other.
+   */
+  @Test
+  void eventQueuedForASubscriptionClosedMeanwhileIsNotDelivered() throws Exception {
+    try (ServiceManager registry = Samgr.open("host")) {
+      List<ServiceEvent> received = new ArrayList<>();
+      Subscription[] subscriptions = new Subscription[2];
+      for (int i = 0; i < 2; i++) {
+        int me = i;
+        subscriptions[i] =
+            registry.watch(
+                "net",
+                event -> {
+                  received.add(event);
+                  subscriptions[1 - me].close();
+                });
+      }
+      ServiceHandle net = registry.register("net", ENDPOINT);
+      assertEquals(List.of(new ServiceEvent.Registered(net)), received);
+      assertEquals(counts(1, 1), registry.toString()); // the first to run is still open
+    }
+  }
+
   private static ServiceHandle register(ServiceManager registry, String name) {
     try {
       return registry.register(name, ENDPOINT);
