@@ -35,6 +35,22 @@ import org.opennexus.samgr.Subscription;
 class HostInternalsTest {
 
   private static final Endpoint ENDPOINT = Endpoint.of("tcp://127.0.0.1:7000");
+  private static final Endpoint OTHER_ENDPOINT = Endpoint.of("tcp://127.0.0.1:7001");
+
+  /** A registry call, for a clock hook or a thread, where a checked exception cannot pass. */
+  @FunctionalInterface
+  private interface RegistryCall {
+    void call() throws SamgrError;
+  }
+
+  /** Runs a call that must succeed: a {@code SamgrError} from it fails the test. */
+  private static void succeed(RegistryCall call) {
+    try {
+      call.call();
+    } catch (SamgrError e) {
+      throw new AssertionError(e);
+    }
+  }
 
   private static ServiceManager open(ManualClock clock, Duration timeout) {
     return Samgr.builder().environment("host").clock(clock).livenessTimeout(timeout).open();
@@ -221,19 +237,11 @@ class HostInternalsTest {
       clock.hook =
           () -> { // runs after the heartbeat below read the slot, before its compare-and-set
             clock.clock.set(Scenario.EPOCH.plusSeconds(3));
-            heartbeat(registry, net);
+            succeed(() -> registry.heartbeat(net));
             clock.clock.set(later);
           };
       registry.heartbeat(net);
       assertEquals(later, registry.liveness("net").lastHeartbeat());
-    }
-  }
-
-  private static void heartbeat(ServiceManager registry, ServiceHandle handle) {
-    try {
-      registry.heartbeat(handle);
-    } catch (SamgrError e) {
-      throw new AssertionError(e);
     }
   }
 
@@ -254,7 +262,8 @@ class HostInternalsTest {
             log.add(event);
             deliveredOn.add(Thread.currentThread());
             if (event.handle().name().equals("net")) {
-              Thread other = new Thread(() -> fs[0] = register(registry, "fs"));
+              Thread other =
+                  new Thread(() -> succeed(() -> fs[0] = registry.register("fs", ENDPOINT)));
               other.start();
               join(other);
               log.add("other thread done");
@@ -294,14 +303,6 @@ class HostInternalsTest {
       ServiceHandle net = registry.register("net", ENDPOINT);
       assertEquals(List.of(new ServiceEvent.Registered(net)), received);
       assertEquals(counts(1, 1), registry.toString()); // the first to run is still open
-    }
-  }
-
-  private static ServiceHandle register(ServiceManager registry, String name) {
-    try {
-      return registry.register(name, ENDPOINT);
-    } catch (SamgrError e) {
-      throw new AssertionError(e);
     }
   }
 
@@ -382,7 +383,7 @@ class HostInternalsTest {
       registry.watch("net", events::add);
       clock.clock.advance(Scenario.TIMEOUT.plusMillis(1));
       ServiceHandle[] second = new ServiceHandle[1];
-      clock.hook = () -> second[0] = restart(registry);
+      clock.hook = () -> succeed(() -> second[0] = registry.restart("net", OTHER_ENDPOINT));
       Liveness liveness = registry.liveness("net"); // reads the entry, then the clock restarts it
       assertEquals(first, liveness.handle());
       assertFalse(liveness.alive());
@@ -401,7 +402,7 @@ class HostInternalsTest {
       registry.watch("net", events::add);
       clock.clock.advance(Scenario.TIMEOUT.plusMillis(1));
       ServiceHandle[] second = new ServiceHandle[1];
-      clock.hook = () -> second[0] = restart(registry);
+      clock.hook = () -> succeed(() -> second[0] = registry.restart("net", OTHER_ENDPOINT));
       registry.heartbeat(first); // linearized before the restart: it succeeds
       assertEquals(
           List.of(new ServiceEvent.Registered(first), new ServiceEvent.Restarted(second[0])), events);
@@ -422,14 +423,6 @@ class HostInternalsTest {
     assertEquals(first, liveness.handle());
     assertFalse(liveness.alive());
     assertEquals(List.of(new ServiceEvent.Registered(first)), events);
-  }
-
-  private static ServiceHandle restart(ServiceManager registry) {
-    try {
-      return registry.restart("net", Endpoint.of("tcp://127.0.0.1:7001"));
-    } catch (SamgrError e) {
-      throw new AssertionError(e);
-    }
   }
 
   @Test
