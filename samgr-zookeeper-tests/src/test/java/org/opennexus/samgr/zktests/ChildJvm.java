@@ -1,7 +1,6 @@
 package org.opennexus.samgr.zktests;
 
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
@@ -55,11 +54,6 @@ final class ChildJvm implements AutoCloseable {
   /** The {@code java} launcher of the running JVM. */
   static String java() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-  }
-
-  /** This test JVM's class path entries (Surefire puts the test class path there). */
-  static List<String> testClassPath() {
-    return List.of(System.getProperty("java.class.path").split(File.pathSeparator));
   }
 
   /** Starts {@code java <arguments>}. */

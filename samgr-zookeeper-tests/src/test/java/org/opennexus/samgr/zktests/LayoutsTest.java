@@ -2,6 +2,8 @@ package org.opennexus.samgr.zktests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.io.IOException;
@@ -41,7 +43,8 @@ import org.opennexus.samgr.ServiceManager;
  * </ul>
  *
  * <p>The application ({@code src/test/resources/layout-app}) is compiled here as a module against
- * samgr-api, then run in a child JVM per layout.
+ * samgr-api, then run in a child JVM per layout, on samgr-zookeeper's runtime class path as Maven
+ * resolves it for a user (so that a runtime dependency the backend forgot to declare fails here).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class LayoutsTest {
@@ -93,7 +96,7 @@ class LayoutsTest {
   void everythingOnTheClassPath() throws Exception {
     List<String> arguments = new ArrayList<>(properties("class-path"));
     arguments.add("-cp");
-    arguments.add(app + File.pathSeparator + System.getProperty("java.class.path"));
+    arguments.add(app + File.pathSeparator + String.join(File.pathSeparator, userClassPath()));
     arguments.add(APP_MAIN);
     assertEquals(expectedOutput("unnamed", "unnamed"), run(arguments));
   }
@@ -102,7 +105,7 @@ class LayoutsTest {
   void modularApplicationWithTheBackendOnTheClassPath() throws Exception {
     String api = location(Samgr.class);
     String classPath =
-        ChildJvm.testClassPath().stream()
+        userClassPath().stream()
             .filter(entry -> !samePath(entry, api))
             .collect(Collectors.joining(File.pathSeparator));
     List<String> arguments = new ArrayList<>(properties("module-path"));
@@ -146,6 +149,20 @@ class LayoutsTest {
       assertEquals(0, status, "exit status; stderr: " + child.stderrText());
       return child.seen();
     }
+  }
+
+  /**
+   * samgr-zookeeper's runtime class path, as Maven resolves it for a user (samgr-api, Curator,
+   * ZooKeeper and what they need at run time): no test library, no curator-test, whose extra jars
+   * would hide a missing runtime dependency of the backend.
+   */
+  private static List<String> userClassPath() throws IOException {
+    String file = System.getProperty("samgr.zktests.userClassPath");
+    assertNotNull(file, "system property samgr.zktests.userClassPath (set by the module's pom)");
+    List<String> entries = List.of(Files.readString(Path.of(file)).trim().split(File.pathSeparator));
+    assertTrue(entries.stream().anyMatch(e -> e.contains("samgr-zookeeper")), entries.toString());
+    assertFalse(entries.stream().anyMatch(e -> e.contains("curator-test")), entries.toString());
+    return entries;
   }
 
   private static String location(Class<?> type) throws URISyntaxException {
