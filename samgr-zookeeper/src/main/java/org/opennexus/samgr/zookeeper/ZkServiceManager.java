@@ -121,6 +121,13 @@ final class ZkServiceManager implements ServiceManager {
   private volatile boolean initialized;
   private volatile boolean closed;
 
+  /**
+   * Test hook: if set, the next write's first try commits, then this runs (another client may
+   * write meanwhile), then the write is sent again, as Curator does when the first answer was lost
+   * with the connection. Cleared when used.
+   */
+  volatile @Nullable Runnable loseNextAnswer;
+
   private ZkServiceManager(SamgrConfig config, ZkSettings settings, String connect) {
     this.settings = settings;
     this.connect = connect;
@@ -186,7 +193,8 @@ final class ZkServiceManager implements ServiceManager {
     if (!settings.readAuth()) {
       acl.addAll(ZooDefs.Ids.READ_ACL_UNSAFE);
     }
-    List<ACL> fixed = List.copyOf(acl);
+    // Not List.copyOf: ZooKeeper asks the list whether it contains null, which List.copyOf refuses.
+    List<ACL> fixed = java.util.Collections.unmodifiableList(acl);
     return new ACLProvider() {
       @Override
       public List<ACL> getDefaultAcl() {
@@ -216,10 +224,13 @@ final class ZkServiceManager implements ServiceManager {
       for (String path : List.of(recordsPrefix, clientsPrefix)) {
         String node = path.substring(0, path.length() - 1);
         zk("open", deadline, () -> {
+          if (client.checkExists().forPath(node) != null) {
+            return Boolean.TRUE; // checked first: creating needs rights that readers lack
+          }
           try {
             client.create().creatingParentsIfNeeded().forPath(node);
           } catch (KeeperException.NodeExistsException exists) {
-            // made by another client before
+            // made by another client meanwhile
           }
           return Boolean.TRUE;
         });
@@ -696,27 +707,37 @@ final class ZkServiceManager implements ServiceManager {
       throws SamgrError {
     String path = recordsPrefix + Names.encode(name);
     byte[] bytes = draft.encode();
+    ZkCall<Stat> write =
+        () -> {
+          if (base == null) {
+            Stat created = new Stat();
+            client.create().storingStatIn(created).forPath(path, bytes);
+            return created;
+          }
+          return client.setData().withVersion(base.version()).forPath(path, bytes);
+        };
+    boolean lost = false;
     try {
-      Stat stat =
-          zk(op, deadline, () -> {
-            if (base == null) {
-              Stat created = new Stat();
-              client.create().storingStatIn(created).forPath(path, bytes);
-              return created;
-            }
-            return client.setData().withVersion(base.version()).forPath(path, bytes);
-          });
+      Stat stat = zk(op, deadline, write);
+      Runnable lose = loseNextAnswer;
+      if (lose != null) {
+        loseNextAnswer = null;
+        lost = true;
+        lose.run();
+        stat = zk(op, deadline, write); // the retry meets the first try's committed write
+      }
       Rec stored = draft.stored(name, stat);
       apply(name, stored);
       return stored.handle();
     } catch (KeeperException conflict) {
-      boolean retried = DeadlineRetry.retried();
+      boolean retried = lost || DeadlineRetry.retried();
       Rec fresh = fetch(op, name, deadline);
       if (fresh != null && fresh.wrote(writerId, draft.seq())) {
         return fresh.handle();
       }
       if (fresh != null && fresh.replaced(writerId, draft.seq())) {
-        return new ServiceHandle(name, Endpoint.of(draft.endpoint()), new Generation(fresh.prevGen()));
+        return new ServiceHandle(
+            name, Endpoint.of(draft.endpoint()), new Generation(fresh.prevGen()));
       }
       if (retried) {
         throw new SamgrError.Unavailable(op, ENVIRONMENT, conflict);
@@ -1155,6 +1176,11 @@ final class ZkServiceManager implements ServiceManager {
     public void initialized() {
       loaded.countDown();
     }
+  }
+
+  /** For tests: the Curator client of this registry. */
+  CuratorFramework curator() {
+    return client;
   }
 
   // ---- errors ----
