@@ -342,7 +342,12 @@ final class ZkServiceManager implements ServiceManager {
       } else {
         local.beat.accumulateAndGet(now, Math::max);
       }
-      return;
+      Rec after = view.get(name);
+      if (after != null && after.version() == cur.version()) {
+        return;
+      }
+      // The record changed since it was read (an expiry mark, say): decide again under the write
+      // lock, with a reading of the clock taken after that change.
     }
     String op = "heartbeat";
     long deadline = deadline();
@@ -354,6 +359,7 @@ final class ZkServiceManager implements ServiceManager {
         if (cur == null || !cur.registered() || cur.gen() != gen) {
           cur = confirmCurrent(op, handle, deadline);
         }
+        now = clock.millis(); // read after the record: a revival never predates what it ends
         long last = lastBeat(cur);
         long beat = Math.max(now, last);
         long expiredBeat = cur.expiredBeat();

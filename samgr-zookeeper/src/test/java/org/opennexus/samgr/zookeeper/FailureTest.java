@@ -29,7 +29,7 @@ class FailureTest {
       String ns = ZkTestSupport.freshNamespace();
       try (ServiceManager manager =
               ZkTestSupport.builder(server.connect(), ns)
-                  .setting("zookeeper.operation-timeout", "1s")
+                  .setting("zookeeper.operation-timeout", "3s") // also bounds open() on a busy machine
                   .setting("zookeeper.session-timeout", "30s")
                   .open();
           ServiceManager other = ZkTestSupport.open(server.connect(), ns)) {
