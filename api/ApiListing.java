@@ -76,14 +76,22 @@ public final class ApiListing {
   /** The listing of the module compiled into {@code classes}. */
   static List<String> list(Path classes) throws IOException {
     Path moduleInfo = classes.resolve("module-info.class");
+    List<String> out = new ArrayList<>();
     if (!Files.exists(moduleInfo)) {
-      throw new IllegalStateException(moduleInfo + " is missing: a published module needs a module-info.java");
+      // An automatic module (no module-info) exports every package it has.
+      out.add("automatic module (no module-info): every package is exported");
+      Set<String> packages = new TreeSet<>();
+      try (Stream<Path> files = Files.walk(classes)) {
+        files.filter(f -> f.toString().endsWith(".class"))
+            .forEach(f -> packages.add(classes.relativize(f.getParent()).toString().replace(java.io.File.separatorChar, '.')));
+      }
+      packages.forEach(p -> out.add("  exports " + p));
+      return types(classes, packages, out);
     }
     ModuleDescriptor module;
     try (InputStream in = Files.newInputStream(moduleInfo)) {
       module = ModuleDescriptor.read(in);
     }
-    List<String> out = new ArrayList<>();
     out.add("module " + module.name());
     Set<String> declarations = new TreeSet<>();
     for (ModuleDescriptor.Requires r : module.requires()) {
@@ -104,7 +112,11 @@ public final class ApiListing {
     module.uses().forEach(u -> declarations.add("uses " + u));
     module.provides().forEach(p -> declarations.add("provides " + p.service() + " with " + p.providers()));
     declarations.forEach(d -> out.add("  " + d));
+    return types(classes, exported, out);
+  }
 
+  /** Appends the listing of every public type of {@code exported} to {@code out}. */
+  private static List<String> types(Path classes, Set<String> exported, List<String> out) throws IOException {
     // Binary name -> its listing block; TreeMap puts an enclosing class before its nested ones.
     TreeMap<String, List<String>> types = new TreeMap<>();
     for (String pkg : exported) {
