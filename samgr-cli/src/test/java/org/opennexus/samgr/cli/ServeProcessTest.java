@@ -190,4 +190,39 @@ class ServeProcessTest {
     assertTrue(line != null, "the process printed no (further) line");
     return line;
   }
+
+  @Test
+  void aChangeWithoutTheOwnersCredentialsExitsDenied() throws Exception {
+    Path errors = temp.resolve("serve.err");
+    Process server =
+        samgr("serve", "--port", "0", "--json").redirectError(errors.toFile()).start();
+    try {
+      String connect = ServeCommandTest.text(ServeCommandTest.startupLine(firstLine(server)), "connect");
+      Map<String, String> alice =
+          Map.of("SAMGR_ZOOKEEPER_CONNECT", connect, "SAMGR_ZOOKEEPER_AUTH", "alice:secret");
+      Map<String, String> bob =
+          Map.of("SAMGR_ZOOKEEPER_CONNECT", connect, "SAMGR_ZOOKEEPER_AUTH", "bob:other");
+      Map<String, String> nobody = Map.of("SAMGR_ZOOKEEPER_CONNECT", connect);
+      Cli.Result registered =
+          run(withEnvironment(samgr("register", "net", "tcp://127.0.0.1:7000", "--json"), alice));
+      assertEquals(0, registered.code(), registered.err());
+      String denied =
+          "samgr restart: operation 'restart' was denied by the engine of the 'zookeeper' samgr"
+              + " backend to these credentials (set SAMGR_ZOOKEEPER_AUTH to credentials the"
+              + " registry accepts)"
+              + System.lineSeparator();
+      assertEquals(
+          new Cli.Result(ExitCodes.DENIED, "", denied),
+          run(withEnvironment(samgr("restart", "net", "tcp://127.0.0.1:7001"), nobody)));
+      assertEquals(
+          new Cli.Result(ExitCodes.DENIED, "", denied),
+          run(withEnvironment(samgr("restart", "net", "tcp://127.0.0.1:7001"), bob)));
+      // reads stay open, and the refused changes changed nothing
+      assertEquals(
+          new Cli.Result(0, registered.out(), ""),
+          run(withEnvironment(samgr("resolve", "net", "--json"), nobody)));
+    } finally {
+      assertEquals(0, terminate(server), "exit code; stderr: " + Files.readString(errors));
+    }
+  }
 }
