@@ -1112,6 +1112,8 @@ final class ZkServiceManager implements ServiceManager {
         try {
           announceDeath(owner);
           suspects.remove(owner);
+        } catch (SamgrError.Denied e) {
+          suspects.remove(owner); // no right to mark: a client with the credentials announces it
         } catch (SamgrError | RuntimeException e) {
           LOG.log(Level.DEBUG, "samgr zookeeper: will retry announcing the expiry of session "
               + sessionName(owner) + "'s services", e);
