@@ -20,6 +20,13 @@ import org.jspecify.annotations.Nullable;
  */
 final class EmbeddedServer {
 
+  /**
+   * The system property that holds the running server's connect string ({@code
+   * 127.0.0.1:<port>}), so that this JVM can hand it to another process that should join the same
+   * registry; cleared when the server stops.
+   */
+  static final String CONNECT_PROPERTY = "samgr.zookeeper.embedded.connect";
+
   private static final Object LOCK = new Object();
   private static @Nullable ZooKeeperServerEmbedded server; // guarded by LOCK
   private static @Nullable Path directory; // guarded by LOCK
@@ -64,6 +71,7 @@ final class EmbeddedServer {
         server = started;
         directory = dir;
         connectString = "127.0.0.1:" + port;
+        System.setProperty(CONNECT_PROPERTY, connectString);
         return;
       } catch (Exception e) {
         delete(dir);
@@ -108,6 +116,7 @@ final class EmbeddedServer {
     ZooKeeperServerEmbedded running = server;
     server = null;
     connectString = "";
+    System.clearProperty(CONNECT_PROPERTY);
     if (running != null) {
       running.close();
     }
