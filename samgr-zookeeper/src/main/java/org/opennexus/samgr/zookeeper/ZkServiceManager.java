@@ -17,7 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +28,7 @@ import java.util.function.Consumer;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.api.ACLProvider;
+import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
@@ -35,6 +36,7 @@ import org.apache.curator.framework.recipes.cache.CuratorCacheStorage;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.client.ZKClientConfig;
 import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Stat;
 import org.jspecify.annotations.Nullable;
@@ -86,7 +88,7 @@ final class ZkServiceManager implements ServiceManager {
   private final String recordsPrefix;
   private final String clientsPrefix;
   private final Delivery delivery;
-  private final ExecutorService reaper;
+  private final ScheduledExecutorService reaper;
 
   /** This client's writer id, in every version it writes (never 0). */
   private final long writerId;
@@ -145,7 +147,7 @@ final class ZkServiceManager implements ServiceManager {
     this.delivery =
         new Delivery(config.executor(), config.listenerFailures(), "samgr-zookeeper-delivery");
     this.reaper =
-        Executors.newSingleThreadExecutor(
+        Executors.newSingleThreadScheduledExecutor(
             r -> {
               Thread t = new Thread(r, "samgr-zookeeper-expiry");
               t.setDaemon(true);
@@ -156,7 +158,8 @@ final class ZkServiceManager implements ServiceManager {
             .connectString(connect)
             .sessionTimeoutMs((int) settings.sessionTimeout().toMillis())
             .connectionTimeoutMs((int) Math.min(settings.operationTimeout().toMillis(), 1000))
-            .retryPolicy(new DeadlineRetry(Math.max(settings.sessionTimeout().toMillis(), 1000)));
+            .retryPolicy(new DeadlineRetry(Math.max(settings.sessionTimeout().toMillis(), 1000)))
+            .zkClientConfig(clientConfig(settings));
     String auth = settings.auth();
     if (auth != null) {
       builder.authorization("digest", auth.getBytes(StandardCharsets.UTF_8)).aclProvider(acls());
@@ -186,6 +189,19 @@ final class ZkServiceManager implements ServiceManager {
       }
       throw e;
     }
+  }
+
+  /**
+   * ZooKeeper client settings: a request waits at most the operation timeout for its answer (then
+   * it fails with a request timeout, which becomes {@code Unavailable}), so that no single call
+   * blocks for the client's read timeout (two thirds of the session timeout).
+   */
+  private static ZKClientConfig clientConfig(ZkSettings settings) {
+    ZKClientConfig config = new ZKClientConfig();
+    config.setProperty(
+        ZKClientConfig.ZOOKEEPER_REQUEST_TIMEOUT,
+        Long.toString(settings.operationTimeout().toMillis()));
+    return config;
   }
 
   private ACLProvider acls() {
@@ -236,6 +252,11 @@ final class ZkServiceManager implements ServiceManager {
         });
       }
       zk("open", deadline, () -> client.getChildren().forPath(settings.root() + "/records"));
+      client.getConnectionStateListenable().addListener((c, state) -> {
+        if (state == ConnectionState.RECONNECTED && initialized) {
+          view.values().forEach(this::suspect); // owners may have died while we were away
+        }
+      });
       CountDownLatch loaded = new CountDownLatch(1);
       cache.listenable().addListener(new CacheListener(loaded));
       cache.start();
@@ -374,8 +395,7 @@ final class ZkServiceManager implements ServiceManager {
             cur.next(true, cur.gen(), cur.registeredGen(), owner, beat, expiredBeat, writerId, s,
                 cur.endpoint());
         if (attempt(op, name, cur, draft, deadline) != null) {
-          beats.remove(name);
-          return;
+          return; // the local beat stays: a concurrent newer one must not be lost
         }
       }
     } finally {
@@ -386,7 +406,7 @@ final class ZkServiceManager implements ServiceManager {
   /** Whether a heartbeat at {@code now} must reach ZooKeeper rather than stay local. */
   private boolean needsWrite(Rec cur, long now) {
     long last = lastBeat(cur);
-    if (now - last > timeoutMillis || cur.expiredBeat() >= last) {
+    if (now - last > timeoutMillis || cur.expiredBeat() >= cur.beat()) {
       return true; // expired (maybe unnoticed) or announced expired: others must see the revival
     }
     if (now - cur.beat() >= flushMillis) {
@@ -499,7 +519,11 @@ final class ZkServiceManager implements ServiceManager {
     checkOpen();
     long now = clock.millis();
     if (expiredUnannounced(cur, now)) {
-      markExpired("liveness", name, now);
+      try {
+        markExpired("liveness", name, now);
+      } catch (SamgrError.Unavailable | SamgrError.Denied e) {
+        // best effort: the answer stands; another client (or a later call) announces it
+      }
       Rec after = view.get(name);
       if (after != null && after.registered()) {
         cur = after;
@@ -523,7 +547,12 @@ final class ZkServiceManager implements ServiceManager {
     candidates.sort(Comparator.comparing(r -> r.handle().name()));
     List<ServiceHandle> expired = new ArrayList<>();
     for (Rec rec : candidates) {
-      ServiceHandle marked = markExpired("sweepExpired", rec.handle().name(), now);
+      ServiceHandle marked;
+      try {
+        marked = markExpired("sweepExpired", rec.handle().name(), now);
+      } catch (SamgrError.Unavailable | SamgrError.Denied e) {
+        break; // the ensemble is out of reach or refuses: report the marks that landed
+      }
       if (marked != null) {
         expired.add(marked);
       }
@@ -547,10 +576,13 @@ final class ZkServiceManager implements ServiceManager {
     try {
       while (true) {
         Rec cur = view.get(name);
-        if (cur == null || !cur.registered() || !expiredUnannounced(cur, now)) {
+        if (cur == null || !cur.registered()) {
           return null;
         }
-        long last = lastBeat(cur);
+        long last = lastBeat(cur); // read once: the check and the mark must agree
+        if (!(now - last > timeoutMillis && cur.expiredBeat() < last)) {
+          return null;
+        }
         long s = ++seq;
         Rec.Draft draft =
             cur.next(true, cur.gen(), cur.registeredGen(), cur.owner(), last, last, writerId, s,
@@ -664,8 +696,11 @@ final class ZkServiceManager implements ServiceManager {
     }
     reaper.shutdownNow();
     try {
-      cache.close();
-      client.close(); // ends the session: its client node goes, and others announce its services
+      try {
+        cache.close();
+      } finally {
+        client.close(); // ends the session: its client node goes, others announce its services
+      }
     } finally {
       delivery.shutdown();
       if (settings.embedded()) {
@@ -1063,16 +1098,30 @@ final class ZkServiceManager implements ServiceManager {
     if (closed || !suspects.add(owner)) {
       return;
     }
+    scheduleCheck(owner, 0);
+  }
+
+  /**
+   * Runs a death check of {@code owner} after {@code delayMillis}; a check that fails (the
+   * ensemble out of reach, say) runs again later, with back-off, until it succeeds or the registry
+   * closes, so that an expiry is never left unannounced.
+   */
+  private void scheduleCheck(long owner, long delayMillis) {
     try {
-      reaper.execute(() -> {
-        suspects.remove(owner);
+      var unused = reaper.schedule(() -> { // the task handles its own failures
         try {
           announceDeath(owner);
+          suspects.remove(owner);
+        } catch (SamgrError.Denied e) {
+          suspects.remove(owner); // no right to mark: a client with the credentials announces it
         } catch (SamgrError | RuntimeException e) {
-          LOG.log(Level.DEBUG, "samgr zookeeper: could not announce the expiry of session "
+          LOG.log(Level.DEBUG, "samgr zookeeper: will retry announcing the expiry of session "
               + sessionName(owner) + "'s services", e);
+          if (!closed) {
+            scheduleCheck(owner, Math.min(Math.max(2 * delayMillis, 100), 5_000));
+          }
         }
-      });
+      }, delayMillis, TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException closing) {
       suspects.remove(owner);
     }
