@@ -92,7 +92,10 @@ final class SharedRegistryExample {
         child.destroyForcibly();
       }
     }
-    out.println("parent: closed the registry (the embedded server stops with it); done.");
+    out.println(
+        System.getProperty("samgr.zookeeper.connect", "").equals("embedded")
+            ? "parent: closed the registry (the embedded server stops with it); done."
+            : "parent: closed the registry (the server keeps running); done.");
   }
 
   /** The child's side: registers, heartbeats, restarts on request, runs until killed. */
