@@ -41,6 +41,17 @@ final class RegistryModel {
       this.handle = handle;
       this.lastBeat = now;
     }
+
+    Entry copy() {
+      Entry copy = new Entry(handle, lastBeat);
+      copy.expiredFor = expiredFor;
+      return copy;
+    }
+
+    @Override
+    public String toString() {
+      return handle.generation().value() + "@" + lastBeat + "/" + expiredFor;
+    }
   }
 
   private final TreeMap<String, Entry> services = new TreeMap<>();
@@ -54,6 +65,30 @@ final class RegistryModel {
   RegistryModel(Instant start, Duration livenessTimeout) {
     this.now = start.toEpochMilli();
     this.timeoutMillis = livenessTimeout.toMillis();
+  }
+
+  private RegistryModel(RegistryModel from) {
+    this.timeoutMillis = from.timeoutMillis;
+    from.services.forEach((name, entry) -> services.put(name, entry.copy()));
+    issued.addAll(from.issued);
+    events.addAll(from.events);
+    lastGeneration = from.lastGeneration;
+    now = from.now;
+    closed = from.closed;
+  }
+
+  /** An independent copy, for a search that tries several orders from one state. */
+  RegistryModel copy() {
+    return new RegistryModel(this);
+  }
+
+  /**
+   * Everything that decides the model's future outcomes and events, as a string: two models with
+   * equal states answer every later operation alike (the issued handles only feed generators).
+   */
+  String state() {
+    return services + " g" + lastGeneration + " t" + now + (closed ? " closed" : "")
+        + " e" + events.size();
   }
 
   // ---- the argument rules ----
