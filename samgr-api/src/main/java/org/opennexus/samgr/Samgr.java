@@ -3,8 +3,12 @@ package org.opennexus.samgr;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 import org.opennexus.samgr.spi.Arguments;
 import org.opennexus.samgr.spi.SamgrBackend;
@@ -106,6 +110,10 @@ public final class Samgr {
     private @Nullable String environment;
     private InstantSource clock = InstantSource.system();
     private Duration livenessTimeout = SamgrConfig.DEFAULT_LIVENESS_TIMEOUT;
+    private @Nullable Executor executor;
+    private BiConsumer<ServiceEvent, Throwable> listenerFailures =
+        SamgrConfig.loggingListenerFailures();
+    private final Map<String, String> settings = new LinkedHashMap<>();
 
     private Builder() {}
 
@@ -154,11 +162,75 @@ public final class Samgr {
     }
 
     /**
+     * Runs listeners on {@code executor}, never on a thread that changes the registry, so that a
+     * slow listener never delays a writer. Each subscription still receives its events one at a
+     * time, in the order the changes took effect, none lost and none twice; different
+     * subscriptions may run at the same time on different threads of the executor. The caller owns
+     * the executor: closing the registry does not shut it down.
+     *
+     * <p>Not set (the default): listeners run on a thread that changes the registry, after the
+     * change has taken effect and with no lock held. See {@link ServiceManager#watch} for what that
+     * costs a writer.
+     *
+     * @param executor the executor listeners run on
+     * @return this builder
+     * @throws NullPointerException if {@code executor} is {@code null}
+     */
+    public Builder executor(Executor executor) {
+      this.executor = Arguments.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /**
+     * Sets what happens when a listener throws: {@code hook} is called with the event and the
+     * {@code Throwable} (of any kind, checked exceptions thrown sneakily included), on the thread
+     * that ran the listener. The writer never sees a listener's exception, and later events still
+     * reach that listener and every other. If the hook itself throws, that is logged and ignored.
+     * Default: {@link SamgrConfig#loggingListenerFailures()}, a warning through {@link
+     * System.Logger} {@code org.opennexus.samgr}.
+     *
+     * @param hook called with the event and what the listener threw
+     * @return this builder
+     * @throws NullPointerException if {@code hook} is {@code null}
+     */
+    public Builder listenerFailures(BiConsumer<ServiceEvent, Throwable> hook) {
+      this.listenerFailures = Arguments.requireNonNull(hook, "hook");
+      return this;
+    }
+
+    /**
+     * Sets a backend-specific setting, such as {@code zookeeper.connect}. A backend that does not
+     * know the key ignores it. A backend reads a key from here first, then from the system
+     * property {@code samgr.}<i>key</i>, then from the environment variable {@code SAMGR_}<i>KEY</i>
+     * (see {@link SamgrConfig#setting(String)}); a bad value is an {@link
+     * IllegalArgumentException} from {@link #open()} that names the key and where it came from.
+     * Setting a key again replaces its value.
+     *
+     * @param key lower-case words joined by dots, such as {@code zookeeper.session-timeout}
+     * @param value the setting's text; not empty
+     * @return this builder
+     * @throws NullPointerException if an argument is {@code null}
+     * @throws IllegalArgumentException if {@code key} is not a valid key ({@link
+     *     SamgrConfig#requireKey(String)}) or {@code value} is empty
+     */
+    public Builder setting(String key, String value) {
+      SamgrConfig.requireKey(key);
+      Arguments.requireNonNull(value, "value");
+      if (value.isEmpty()) {
+        throw new IllegalArgumentException("value of setting '" + key + "' must not be empty");
+      }
+      settings.put(key, value);
+      return this;
+    }
+
+    /**
      * Opens a new registry from the selected backend with these settings.
      *
      * @return a new registry
      * @throws IllegalStateException if no single backend is selected (see {@link Samgr}), or the
      *     backend fails to open
+     * @throws IllegalArgumentException if the backend finds a bad value in a setting; the message
+     *     names the key and where the value came from
      */
     public ServiceManager open() {
       return open(loader());
@@ -177,7 +249,8 @@ public final class Samgr {
             () -> "samgr provider " + broken.provider() + " failed to load; using " + chosen.describe(),
             broken.cause());
       }
-      return openBackend(chosen, new SamgrConfig(clock, livenessTimeout));
+      return openBackend(
+          chosen, new SamgrConfig(clock, livenessTimeout, settings, executor, listenerFailures));
     }
   }
 
@@ -186,6 +259,8 @@ public final class Samgr {
     ServiceManager manager;
     try {
       manager = chosen.backend().open(config);
+    } catch (IllegalArgumentException badSetting) {
+      throw badSetting; // names the key and its source already; a bad value, not a broken backend
     } catch (RuntimeException | LinkageError e) { // LinkageError: a class the backend needs is missing
       throw new IllegalStateException(
           "samgr backend " + chosen.describe() + " failed to open: " + e, e);

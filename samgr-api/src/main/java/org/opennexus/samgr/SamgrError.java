@@ -5,7 +5,9 @@ import org.opennexus.samgr.spi.Arguments;
 
 /**
  * A registry outcome the caller must handle: exactly one of {@link Duplicate}, {@link NotFound},
- * {@link StaleHandle} or {@link Unsupported}.
+ * {@link StaleHandle}, {@link Unsupported}, {@link Unavailable} or {@link Denied}. The last two
+ * come only from shared backends (such as {@code zookeeper}); in-process backends never throw
+ * them.
  *
  * <p>The hierarchy is checked and sealed on purpose: the Rust original returns {@code Result<T,
  * Error>}, and a checked, closed set keeps "the caller must handle it" while letting Java 21+
@@ -20,6 +22,8 @@ import org.opennexus.samgr.spi.Arguments;
  *     case SamgrError.StaleHandle s -> "restarted as " + s.current();
  *     case SamgrError.Duplicate d -> "taken: " + d.name();
  *     case SamgrError.Unsupported u -> "not on " + u.environment();
+ *     case SamgrError.Unavailable u -> "unreachable, retry: " + u.operation();
+ *     case SamgrError.Denied d -> "not allowed: " + d.operation();
  *   };
  * }
  * }</pre>
@@ -31,12 +35,18 @@ public abstract sealed class SamgrError extends Exception
     permits SamgrError.Duplicate,
         SamgrError.NotFound,
         SamgrError.StaleHandle,
-        SamgrError.Unsupported {
+        SamgrError.Unsupported,
+        SamgrError.Unavailable,
+        SamgrError.Denied {
 
   private static final long serialVersionUID = 1L;
 
   private SamgrError(String message) {
     super(message);
+  }
+
+  private SamgrError(String message, Throwable cause) {
+    super(message, Arguments.requireNonNull(cause, "cause"));
   }
 
   /** {@code register} was given a name that is already registered. */
@@ -202,6 +212,143 @@ public abstract sealed class SamgrError extends Exception
 
     /**
      * The environment of the backend that refused.
+     *
+     * @return the environment name
+     */
+    public String environment() {
+      return environment;
+    }
+  }
+
+  /**
+   * A shared backend could not reach its engine (for {@code zookeeper}, the ensemble) within its
+   * operation timeout. For a change ({@code register}, {@code restart}, {@code unregister}), whether
+   * it took effect is unknown: resolve the name to find out. In-process backends never throw it.
+   */
+  public static final class Unavailable extends SamgrError {
+    private static final long serialVersionUID = 1L;
+
+    /** The operation. */
+    private final String operation;
+
+    /** The environment. */
+    private final String environment;
+
+    /**
+     * Creates the error.
+     *
+     * @param operation the operation's method name, such as {@code "register"}
+     * @param environment the backend's environment name, such as {@code "zookeeper"}
+     * @throws NullPointerException if an argument is {@code null}
+     */
+    public Unavailable(String operation, String environment) {
+      super(unavailableMessage(operation, environment));
+      this.operation = operation;
+      this.environment = environment;
+    }
+
+    /**
+     * Creates the error with the engine's exception as its cause.
+     *
+     * @param operation the operation's method name, such as {@code "register"}
+     * @param environment the backend's environment name, such as {@code "zookeeper"}
+     * @param cause what the engine's client reported
+     * @throws NullPointerException if an argument is {@code null}
+     */
+    public Unavailable(String operation, String environment, Throwable cause) {
+      super(unavailableMessage(operation, environment), cause);
+      this.operation = operation;
+      this.environment = environment;
+    }
+
+    private static String unavailableMessage(String operation, String environment) {
+      return "operation '"
+          + Arguments.requireNonNull(operation, "operation")
+          + "' could not reach the engine of the '"
+          + Arguments.requireNonNull(environment, "environment")
+          + "' samgr backend within its timeout; whether a change took effect is unknown"
+          + " (resolve to find out)";
+    }
+
+    /**
+     * The operation that could not reach the engine.
+     *
+     * @return the operation's method name
+     */
+    public String operation() {
+      return operation;
+    }
+
+    /**
+     * The environment of the backend whose engine was unreachable.
+     *
+     * @return the environment name
+     */
+    public String environment() {
+      return environment;
+    }
+  }
+
+  /**
+   * A shared backend's engine refused the operation to the credentials the registry was opened
+   * with (for {@code zookeeper}, an access-control list). Nothing changed. In-process backends
+   * never throw it.
+   */
+  public static final class Denied extends SamgrError {
+    private static final long serialVersionUID = 1L;
+
+    /** The operation. */
+    private final String operation;
+
+    /** The environment. */
+    private final String environment;
+
+    /**
+     * Creates the error.
+     *
+     * @param operation the operation's method name, such as {@code "register"}
+     * @param environment the backend's environment name, such as {@code "zookeeper"}
+     * @throws NullPointerException if an argument is {@code null}
+     */
+    public Denied(String operation, String environment) {
+      super(deniedMessage(operation, environment));
+      this.operation = operation;
+      this.environment = environment;
+    }
+
+    /**
+     * Creates the error with the engine's exception as its cause.
+     *
+     * @param operation the operation's method name, such as {@code "register"}
+     * @param environment the backend's environment name, such as {@code "zookeeper"}
+     * @param cause what the engine's client reported
+     * @throws NullPointerException if an argument is {@code null}
+     */
+    public Denied(String operation, String environment, Throwable cause) {
+      super(deniedMessage(operation, environment), cause);
+      this.operation = operation;
+      this.environment = environment;
+    }
+
+    private static String deniedMessage(String operation, String environment) {
+      return "operation '"
+          + Arguments.requireNonNull(operation, "operation")
+          + "' was denied by the engine of the '"
+          + Arguments.requireNonNull(environment, "environment")
+          + "' samgr backend to these credentials";
+    }
+
+    /**
+     * The operation that was refused.
+     *
+     * @return the operation's method name
+     */
+    public String operation() {
+      return operation;
+    }
+
+    /**
+     * The environment of the backend whose engine refused.
      *
      * @return the environment name
      */

@@ -353,6 +353,19 @@ class SelectionTest {
   }
 
   @Test
+  void openBackendPassesABadSettingThroughUnwrapped() {
+    Selection.Found host = backend(FirstProvider.class, "host");
+    IllegalArgumentException bad =
+        new IllegalArgumentException("setting zookeeper.connect (from builder) 'x' is bad");
+    when(host.backend().open(any())).thenThrow(bad);
+    assertSame(
+        bad,
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Samgr.openBackend(host, SamgrConfig.defaults())));
+  }
+
+  @Test
   void openBackendMissingAClassFailsNamingTheProviderAndKeepsTheCause() {
     Selection.Found host = backend(FirstProvider.class, "host");
     LinkageError cause = new NoClassDefFoundError("com/example/Socket");

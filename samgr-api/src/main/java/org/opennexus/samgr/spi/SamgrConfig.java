@@ -1,44 +1,134 @@
 package org.opennexus.samgr.spi;
 
+import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.opennexus.samgr.ServiceEvent;
 
 /**
  * The settings a backend is opened with, as given to {@link org.opennexus.samgr.Samgr.Builder}.
  *
+ * <p>Besides the settings every backend understands (the clock, the liveness timeout, how events
+ * are delivered), a builder carries backend-specific settings as text, such as {@code
+ * zookeeper.connect}. A backend reads them with {@link #setting(String)}, which falls back from
+ * the builder to a system property and then to an environment variable, and parses them with the
+ * methods of {@link Setting}, whose errors name the key and where its value came from.
+ *
  * @param clock the clock that liveness is measured by
  * @param livenessTimeout how long after its last heartbeat a service stays alive; positive
+ * @param settings the builder's backend-specific settings, key to value; unmodifiable
+ * @param executor the executor listeners run on, or {@code null} for delivery on a changing
+ *     thread (caller-runs, the default)
+ * @param listenerFailures called with the event and the {@code Throwable} whenever a listener
+ *     throws
  */
-public record SamgrConfig(InstantSource clock, Duration livenessTimeout) {
+public record SamgrConfig(
+    InstantSource clock,
+    Duration livenessTimeout,
+    Map<String, String> settings,
+    @Nullable Executor executor,
+    BiConsumer<ServiceEvent, Throwable> listenerFailures) {
 
   /** The liveness timeout used when none is set: 30 seconds. */
   public static final Duration DEFAULT_LIVENESS_TIMEOUT = Duration.ofSeconds(30);
+
+  /** The prefix of the system property a setting falls back to: {@code samgr.}. */
+  public static final String PROPERTY_PREFIX = "samgr.";
+
+  /** The prefix of the environment variable a setting falls back to: {@code SAMGR_}. */
+  public static final String VARIABLE_PREFIX = "SAMGR_";
+
+  /** The default listener failure hook; an enum so that there is exactly one, named in logs. */
+  private enum LoggingHook implements BiConsumer<ServiceEvent, Throwable> {
+    INSTANCE;
+
+    private static final System.Logger LOG = System.getLogger("org.opennexus.samgr");
+
+    @Override
+    public void accept(ServiceEvent event, Throwable failure) {
+      LOG.log(Level.WARNING, () -> "samgr listener threw on " + event + ": " + failure, failure);
+    }
+
+    @Override
+    public String toString() {
+      return "log a warning (System.Logger org.opennexus.samgr)";
+    }
+  }
+
+  /** Lower-case words joined by dots; a word may hold inner hyphens. */
+  private static final Pattern KEY =
+      Pattern.compile("[a-z][a-z0-9]*(?:-[a-z0-9]+)*(?:\\.[a-z][a-z0-9]*(?:-[a-z0-9]+)*)*");
+
+  private static final int MAX_KEY_LENGTH = 128;
 
   /**
    * Creates a configuration.
    *
    * @param clock the clock
    * @param livenessTimeout the liveness timeout
-   * @throws NullPointerException if an argument is {@code null}
-   * @throws IllegalArgumentException if {@code livenessTimeout} is zero or negative
+   * @param settings the backend-specific settings; copied
+   * @param executor the delivery executor, or {@code null} for caller-runs delivery
+   * @param listenerFailures the listener failure hook
+   * @throws NullPointerException if an argument other than {@code executor} is {@code null}, or
+   *     {@code settings} holds a {@code null} key or value
+   * @throws IllegalArgumentException if {@code livenessTimeout} is zero or negative, or a key of
+   *     {@code settings} is not a valid key (see {@link #requireKey(String)}) or its value is empty
    */
   public SamgrConfig {
     Arguments.requireNonNull(clock, "clock");
     Arguments.requireNonNull(livenessTimeout, "livenessTimeout");
+    Arguments.requireNonNull(settings, "settings");
+    Arguments.requireNonNull(listenerFailures, "listenerFailures");
     if (livenessTimeout.isNegative() || livenessTimeout.isZero()) {
       throw new IllegalArgumentException(
           "livenessTimeout must be positive, but is " + livenessTimeout);
     }
+    settings.forEach(SamgrConfig::requireEntry);
+    settings = Map.copyOf(settings);
   }
 
   /**
-   * Returns the default configuration: the system clock ({@link InstantSource#system()}) and a
-   * liveness timeout of {@link #DEFAULT_LIVENESS_TIMEOUT}.
+   * Creates a configuration with no backend-specific settings, caller-runs delivery and listener
+   * failures logged ({@link #loggingListenerFailures()}).
+   *
+   * @param clock the clock
+   * @param livenessTimeout the liveness timeout
+   * @throws NullPointerException if an argument is {@code null}
+   * @throws IllegalArgumentException if {@code livenessTimeout} is zero or negative
+   */
+  public SamgrConfig(InstantSource clock, Duration livenessTimeout) {
+    this(clock, livenessTimeout, Map.of(), null, LoggingHook.INSTANCE);
+  }
+
+  /**
+   * Returns the default configuration: the system clock ({@link InstantSource#system()}), a
+   * liveness timeout of {@link #DEFAULT_LIVENESS_TIMEOUT}, no settings, caller-runs delivery and
+   * listener failures logged.
    *
    * @return the default configuration
    */
   public static SamgrConfig defaults() {
     return new SamgrConfig(InstantSource.system(), DEFAULT_LIVENESS_TIMEOUT);
+  }
+
+  /**
+   * The default listener failure hook: logs a warning, with the {@code Throwable}, through the
+   * {@link System.Logger} named {@code org.opennexus.samgr}.
+   *
+   * @return the default hook; the same instance on every call
+   */
+  public static BiConsumer<ServiceEvent, Throwable> loggingListenerFailures() {
+    return LoggingHook.INSTANCE;
   }
 
   /**
@@ -53,6 +143,218 @@ public record SamgrConfig(InstantSource clock, Duration livenessTimeout) {
       return livenessTimeout.equals(Duration.ofMillis(millis)) ? millis : Math.addExact(millis, 1);
     } catch (ArithmeticException tooLong) {
       return Long.MAX_VALUE;
+    }
+  }
+
+  /**
+   * Looks a backend-specific setting up: the builder's value for {@code key}; if the builder has
+   * none, the system property {@code samgr.}<i>key</i>; if that is not set, the environment
+   * variable {@code SAMGR_}<i>KEY</i>, the key upper-cased with dots and hyphens as underscores
+   * ({@code zookeeper.session-timeout} is read from {@code samgr.zookeeper.session-timeout}, then
+   * from {@code SAMGR_ZOOKEEPER_SESSION_TIMEOUT}). An empty property or variable counts as not set.
+   *
+   * @param key the setting's key, such as {@code zookeeper.connect}
+   * @return the setting with its value and source, or empty if none of the three has it
+   * @throws NullPointerException if {@code key} is {@code null}
+   * @throws IllegalArgumentException if {@code key} is not a valid key
+   */
+  public Optional<Setting> setting(String key) {
+    return setting(key, System::getProperty, System::getenv);
+  }
+
+  /** As {@link #setting(String)}, reading properties and variables through the given lookups. */
+  Optional<Setting> setting(
+      String key,
+      UnaryOperator<@Nullable String> properties,
+      UnaryOperator<@Nullable String> variables) {
+    requireKey(key);
+    String value = settings.get(key);
+    if (value != null) {
+      return Optional.of(new Setting(key, value, "builder setting '" + key + "'"));
+    }
+    String property = PROPERTY_PREFIX + key;
+    value = properties.apply(property);
+    if (value != null && !value.isEmpty()) {
+      return Optional.of(new Setting(key, value, "system property " + property));
+    }
+    String variable = variableName(key);
+    value = variables.apply(variable);
+    if (value != null && !value.isEmpty()) {
+      return Optional.of(new Setting(key, value, "environment variable " + variable));
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Returns the environment variable a setting falls back to: {@code SAMGR_} and the key
+   * upper-cased, with dots and hyphens as underscores.
+   *
+   * @param key a valid key
+   * @return the variable's name, such as {@code SAMGR_ZOOKEEPER_CONNECT}
+   * @throws NullPointerException if {@code key} is {@code null}
+   * @throws IllegalArgumentException if {@code key} is not a valid key
+   */
+  public static String variableName(String key) {
+    requireKey(key);
+    return VARIABLE_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+  }
+
+  /**
+   * Returns {@code key} if it is a valid setting key: 1 to 128 characters, lower-case words
+   * ({@code [a-z][a-z0-9]*}, hyphens allowed inside a word) joined by single dots, such as {@code
+   * zookeeper.session-timeout}.
+   *
+   * @param key the key to check
+   * @return {@code key}
+   * @throws NullPointerException if {@code key} is {@code null}
+   * @throws IllegalArgumentException if {@code key} breaks the rule; the message says which
+   */
+  public static String requireKey(String key) {
+    Arguments.requireNonNull(key, "key");
+    if (key.isEmpty() || key.length() > MAX_KEY_LENGTH) {
+      throw new IllegalArgumentException(
+          "setting key must be 1 to " + MAX_KEY_LENGTH + " characters, but has " + key.length());
+    }
+    if (!KEY.matcher(key).matches()) {
+      throw new IllegalArgumentException(
+          "setting key '" + key + "' must be lower-case words (a-z, 0-9, inner hyphens) joined by"
+              + " dots, such as zookeeper.session-timeout");
+    }
+    return key;
+  }
+
+  private static void requireEntry(String key, String value) {
+    requireKey(key);
+    Arguments.requireNonNull(value, "value of setting '" + key + "'");
+    if (value.isEmpty()) {
+      throw new IllegalArgumentException("value of setting '" + key + "' must not be empty");
+    }
+  }
+
+  /**
+   * A backend-specific setting as found by {@link SamgrConfig#setting(String)}: its key, its text
+   * and where the text came from, with parsers whose errors name all three.
+   *
+   * @param key the setting's key, such as {@code zookeeper.connect}
+   * @param value the setting's text; not empty
+   * @param source where the value came from, such as {@code system property
+   *     samgr.zookeeper.connect}; used in error messages
+   */
+  public record Setting(String key, String value, String source) {
+
+    private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,18})(ms|s|m|h)");
+
+    /**
+     * Creates a setting.
+     *
+     * @param key the key
+     * @param value the value
+     * @param source the source
+     * @throws NullPointerException if an argument is {@code null}
+     * @throws IllegalArgumentException if {@code key} is not a valid key or {@code value} is empty
+     */
+    public Setting {
+      Arguments.requireNonNull(source, "source");
+      requireEntry(key, value);
+    }
+
+    /**
+     * Parses the value as a positive duration: ISO-8601 ({@code PT15S}), a whole number with a
+     * unit {@code ms}, {@code s}, {@code m} or {@code h} ({@code 15s}, {@code 500ms}), or a bare
+     * whole number of milliseconds ({@code 15000}).
+     *
+     * @return the duration; positive
+     * @throws IllegalArgumentException if the value is not such a duration or is not positive;
+     *     the message names the key, the source and the value
+     */
+    public Duration asDuration() {
+      Duration duration;
+      Matcher shortForm = SHORT_DURATION.matcher(value);
+      try {
+        if (shortForm.matches()) {
+          long amount = Long.parseLong(shortForm.group(1));
+          duration =
+              switch (shortForm.group(2)) {
+                case "ms" -> Duration.ofMillis(amount);
+                case "s" -> Duration.ofSeconds(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                default -> Duration.ofHours(amount);
+              };
+        } else if (value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+          duration = Duration.ofMillis(Long.parseLong(value));
+        } else {
+          duration = Duration.parse(value);
+        }
+      } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) {
+        throw invalid("is not a duration (such as 15s, 500ms, PT15S or 15000 for milliseconds)");
+      }
+      if (duration.isNegative() || duration.isZero()) {
+        throw invalid("must be a positive duration");
+      }
+      return duration;
+    }
+
+    /**
+     * Parses the value as a decimal {@code long}.
+     *
+     * @return the number
+     * @throws IllegalArgumentException if the value is not a decimal {@code long}; the message
+     *     names the key, the source and the value
+     */
+    public long asLong() {
+      try {
+        return Long.parseLong(value);
+      } catch (NumberFormatException e) {
+        throw invalid("is not a whole number");
+      }
+    }
+
+    /**
+     * Parses the value as a decimal {@code int}.
+     *
+     * @return the number
+     * @throws IllegalArgumentException if the value is not a decimal {@code int}; the message
+     *     names the key, the source and the value
+     */
+    public int asInt() {
+      try {
+        return Integer.parseInt(value);
+      } catch (NumberFormatException e) {
+        throw invalid("is not a whole number from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE);
+      }
+    }
+
+    /**
+     * Parses the value as {@code true} or {@code false}, in any case.
+     *
+     * @return the value
+     * @throws IllegalArgumentException if the value is neither; the message names the key, the
+     *     source and the value
+     */
+    public boolean asBoolean() {
+      if (value.equalsIgnoreCase("true")) {
+        return true;
+      }
+      if (value.equalsIgnoreCase("false")) {
+        return false;
+      }
+      throw invalid("must be true or false");
+    }
+
+    /**
+     * Returns an error for a value that a backend's own check rejects, naming the key, the source
+     * and the value (shortened to 200 characters): {@code setting zookeeper.connect (from system
+     * property samgr.zookeeper.connect) 'x' is not a host:port list}.
+     *
+     * @param why what is wrong with the value, completing the sentence "'value' ..."
+     * @return the exception, for the caller to throw
+     * @throws NullPointerException if {@code why} is {@code null}
+     */
+    public IllegalArgumentException invalid(String why) {
+      Arguments.requireNonNull(why, "why");
+      String shown = value.length() <= 200 ? value : value.substring(0, 200) + "...";
+      return new IllegalArgumentException(
+          "setting " + key + " (from " + source + ") '" + shown + "' " + why);
     }
   }
 }
