@@ -11,11 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -28,6 +24,8 @@ import org.opennexus.samgr.ServiceHandle;
 import org.opennexus.samgr.ServiceManager;
 import org.opennexus.samgr.Subscription;
 import org.opennexus.samgr.spi.Arguments;
+import org.opennexus.samgr.spi.DeliveredSubscription;
+import org.opennexus.samgr.spi.Delivery;
 import org.opennexus.samgr.spi.SamgrConfig;
 
 /** The in-memory registry; see the package documentation for its design. */
@@ -36,64 +34,80 @@ final class HostServiceManager implements ServiceManager {
   private static final Comparator<ServiceHandle> BY_NAME =
       Comparator.comparing(ServiceHandle::name);
 
-  /** A registered service: its stored handle and its liveness slot. */
+  /**
+   * A registered service: its stored handle and its liveness slot. The slot is one {@code long}:
+   * the last heartbeat in epoch milliseconds, shifted left by one, with the lowest bit set once
+   * {@code Expired} was announced for that heartbeat. Keeping both in one word lets a heartbeat's
+   * compare-and-set see an announcement that landed after it read the slot: a heartbeat can then
+   * never revive, unseen, a service whose expiry the events already reported.
+   */
   static final class Entry {
-    private static final VarHandle LAST_BEAT;
+    private static final VarHandle SLOT;
 
     static {
       try {
-        LAST_BEAT =
-            MethodHandles.lookup().findVarHandle(Entry.class, "lastBeat", long.class);
+        SLOT = MethodHandles.lookup().findVarHandle(Entry.class, "slot", long.class);
       } catch (ReflectiveOperationException e) {
         throw new ExceptionInInitializerError(e);
       }
     }
 
+    /** The announced bit of {@link #slot}. */
+    static final long ANNOUNCED = 1L;
+
+    /** Clock readings are clamped to this range, so that shifting them left cannot overflow. */
+    private static final long MAX_MILLIS = Long.MAX_VALUE >> 1;
+
+    private static final long MIN_MILLIS = Long.MIN_VALUE >> 1;
+
     final ServiceHandle handle;
 
-    /** Epoch milliseconds of the last heartbeat, register or restart; only ever moves forward. */
-    private volatile long lastBeat;
-
-    /** The {@link #lastBeat} value that {@code Expired} was sent for; guarded by the lock. */
-    private long expiredBeat = Long.MIN_VALUE;
+    /** {@code lastBeat << 1 | announced}; the beat only ever moves forward. */
+    private volatile long slot;
 
     Entry(ServiceHandle handle, long now) {
       this.handle = handle;
-      this.lastBeat = now;
+      this.slot = slotOf(now);
     }
 
     long generation() {
       return handle.generation().value();
     }
 
-    /** Moves the last beat forward to {@code now}; no write when it is there already. */
-    void beat(long now) {
-      beat(now, lastBeat);
+    long slot() {
+      return slot;
     }
 
-    /** As {@link #beat(long)}, starting from {@code last}, a value of the slot read earlier. */
-    void beat(long now, long last) {
-      while (now > last) {
-        if (LAST_BEAT.compareAndSet(this, last, now)) {
-          return;
-        }
-        last = lastBeat;
-      }
+    boolean compareAndSet(long expected, long next) {
+      return SLOT.compareAndSet(this, expected, next);
+    }
+
+    /** The unannounced slot of a beat at {@code millis}. */
+    static long slotOf(long millis) {
+      return Math.max(MIN_MILLIS, Math.min(MAX_MILLIS, millis)) << 1;
+    }
+
+    static long beatOf(long slot) {
+      return slot >> 1;
+    }
+
+    static boolean announced(long slot) {
+      return (slot & ANNOUNCED) != 0;
     }
   }
 
   private final ConcurrentHashMap<String, Entry> services = new ConcurrentHashMap<>();
   private final InstantSource clock;
   private final long timeoutMillis;
+  private final Delivery delivery;
 
   /** Guards every change, the generation counter, the subscriptions and the expiry marks. */
   private final ReentrantLock lock = new ReentrantLock();
 
   private long lastGeneration; // guarded by lock
-  private final Map<String, List<Watch>> watchersByName = new HashMap<>(); // guarded by lock
-  private final List<Watch> watchersOfAll = new ArrayList<>(); // guarded by lock
-  private final Map<Watch, CompletableFuture<ServiceHandle>> awaiting =
+  private final Map<String, List<DeliveredSubscription>> watchersByName =
       new HashMap<>(); // guarded by lock
+  private final List<DeliveredSubscription> watchersOfAll = new ArrayList<>(); // guarded by lock
 
   /** Written under the lock; read without it on the lock-free paths. */
   private volatile boolean closed;
@@ -101,24 +115,25 @@ final class HostServiceManager implements ServiceManager {
   HostServiceManager(SamgrConfig config) {
     this.clock = config.clock();
     this.timeoutMillis = config.livenessTimeoutMillis();
+    this.delivery = Delivery.callerRuns(config, HostBackend.ENVIRONMENT);
   }
 
   @Override
   public ServiceHandle register(String name, Endpoint endpoint) throws SamgrError {
     // nextHandle checks the arguments in order: the handle's constructor validates both.
     ServiceHandle handle;
-    List<Watch> notify;
+    Delivery.@Nullable Batch batch;
     lock.lock();
     try {
       handle = nextHandle(name, endpoint);
       if (services.putIfAbsent(name, new Entry(handle, clock.millis())) != null) {
         throw new SamgrError.Duplicate(name);
       }
-      notify = installed(new ServiceEvent.Registered(handle));
+      batch = installed(new ServiceEvent.Registered(handle));
     } finally {
       lock.unlock();
     }
-    drain(notify);
+    dispatch(batch);
     return handle;
   }
 
@@ -147,14 +162,21 @@ final class HostServiceManager implements ServiceManager {
   @Override
   public void heartbeat(ServiceHandle handle) throws SamgrError {
     Entry entry = current(Arguments.requireNonNull(handle, "handle"));
-    // Read once, before the clock: the expiry test and the compare-and-set share it. A heartbeat
-    // that moves the slot meanwhile makes the compare-and-set fail and retry with the new value.
-    long last = entry.lastBeat;
-    long now = clock.millis();
-    if (now - last > timeoutMillis) {
-      announceExpiry(entry, now, true); // rare: expired unnoticed; announce, then revive
-    } else {
-      entry.beat(now, last);
+    while (true) {
+      // The slot before the clock: a slot that shows the expiry announced was read after the
+      // announcement, so the clock read after it is not earlier than the announcing one.
+      long slot = entry.slot();
+      long now = clock.millis();
+      if (!Entry.announced(slot) && now - Entry.beatOf(slot) > timeoutMillis) {
+        announceThenBeat(handle); // rare: expired unnoticed; announce under the lock, then revive
+        return;
+      }
+      // Alive: move the beat forward. Announced: revive, clearing the bit.
+      long next = Entry.slotOf(Math.max(now, Entry.beatOf(slot)));
+      if (next == slot || entry.compareAndSet(slot, next)) {
+        return;
+      }
+      // A concurrent heartbeat or announcement moved the slot: read both again.
     }
   }
 
@@ -162,18 +184,18 @@ final class HostServiceManager implements ServiceManager {
   public ServiceHandle restart(String name, Endpoint endpoint) throws SamgrError {
     // nextHandle checks the arguments in order: the handle's constructor validates both.
     ServiceHandle handle;
-    List<Watch> notify;
+    Delivery.@Nullable Batch batch;
     lock.lock();
     try {
       handle = nextHandle(name, endpoint);
       if (services.replace(name, new Entry(handle, clock.millis())) == null) {
         throw new SamgrError.NotFound(name);
       }
-      notify = installed(new ServiceEvent.Restarted(handle));
+      batch = installed(new ServiceEvent.Restarted(handle));
     } finally {
       lock.unlock();
     }
-    drain(notify);
+    dispatch(batch);
     return handle;
   }
 
@@ -181,7 +203,7 @@ final class HostServiceManager implements ServiceManager {
   public ServiceHandle restart(ServiceHandle current, Endpoint endpoint) throws SamgrError {
     String name = Arguments.requireNonNull(current, "current").name();
     ServiceHandle handle;
-    List<Watch> notify;
+    Delivery.@Nullable Batch batch;
     lock.lock();
     try {
       handle = nextHandle(name, endpoint);
@@ -191,18 +213,18 @@ final class HostServiceManager implements ServiceManager {
       }
       requireCurrent(entry, current);
       services.put(name, new Entry(handle, clock.millis()));
-      notify = installed(new ServiceEvent.Restarted(handle));
+      batch = installed(new ServiceEvent.Restarted(handle));
     } finally {
       lock.unlock();
     }
-    drain(notify);
+    dispatch(batch);
     return handle;
   }
 
   @Override
   public void unregister(ServiceHandle handle) throws SamgrError {
     Arguments.requireNonNull(handle, "handle");
-    List<Watch> notify;
+    Delivery.@Nullable Batch batch;
     lock.lock();
     try {
       checkOpen();
@@ -212,11 +234,11 @@ final class HostServiceManager implements ServiceManager {
       }
       requireCurrent(entry, handle);
       services.remove(handle.name());
-      notify = publish(new ServiceEvent.Unregistered(entry.handle));
+      batch = publish(new ServiceEvent.Unregistered(entry.handle), null);
     } finally {
       lock.unlock();
     }
-    drain(notify);
+    dispatch(batch);
   }
 
   @Override
@@ -240,39 +262,36 @@ final class HostServiceManager implements ServiceManager {
       throw missing(name);
     }
     checkOpen();
+    long slot = entry.slot(); // before the clock, as in heartbeat
     long now = clock.millis();
-    long last = entry.lastBeat;
-    boolean alive = now - last <= timeoutMillis;
-    if (!alive) {
-      announceExpiry(entry, now, false);
+    long last = Entry.beatOf(slot);
+    if (!Entry.announced(slot) && now - last > timeoutMillis) {
+      return livenessAnnouncing(name); // rare: expired unnoticed
     }
-    return new Liveness(entry.handle, Instant.ofEpochMilli(last), alive);
+    return new Liveness(entry.handle, Instant.ofEpochMilli(last), !Entry.announced(slot));
   }
 
   @Override
   public List<ServiceHandle> sweepExpired() {
     List<ServiceHandle> expired = new ArrayList<>();
-    List<Watch> notify = new ArrayList<>();
+    Delivery.@Nullable Batch batch = null;
     lock.lock();
     try {
       checkOpen();
       long now = clock.millis();
       for (Entry entry : services.values()) {
-        if (markExpired(entry, now)) {
+        if (announceIfExpired(entry, now)) {
           expired.add(entry.handle);
         }
       }
       expired.sort(BY_NAME); // events in name order, like the returned list
       for (ServiceHandle handle : expired) {
-        List<Watch> watchers = publish(new ServiceEvent.Expired(handle));
-        if (watchers != null) {
-          notify.addAll(watchers);
-        }
+        batch = publish(new ServiceEvent.Expired(handle), batch);
       }
     } finally {
       lock.unlock();
     }
-    drain(notify);
+    dispatch(batch);
     return List.copyOf(expired);
   }
 
@@ -280,59 +299,24 @@ final class HostServiceManager implements ServiceManager {
   public Subscription watch(String name, Consumer<ServiceEvent> listener) {
     Arguments.requireName(name);
     Arguments.requireNonNull(listener, "listener");
-    return subscribe(name, listener, null);
+    return subscribe(name, listener);
   }
 
   @Override
   public Subscription watchAll(Consumer<ServiceEvent> listener) {
     Arguments.requireNonNull(listener, "listener");
-    Watch watch = new Watch(this, null, listener);
-    lock.lock();
-    try {
-      checkOpen();
-      List<ServiceHandle> current = handles();
-      current.sort(BY_NAME);
-      for (ServiceHandle handle : current) {
-        watch.enqueue(new ServiceEvent.Registered(handle));
-      }
-      watchersOfAll.add(watch);
-    } finally {
-      lock.unlock();
-    }
-    watch.drain();
-    return watch;
+    return subscribe(null, listener);
   }
 
   @Override
   public ServiceHandle await(String name, Duration timeout) throws SamgrError, InterruptedException {
-    Arguments.requireName(name);
-    Arguments.requireNonNull(timeout, "timeout");
-    if (timeout.isNegative()) {
-      throw new IllegalArgumentException("timeout must not be negative, but is " + timeout);
-    }
-    if (Thread.interrupted()) {
-      throw new InterruptedException("interrupted before awaiting '" + name + "'");
-    }
+    Delivery.requireAwaitArguments(name, timeout);
     Entry entry = services.get(name);
     if (entry != null) {
       checkOpen();
       return entry.handle;
     }
-    CompletableFuture<ServiceHandle> found = new CompletableFuture<>();
-    // The first event of a watch on a name is always Registered: the handle current when it
-    // subscribes, or else the next register. It completes the future; later events find it done.
-    Subscription watch = subscribe(name, event -> found.complete(event.handle()), found);
-    try {
-      return found.get(saturatedNanos(timeout), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      throw new SamgrError.NotFound(name, timeout);
-    } catch (ExecutionException e) {
-      // Only close() completes the future exceptionally, with an IllegalStateException.
-      throw new IllegalStateException("this samgr 'host' registry was closed while awaiting '"
-          + name + "'", e.getCause());
-    } finally {
-      watch.close();
-    }
+    return delivery.await(this, name, timeout);
   }
 
   @Override
@@ -342,28 +326,19 @@ final class HostServiceManager implements ServiceManager {
 
   @Override
   public void close() {
-    List<Watch> watches = new ArrayList<>();
-    List<CompletableFuture<ServiceHandle>> waiters;
     lock.lock();
     try {
       if (closed) {
         return;
       }
-      // Nothing is cleared: every later call checks `closed` first, so the registry's contents
-      // are never read again, and they go with the registry when it becomes unreachable.
+      // The services stay: every later call checks `closed` first, so they are never read again.
       closed = true;
-      watchersByName.values().forEach(watches::addAll);
-      watches.addAll(watchersOfAll);
-      waiters = new ArrayList<>(awaiting.values());
+      watchersByName.clear();
+      watchersOfAll.clear();
     } finally {
       lock.unlock();
     }
-    for (CompletableFuture<ServiceHandle> waiter : waiters) {
-      waiter.completeExceptionally(closedError());
-    }
-    for (Watch watch : watches) {
-      watch.closeByOwner();
-    }
+    delivery.closeAll(); // outside the lock: it may wait for listener calls in flight
   }
 
   /**
@@ -379,7 +354,7 @@ final class HostServiceManager implements ServiceManager {
         return "samgr host registry (closed)";
       }
       int subscriptions = watchersOfAll.size();
-      for (List<Watch> watchers : watchersByName.values()) {
+      for (List<DeliveredSubscription> watchers : watchersByName.values()) {
         subscriptions += watchers.size();
       }
       return "samgr host registry (services: " + services.size() + ", subscriptions: "
@@ -419,12 +394,8 @@ final class HostServiceManager implements ServiceManager {
 
   private void checkOpen() {
     if (closed) {
-      throw closedError();
+      throw new IllegalStateException("this samgr 'host' registry is closed");
     }
-  }
-
-  private static IllegalStateException closedError() {
-    return new IllegalStateException("this samgr 'host' registry is closed");
   }
 
   /**
@@ -441,9 +412,9 @@ final class HostServiceManager implements ServiceManager {
   }
 
   /** Takes the generation of the handle just stored and publishes its event; call under the lock. */
-  private @Nullable List<Watch> installed(ServiceEvent event) {
+  private Delivery.@Nullable Batch installed(ServiceEvent event) {
     lastGeneration = event.handle().generation().value();
-    return publish(event);
+    return publish(event, null);
   }
 
   /** The current handles, in map order; call under the lock. */
@@ -456,72 +427,127 @@ final class HostServiceManager implements ServiceManager {
   }
 
   /**
-   * Sends {@code Expired} if the entry is still current and, as of {@code now}, expired and not yet
-   * announced; then, if {@code beat}, records a heartbeat at {@code now} that makes it alive again.
+   * The slow path of a heartbeat that found its service expired and not yet announced: under the
+   * lock, checks the handle again (if the entry was replaced meanwhile, the heartbeat takes
+   * effect after that and fails as such), announces {@code Expired} unless another call did, then
+   * revives the service at the clock's current reading.
    */
-  private void announceExpiry(Entry entry, long now, boolean beat) {
-    List<Watch> notify = null;
+  private void announceThenBeat(ServiceHandle handle) throws SamgrError {
+    Delivery.@Nullable Batch batch = null;
     lock.lock();
     try {
-      if (closed || services.get(entry.handle.name()) != entry) {
-        return; // closed or replaced meanwhile: the caller's view was linearized before that
-      }
-      if (markExpired(entry, now)) {
-        notify = publish(new ServiceEvent.Expired(entry.handle));
-      }
-      if (beat) {
-        entry.beat(now);
+      Entry entry = current(handle);
+      while (true) {
+        long slot = entry.slot();
+        long now = clock.millis();
+        if (announceIfExpired(entry, now)) {
+          batch = publish(new ServiceEvent.Expired(entry.handle), batch);
+          continue;
+        }
+        long next = Entry.slotOf(Math.max(now, Entry.beatOf(slot)));
+        if (next == slot || entry.compareAndSet(slot, next)) {
+          break;
+        }
       }
     } finally {
       lock.unlock();
     }
-    drain(notify);
+    dispatch(batch);
   }
 
-  /** Marks the entry expired if it is and was not yet announced; call under the lock. */
-  private boolean markExpired(Entry entry, long now) {
-    long last = entry.lastBeat;
-    if (now - last > timeoutMillis && entry.expiredBeat != last) {
-      entry.expiredBeat = last;
-      return true;
+  /**
+   * The slow path of a {@code liveness} that found its service expired and not yet announced:
+   * reads again under the lock (if the entry was replaced or removed meanwhile, the call takes
+   * effect after that and answers for what is there now) and announces {@code Expired} if it is
+   * still due, so that a "not alive" answer always comes with exactly one {@code Expired}.
+   */
+  private Liveness livenessAnnouncing(String name) throws SamgrError {
+    Delivery.@Nullable Batch batch = null;
+    Liveness answer;
+    lock.lock();
+    try {
+      Entry entry = services.get(name);
+      if (entry == null) {
+        throw missing(name);
+      }
+      checkOpen();
+      long now = clock.millis();
+      if (announceIfExpired(entry, now)) {
+        batch = publish(new ServiceEvent.Expired(entry.handle), null);
+      }
+      long slot = entry.slot();
+      boolean alive = !Entry.announced(slot) && now - Entry.beatOf(slot) <= timeoutMillis;
+      answer = new Liveness(entry.handle, Instant.ofEpochMilli(Entry.beatOf(slot)), alive);
+    } finally {
+      lock.unlock();
     }
-    return false;
+    dispatch(batch);
+    return answer;
   }
 
-  private Subscription subscribe(
-      String name, Consumer<ServiceEvent> listener, @Nullable CompletableFuture<ServiceHandle> waiter) {
-    Watch watch = new Watch(this, name, listener);
+  /**
+   * Sets the entry's announced bit if, as of {@code now}, it is expired and not yet announced;
+   * true if this call set it, so the caller must publish {@code Expired} before releasing the
+   * lock. Call under the lock; lock-free heartbeats may move the slot meanwhile, so it retries.
+   */
+  private boolean announceIfExpired(Entry entry, long now) {
+    while (true) {
+      long slot = entry.slot();
+      if (Entry.announced(slot) || now - Entry.beatOf(slot) <= timeoutMillis) {
+        return false;
+      }
+      if (entry.compareAndSet(slot, slot | Entry.ANNOUNCED)) {
+        return true;
+      }
+    }
+  }
+
+  /**
+   * Subscribes to one name, or to all when {@code name} is {@code null}: links the subscription
+   * and queues {@code Registered} for what is registered now (in name order), under the lock, so
+   * that no change can fall between the two; delivers after releasing it.
+   */
+  private Subscription subscribe(@Nullable String name, Consumer<ServiceEvent> listener) {
+    DeliveredSubscription watch;
+    long upTo = 0;
     lock.lock();
     try {
       checkOpen();
-      watchersByName.computeIfAbsent(name, n -> new ArrayList<>(2)).add(watch);
-      if (waiter != null) {
-        awaiting.put(watch, waiter);
+      String description =
+          name == null ? "samgr subscription to all services" : "samgr subscription to '" + name + "'";
+      watch = delivery.subscribe(description, listener, w -> unsubscribe(name, w));
+      List<ServiceHandle> current;
+      if (name == null) {
+        current = handles();
+        current.sort(BY_NAME);
+        watchersOfAll.add(watch);
+      } else {
+        Entry entry = services.get(name);
+        current = entry == null ? List.of() : List.of(entry.handle);
+        watchersByName.computeIfAbsent(name, n -> new ArrayList<>(2)).add(watch);
       }
-      Entry entry = services.get(name);
-      if (entry != null) {
-        watch.enqueue(new ServiceEvent.Registered(entry.handle));
+      for (ServiceHandle handle : current) {
+        upTo = watch.offer(new ServiceEvent.Registered(handle));
       }
     } finally {
       lock.unlock();
     }
-    watch.drain();
+    watch.dispatch(upTo);
     return watch;
   }
 
-  /** Removes a closed subscription; called by {@link Watch#close()}, maybe more than once. */
-  void unsubscribe(Watch watch) {
+  /** Removes a closed subscription; its {@code onClose}, run once, with no lock of ours held. */
+  private void unsubscribe(@Nullable String name, DeliveredSubscription watch) {
     lock.lock();
     try {
-      awaiting.remove(watch);
-      if (watch.name == null) {
+      if (name == null) {
         watchersOfAll.remove(watch);
       } else {
-        List<Watch> watchers = watchersByName.get(watch.name);
-        if (watchers != null) { // null: closed before, and it was the name's last subscription
+        List<DeliveredSubscription> watchers = watchersByName.get(name);
+        if (watchers != null) { // null: the registry closed, or it was the name's last one
           watchers.remove(watch);
           if (watchers.isEmpty()) {
-            watchersByName.remove(watch.name);
+            watchersByName.remove(name);
           }
         }
       }
@@ -531,38 +557,31 @@ final class HostServiceManager implements ServiceManager {
   }
 
   /**
-   * Queues the event for every subscription it concerns and returns them, or {@code null} when
-   * there are none (the common case, which allocates nothing); call under the lock.
+   * Queues the event for every subscription it concerns, in {@code batch} (created if needed), and
+   * returns the batch; {@code null} when no subscription is concerned (the common case, which
+   * allocates nothing). Call under the lock.
    */
-  private @Nullable List<Watch> publish(ServiceEvent event) {
-    List<Watch> named = watchersByName.get(event.handle().name());
+  private Delivery.@Nullable Batch publish(ServiceEvent event, Delivery.@Nullable Batch batch) {
+    List<DeliveredSubscription> named = watchersByName.get(event.handle().name());
     if (named == null && watchersOfAll.isEmpty()) {
-      return null;
+      return batch;
     }
-    List<Watch> notify = new ArrayList<>();
+    Delivery.Batch into = batch == null ? delivery.batch() : batch;
     if (named != null) {
-      notify.addAll(named);
-    }
-    notify.addAll(watchersOfAll);
-    for (Watch watch : notify) {
-      watch.enqueue(event);
-    }
-    return notify;
-  }
-
-  private static void drain(@Nullable List<Watch> notify) {
-    if (notify != null) {
-      for (Watch watch : notify) {
-        watch.drain();
+      for (DeliveredSubscription watch : named) {
+        into.offer(watch, event);
       }
     }
+    for (DeliveredSubscription watch : watchersOfAll) {
+      into.offer(watch, event);
+    }
+    return into;
   }
 
-  private static long saturatedNanos(Duration timeout) {
-    try {
-      return timeout.toNanos();
-    } catch (ArithmeticException tooLong) {
-      return Long.MAX_VALUE;
+  /** Delivers a batch after the lock is released. */
+  private static void dispatch(Delivery.@Nullable Batch batch) {
+    if (batch != null) {
+      batch.dispatch();
     }
   }
 }

@@ -26,12 +26,24 @@ public interface Contract {
   String environment();
 
   /**
+   * Returns a builder for a registry of the backend under test: {@link Samgr#builder()} with the
+   * {@link #environment()} selected. Every contract opens its registries through it, adding the
+   * clock, executor, failure hook or settings a test needs, so a backend that needs settings of
+   * its own (a connect string, say) overrides this method to add them.
+   *
+   * @return a new builder
+   */
+  default Samgr.Builder builder() {
+    return Samgr.builder().environment(environment());
+  }
+
+  /**
    * Opens a new registry of the backend under test with the default settings.
    *
    * @return a new registry; the caller closes it
    */
   default ServiceManager open() {
-    return Samgr.open(environment());
+    return builder().open();
   }
 
   /**
@@ -42,11 +54,7 @@ public interface Contract {
    * @return a new registry; the caller closes it
    */
   default ServiceManager open(ManualClock clock) {
-    return Samgr.builder()
-        .environment(environment())
-        .clock(clock)
-        .livenessTimeout(LIVENESS_TIMEOUT)
-        .open();
+    return builder().clock(clock).livenessTimeout(LIVENESS_TIMEOUT).open();
   }
 
   /**

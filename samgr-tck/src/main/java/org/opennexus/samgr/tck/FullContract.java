@@ -9,4 +9,6 @@ public interface FullContract
         ConcurrencyContract,
         HarnessContract,
         HarnessConcurrencyContract,
+        DeliveryContract,
+        ExpiryRaceContract,
         ArgumentContract {}
