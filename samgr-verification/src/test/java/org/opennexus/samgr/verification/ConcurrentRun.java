@@ -8,13 +8,14 @@ import java.util.concurrent.TimeUnit;
 import org.opennexus.samgr.ManualClock;
 import org.opennexus.samgr.SamgrError;
 import org.opennexus.samgr.ServiceEvent;
+import org.opennexus.samgr.ServiceHandle;
 import org.opennexus.samgr.ServiceManager;
 import org.opennexus.samgr.spi.SamgrBackend;
 import org.opennexus.samgr.spi.SamgrConfig;
 
 /**
  * One concurrent run on a fresh host registry: a {@code watchAll} subscribed before any call
- * records the event stream, a {@link History} records the calls, and {@link #verdict()} asks the
+ * records the event stream, a {@link History} records the calls, and {@link #assertLinearizable()} asks the
  * {@link Linearizer} whether the model explains both.
  */
 final class ConcurrentRun implements AutoCloseable {
@@ -31,6 +32,10 @@ final class ConcurrentRun implements AutoCloseable {
   final ServiceManager registry;
   final History history = new History();
   final List<ServiceEvent> events = new CopyOnWriteArrayList<>();
+  private boolean settled;
+
+  /** The name of the service {@link #settle()} registers last. */
+  static final String END = "end";
 
   /** A run whose registry reads {@code clock}, a view of {@code manual}. */
   ConcurrentRun(ManualClock manual, InstantSource clock) {
@@ -74,13 +79,45 @@ final class ConcurrentRun implements AutoCloseable {
     }
   }
 
-  /** Checks the calls and events so far against a fresh model. */
-  Linearizer.Verdict verdict() {
-    return Linearizer.check(history.calls(), events, Scenario.newModel());
+  /**
+   * Registers a last service, {@link #END}, and waits until the {@code watchAll} has received its
+   * event: a subscription receives events in the order the changes took effect, so every earlier
+   * event has arrived too (a writer may leave other writers' events to a hand-off thread, so
+   * they can still be on their way when the calls have returned). The call is part of the run.
+   */
+  void settle() throws InterruptedException {
+    if (settled) {
+      return;
+    }
+    settled = true;
+    Outcome end = call(0, new Op.Register(END, Vocabulary.ENDPOINTS.get(0)));
+    if (!(end instanceof Outcome.Value value && value.value() instanceof ServiceHandle handle)) {
+      throw new AssertionError("registering the end marker failed: " + end);
+    }
+    ServiceEvent marker = new ServiceEvent.Registered(handle);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!events.contains(marker)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the end marker's event never arrived; events: " + events);
+      }
+      Thread.sleep(1);
+    }
   }
 
-  /** Fails with the checker's explanation unless the model explains the run. */
-  void assertLinearizable() {
+  /** The events before the end marker's (all of them, before {@link #settle()}). */
+  List<ServiceEvent> eventsBeforeEnd() {
+    List<ServiceEvent> all = List.copyOf(events);
+    for (int i = 0; i < all.size(); i++) {
+      if (all.get(i).handle().name().equals(END)) {
+        return all.subList(0, i);
+      }
+    }
+    return all;
+  }
+
+  /** Settles the run, then fails with the checker's explanation unless the model explains it. */
+  void assertLinearizable() throws InterruptedException {
+    settle();
     List<History.Call> calls = history.calls();
     List<ServiceEvent> seen = List.copyOf(events);
     Linearizer.Verdict verdict = Linearizer.check(calls, seen, Scenario.newModel());

@@ -87,7 +87,8 @@ class ExpiryRaceTest {
       run.call(0, new Op.SweepExpired());
       run.assertLinearizable();
       assertEquals(
-          List.of(new ServiceEvent.Registered(G1), new ServiceEvent.Expired(G1)), run.events);
+          List.of(new ServiceEvent.Registered(G1), new ServiceEvent.Expired(G1)),
+          run.eventsBeforeEnd());
     }
   }
 
@@ -106,7 +107,8 @@ class ExpiryRaceTest {
           "the heartbeat made it alive again");
       run.assertLinearizable();
       assertEquals(
-          List.of(new ServiceEvent.Registered(G1), new ServiceEvent.Expired(G1)), run.events);
+          List.of(new ServiceEvent.Registered(G1), new ServiceEvent.Expired(G1)),
+          run.eventsBeforeEnd());
     }
   }
 
@@ -166,7 +168,8 @@ class ExpiryRaceTest {
                 ? List.of(
                     new ServiceEvent.Registered(G1), new ServiceEvent.Expired(G1), replacer.event)
                 : List.of(new ServiceEvent.Registered(G1), replacer.event);
-        assertEquals(expected, run.events, () -> observer + " while " + replacer + ": " + observed);
+        assertEquals(
+            expected, run.eventsBeforeEnd(), () -> observer + " while " + replacer + ": " + observed);
       }
     }
   }

@@ -21,6 +21,13 @@ import org.opennexus.samgr.verification.History.Call;
  * prefix of the observed ones, and remembers dead states (the set of calls done plus the model's
  * {@link RegistryModel#state()}), so runs of a dozen calls cost little. Sound by construction: it
  * reports a violation only when no order at all explains the run.
+ *
+ * <p>The clock is part of the model's state, moved by {@link Op.MoveClock} calls, and an operation
+ * is taken to read it at its linearization point. No implementation reads a clock atomically with
+ * its effect, so a run must not move the clock while a call that depends on it could be forced
+ * (by other calls' results) to take effect after the move: runs move it when no call is in flight
+ * ({@link ConcurrentEventsTest}), or in a scenario whose calls may all go before the move ({@link
+ * ExpiryRaceTest}).
  */
 final class Linearizer {
 
