@@ -35,7 +35,8 @@ final class RegistryModel {
   private static final class Entry {
     final ServiceHandle handle;
     long lastBeat;
-    long expiredFor = Long.MIN_VALUE;
+    /** Whether Expired was sent since the last heartbeat: then it is not alive, whatever the time. */
+    boolean announced;
 
     Entry(ServiceHandle handle, long now) {
       this.handle = handle;
@@ -44,13 +45,13 @@ final class RegistryModel {
 
     Entry copy() {
       Entry copy = new Entry(handle, lastBeat);
-      copy.expiredFor = expiredFor;
+      copy.announced = announced;
       return copy;
     }
 
     @Override
     public String toString() {
-      return handle.generation().value() + "@" + lastBeat + "/" + expiredFor;
+      return handle.generation().value() + "@" + lastBeat + (announced ? " announced" : "");
     }
   }
 
@@ -233,8 +234,9 @@ final class RegistryModel {
       return outcome;
     }
     Entry entry = (Entry) found;
-    markExpired(entry);
+    markExpired(entry); // expired unnoticed: announced first, then revived
     entry.lastBeat = Math.max(entry.lastBeat, now);
+    entry.announced = false;
     return new Outcome.Value(null);
   }
 
@@ -289,7 +291,7 @@ final class RegistryModel {
     if (entry == null) {
       return new Outcome.NotFound(name);
     }
-    boolean alive = now - entry.lastBeat <= timeoutMillis;
+    boolean alive = !entry.announced && now - entry.lastBeat <= timeoutMillis;
     markExpired(entry);
     return new Outcome.Value(
         new Liveness(entry.handle, Instant.ofEpochMilli(entry.lastBeat), alive));
@@ -309,10 +311,14 @@ final class RegistryModel {
     return new Outcome.Value(List.copyOf(expired));
   }
 
-  /** Whether {@code Expired} is due for the entry now; records that it was sent. */
+  /**
+   * Whether {@code Expired} is due for the entry now: it turned from alive to not alive and no
+   * Expired says so yet. Records that it was sent; only a heartbeat or a restart makes the service
+   * alive again (a clock that steps back does not).
+   */
   private boolean markExpired(Entry entry) {
-    if (now - entry.lastBeat > timeoutMillis && entry.expiredFor != entry.lastBeat) {
-      entry.expiredFor = entry.lastBeat;
+    if (!entry.announced && now - entry.lastBeat > timeoutMillis) {
+      entry.announced = true;
       events.add(new ServiceEvent.Expired(entry.handle));
       return true;
     }
