@@ -32,7 +32,9 @@ final class BlockedCall {
             event -> {
               events.accept(event);
               entered.countDown();
-              awaitQuietly(release);
+              // Held longer than any wait of the test, so that a test never mistakes the end of
+              // this hold for a close() or a writer that returned on its own.
+              awaitQuietly(release, 2);
               returned.set(true);
             });
     writer = Daemon.create("samgr-tck-writer", () -> manager.register(name, Endpoint.of("a")));
@@ -62,10 +64,14 @@ final class BlockedCall {
     return release.getCount() > 0;
   }
 
-  /** Waits for the latch, bounded; keeps an interrupt for the caller. */
+  /** Waits for the latch, bounded by {@link Races#WAIT}; keeps an interrupt for the caller. */
   static void awaitQuietly(CountDownLatch latch) {
+    awaitQuietly(latch, 1);
+  }
+
+  private static void awaitQuietly(CountDownLatch latch, int waits) {
     try {
-      latch.await(Races.WAIT.toNanos(), TimeUnit.NANOSECONDS);
+      latch.await(Races.WAIT.toNanos() * waits, TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -313,6 +313,7 @@ public interface DeliveryContract extends Contract {
       assertTrue(
           closeReturned.await(Races.WAIT.toNanos(), TimeUnit.NANOSECONDS),
           "close() inside a listener waited for another thread's listener call");
+      assertFalse(slow.returned(), "close() returned only after the other listener call did");
       closer.join("the change whose listener closed");
       assertNoCallAfterClose(manager, slow, !closeRegistry);
     } finally {

@@ -9,6 +9,4 @@ public interface FullContract
         ConcurrencyContract,
         HarnessContract,
         HarnessConcurrencyContract,
-        DeliveryContract,
-        ExpiryRaceContract,
         ArgumentContract {}

@@ -21,6 +21,14 @@
  * with bounded waits). Backend authors who write tests of their own can reuse {@link
  * org.opennexus.samgr.tck.RecordingListener}, which records events, waits for them with a bound
  * and detects overlapping listener calls.
+ *
+ * <p>{@link org.opennexus.samgr.tck.DeliveryContract} (listener failures, the close rules, the
+ * executor, the backlog bound, the writer's budget, memory after close) and {@link
+ * org.opennexus.samgr.tck.ExpiryRaceContract} (exactly one {@code Expired} per turn, under
+ * races made deterministic with a {@link org.opennexus.samgr.tck.PausingClock}) are the
+ * delivery rules of DESIGN.md; a backend built on {@link org.opennexus.samgr.spi.Delivery} meets
+ * them. Implement them next to {@code FullContract}; they open registries through {@link
+ * org.opennexus.samgr.tck.Contract#builder()}, so a backend that needs settings overrides it.
  */
 @NullMarked
 package org.opennexus.samgr.tck;

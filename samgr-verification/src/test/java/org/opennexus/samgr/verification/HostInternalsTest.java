@@ -2,6 +2,7 @@ package org.opennexus.samgr.verification;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +13,8 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -246,37 +249,45 @@ class HostInternalsTest {
   }
 
   /**
-   * README, watch: a change made on another thread while a listener runs is delivered by the
-   * thread already delivering, after the listener returns, in order; the other thread does not
-   * wait for it.
+   * README, watch: a change made on another thread while a listener runs is delivered after the
+   * listener returns, in order; the other thread does not wait for it, and the delivering writer
+   * does not deliver it either (it took effect after the writer's own change): the registry's
+   * hand-off thread does.
    */
   @Test
-  void changeFromAnotherThreadDuringDeliveryIsDeliveredByTheDeliveringThreadAfterwards()
+  void changeFromAnotherThreadDuringDeliveryIsHandedOffAfterTheListenerReturns()
       throws Exception {
     try (ServiceManager registry = Samgr.open("host")) {
-      List<Object> log = new ArrayList<>();
-      List<Thread> deliveredOn = new ArrayList<>();
+      List<Object> log = new CopyOnWriteArrayList<>();
+      List<Thread> deliveredOn = new CopyOnWriteArrayList<>();
+      CountDownLatch second = new CountDownLatch(2);
       ServiceHandle[] fs = new ServiceHandle[1];
+      Thread[] other = new Thread[1];
       registry.watchAll(
           event -> {
             log.add(event);
             deliveredOn.add(Thread.currentThread());
             if (event.handle().name().equals("net")) {
-              Thread other =
-                  new Thread(() -> succeed(() -> fs[0] = registry.register("fs", ENDPOINT)));
-              other.start();
-              join(other);
+              other[0] = new Thread(() -> succeed(() -> fs[0] = registry.register("fs", ENDPOINT)));
+              other[0].start();
+              join(other[0]);
               log.add("other thread done");
             }
+            second.countDown();
           });
       ServiceHandle net = registry.register("net", ENDPOINT);
+      assertTrue(second.await(10, TimeUnit.SECONDS), "the other thread's change never arrived");
       assertEquals(
           List.of(
               new ServiceEvent.Registered(net),
               "other thread done",
               new ServiceEvent.Registered(fs[0])),
           log);
-      assertEquals(List.of(Thread.currentThread(), Thread.currentThread()), deliveredOn);
+      assertEquals(Thread.currentThread(), deliveredOn.get(0));
+      assertNotEquals(Thread.currentThread(), deliveredOn.get(1));
+      assertNotEquals(other[0], deliveredOn.get(1));
+      assertEquals("samgr-host-delivery", deliveredOn.get(1).getName());
+      assertTrue(deliveredOn.get(1).isDaemon());
     }
   }
 
@@ -316,8 +327,9 @@ class HostInternalsTest {
     assertFalse(thread.isAlive(), "the other thread waited for the delivering thread");
   }
 
+  /** The default listenerFailures hook logs a warning naming the event and the failure. */
   @Test
-  void throwingListenerIsLoggedAsAWarningNamingListenerAndEvent() throws Exception {
+  void throwingListenerIsLoggedAsAWarningNamingEventAndFailure() throws Exception {
     RuntimeException failure = new IllegalStateException("listener broke");
     try (LogCapture log = new LogCapture();
         ServiceManager registry = Samgr.open("host")) {
@@ -341,7 +353,7 @@ class HostInternalsTest {
       assertEquals(Level.WARNING, record.getLevel());
       assertSame(failure, record.getThrown());
       assertEquals(
-          "samgr listener the-throwing-listener threw on " + new ServiceEvent.Registered(net),
+          "samgr listener threw on " + new ServiceEvent.Registered(net) + ": " + failure,
           record.getMessage());
     }
   }
@@ -384,15 +396,22 @@ class HostInternalsTest {
       clock.clock.advance(Scenario.TIMEOUT.plusMillis(1));
       ServiceHandle[] second = new ServiceHandle[1];
       clock.hook = () -> succeed(() -> second[0] = registry.restart("net", OTHER_ENDPOINT));
-      Liveness liveness = registry.liveness("net"); // reads the entry, then the clock restarts it
-      assertEquals(first, liveness.handle());
-      assertFalse(liveness.alive());
+      // It reads the entry, then the clock restarts it: seeing the old entry expired, it reads
+      // again under the lock and answers for the new one, alive, never announcing the old one.
+      Liveness liveness = registry.liveness("net");
+      Instant restartedAt = Scenario.EPOCH.plus(Scenario.TIMEOUT).plusMillis(1);
+      assertEquals(new Liveness(second[0], restartedAt, true), liveness);
       assertEquals(
           List.of(new ServiceEvent.Registered(first), new ServiceEvent.Restarted(second[0])), events);
       assertTrue(registry.liveness("net").alive());
     }
   }
 
+  /**
+   * A heartbeat that saw its service expired while a restart replaced it takes effect after the
+   * restart: it fails as stale (it did not revive, nor announce, the replaced handle), instead of
+   * succeeding silently with no {@code Expired} for what it saw.
+   */
   @Test
   void heartbeatRacingARestartNeitherAnnouncesNorRevivesTheReplacedHandle() throws Exception {
     HookClock clock = new HookClock();
@@ -403,7 +422,10 @@ class HostInternalsTest {
       clock.clock.advance(Scenario.TIMEOUT.plusMillis(1));
       ServiceHandle[] second = new ServiceHandle[1];
       clock.hook = () -> succeed(() -> second[0] = registry.restart("net", OTHER_ENDPOINT));
-      registry.heartbeat(first); // linearized before the restart: it succeeds
+      SamgrError.StaleHandle stale =
+          assertThrows(SamgrError.StaleHandle.class, () -> registry.heartbeat(first));
+      assertEquals(first, stale.handle());
+      assertEquals(second[0].generation(), stale.current());
       assertEquals(
           List.of(new ServiceEvent.Registered(first), new ServiceEvent.Restarted(second[0])), events);
       assertEquals(second[0], registry.resolve("net"));
@@ -419,9 +441,9 @@ class HostInternalsTest {
     registry.watchAll(events::add);
     clock.clock.advance(Scenario.TIMEOUT.plusMillis(1));
     clock.hook = registry::close;
-    Liveness liveness = registry.liveness("net");
-    assertEquals(first, liveness.handle());
-    assertFalse(liveness.alive());
+    // It saw the service expired, then finds the registry closed before it could announce
+    // that: it takes effect after the close and fails as such, sending nothing.
+    assertThrows(IllegalStateException.class, () -> registry.liveness("net"));
     assertEquals(List.of(new ServiceEvent.Registered(first)), events);
   }
 

@@ -1,0 +1,1185 @@
+package org.opennexus.samgr.zookeeper;
+
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.api.ACLProvider;
+import org.apache.curator.framework.recipes.cache.ChildData;
+import org.apache.curator.framework.recipes.cache.CuratorCache;
+import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.apache.curator.framework.recipes.cache.CuratorCacheStorage;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.data.ACL;
+import org.apache.zookeeper.data.Stat;
+import org.jspecify.annotations.Nullable;
+import org.opennexus.samgr.Endpoint;
+import org.opennexus.samgr.Generation;
+import org.opennexus.samgr.Liveness;
+import org.opennexus.samgr.SamgrError;
+import org.opennexus.samgr.ServiceEvent;
+import org.opennexus.samgr.ServiceHandle;
+import org.opennexus.samgr.ServiceManager;
+import org.opennexus.samgr.Subscription;
+import org.opennexus.samgr.spi.Arguments;
+import org.opennexus.samgr.spi.SamgrConfig;
+
+/** A client of a registry kept in ZooKeeper; see the package documentation for its design. */
+final class ZkServiceManager implements ServiceManager {
+
+  static final String ENVIRONMENT = "zookeeper";
+
+  private static final System.Logger LOG = System.getLogger("org.opennexus.samgr.zookeeper");
+  private static final Comparator<ServiceHandle> BY_NAME =
+      Comparator.comparing(ServiceHandle::name);
+  private static final SecureRandom IDS = new SecureRandom();
+
+  /** A heartbeat this client took, newer than what it wrote to ZooKeeper. */
+  private static final class LocalBeat {
+    final long gen;
+    final AtomicLong beat;
+
+    LocalBeat(long gen, long beat) {
+      this.gen = gen;
+      this.beat = new AtomicLong(beat);
+    }
+  }
+
+  /** One ZooKeeper call, run under a deadline by {@link #zk}. */
+  private interface ZkCall<T> {
+    T call() throws Exception;
+  }
+
+  private final ZkSettings settings;
+  private final String connect;
+  private final InstantSource clock;
+  private final long timeoutMillis;
+  private final long flushMillis;
+  private final long operationNanos;
+  private final CuratorFramework client;
+  private final CuratorCache cache;
+  private final String recordsPrefix;
+  private final String clientsPrefix;
+  private final Delivery delivery;
+  private final ExecutorService reaper;
+
+  /** This client's writer id, in every version it writes (never 0). */
+  private final long writerId;
+
+  /** Serializes this client's writes, so that its own changes apply to the view in zxid order. */
+  private final ReentrantLock writeLock = new ReentrantLock();
+
+  private long seq; // guarded by writeLock
+
+  /** The session whose client node this client created; 0 before the first write. */
+  private volatile long session;
+
+  /** The local view: per name, the newest version this client has seen. */
+  private final ConcurrentHashMap<String, Rec> view = new ConcurrentHashMap<>();
+
+  private final ConcurrentHashMap<String, LocalBeat> beats = new ConcurrentHashMap<>();
+
+  /** Sessions whose client node the cache shows. */
+  private final Set<Long> liveSessions = ConcurrentHashMap.newKeySet();
+
+  /** Sessions queued for a death check. */
+  private final Set<Long> suspects = ConcurrentHashMap.newKeySet();
+
+  /** Guards changes of the view and the subscriptions, so events are queued in view order. */
+  private final ReentrantLock viewLock = new ReentrantLock();
+
+  private final Map<String, List<Delivery.Sub>> watchersByName = new HashMap<>(); // viewLock
+  private final List<Delivery.Sub> watchersOfAll = new ArrayList<>(); // viewLock
+  private final Map<Delivery.Sub, CompletableFuture<ServiceHandle>> awaiting =
+      new HashMap<>(); // viewLock
+
+  private volatile boolean initialized;
+  private volatile boolean closed;
+
+  private ZkServiceManager(SamgrConfig config, ZkSettings settings, String connect) {
+    this.settings = settings;
+    this.connect = connect;
+    this.clock = config.clock();
+    this.timeoutMillis = config.livenessTimeoutMillis();
+    this.flushMillis = Math.max(1, timeoutMillis / 4);
+    this.operationNanos = settings.operationTimeout().toNanos();
+    this.recordsPrefix = settings.root() + "/records/";
+    this.clientsPrefix = settings.root() + "/clients/";
+    long id;
+    do {
+      id = IDS.nextLong();
+    } while (id == 0);
+    this.writerId = id;
+    this.delivery =
+        new Delivery(config.executor(), config.listenerFailures(), "samgr-zookeeper-delivery");
+    this.reaper =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "samgr-zookeeper-expiry");
+              t.setDaemon(true);
+              return t;
+            });
+    CuratorFrameworkFactory.Builder builder =
+        CuratorFrameworkFactory.builder()
+            .connectString(connect)
+            .sessionTimeoutMs((int) settings.sessionTimeout().toMillis())
+            .connectionTimeoutMs((int) Math.min(settings.operationTimeout().toMillis(), 1000))
+            .retryPolicy(new DeadlineRetry(Math.max(settings.sessionTimeout().toMillis(), 1000)));
+    String auth = settings.auth();
+    if (auth != null) {
+      builder.authorization("digest", auth.getBytes(StandardCharsets.UTF_8)).aclProvider(acls());
+    }
+    this.client = builder.build();
+    this.cache =
+        CuratorCache.builder(client, settings.root())
+            .withStorage(CuratorCacheStorage.dataNotCached())
+            .withExceptionHandler(e -> LOG.log(Level.DEBUG, "samgr zookeeper cache", e))
+            .build();
+  }
+
+  /** Opens a client of the registry the settings name; see {@link ZooKeeperBackend#open}. */
+  static ZkServiceManager open(SamgrConfig config) {
+    ZkSettings settings = ZkSettings.from(config);
+    String connect = settings.embedded() ? EmbeddedServer.acquire() : settings.connect();
+    ZkServiceManager manager = null;
+    try {
+      manager = new ZkServiceManager(config, settings, connect);
+      manager.start();
+      return manager;
+    } catch (RuntimeException | Error e) {
+      if (manager != null) {
+        manager.close();
+      } else if (settings.embedded()) {
+        EmbeddedServer.release();
+      }
+      throw e;
+    }
+  }
+
+  private ACLProvider acls() {
+    List<ACL> acl = new ArrayList<>(ZooDefs.Ids.CREATOR_ALL_ACL);
+    if (!settings.readAuth()) {
+      acl.addAll(ZooDefs.Ids.READ_ACL_UNSAFE);
+    }
+    List<ACL> fixed = List.copyOf(acl);
+    return new ACLProvider() {
+      @Override
+      public List<ACL> getDefaultAcl() {
+        return fixed;
+      }
+
+      @Override
+      public List<ACL> getAclForPath(String path) {
+        return fixed;
+      }
+    };
+  }
+
+  private void start() {
+    client.start();
+    String where =
+        "the ZooKeeper ensemble '" + connect + "' (" + ZkSettings.CONNECT + "='"
+            + settings.connect() + "')";
+    try {
+      if (!client.blockUntilConnected((int) settings.operationTimeout().toMillis(),
+          TimeUnit.MILLISECONDS)) {
+        throw new IllegalStateException(
+            "the 'zookeeper' samgr backend could not reach " + where + " within "
+                + settings.operationTimeout() + " (" + ZkSettings.OPERATION_TIMEOUT + ")");
+      }
+      long deadline = deadline();
+      for (String path : List.of(recordsPrefix, clientsPrefix)) {
+        String node = path.substring(0, path.length() - 1);
+        zk("open", deadline, () -> {
+          try {
+            client.create().creatingParentsIfNeeded().forPath(node);
+          } catch (KeeperException.NodeExistsException exists) {
+            // made by another client before
+          }
+          return Boolean.TRUE;
+        });
+      }
+      zk("open", deadline, () -> client.getChildren().forPath(settings.root() + "/records"));
+      CountDownLatch loaded = new CountDownLatch(1);
+      cache.listenable().addListener(new CacheListener(loaded));
+      cache.start();
+      if (!loaded.await(operationNanos, TimeUnit.NANOSECONDS)) {
+        throw new IllegalStateException(
+            "the 'zookeeper' samgr backend could not read namespace '" + settings.root()
+                + "' of " + where + " within " + settings.operationTimeout());
+      }
+      initialized = true;
+      for (Rec rec : view.values()) {
+        suspect(rec);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while connecting to " + where, e);
+    } catch (KeeperException e) {
+      throw new IllegalStateException(
+          "the 'zookeeper' samgr backend could not set up namespace '" + settings.root()
+              + "' of " + where + ": " + e.getMessage(), e);
+    } catch (SamgrError.Denied e) {
+      throw new IllegalStateException(
+          "the 'zookeeper' samgr backend may not read or set up namespace '" + settings.root()
+              + "' of " + where + " with these credentials (" + ZkSettings.AUTH + ")", e);
+    } catch (SamgrError e) {
+      throw new IllegalStateException(
+          "the 'zookeeper' samgr backend could not set up namespace '" + settings.root()
+              + "' of " + where + " within " + settings.operationTimeout(), e);
+    }
+  }
+
+  // ---- the ServiceManager operations ----
+
+  @Override
+  public ServiceHandle register(String name, Endpoint endpoint) throws SamgrError {
+    new ServiceHandle(name, endpoint, new Generation(1)); // checks both, in order
+    checkOpen();
+    String op = "register";
+    long deadline = deadline();
+    lockWrites(op, deadline);
+    try {
+      long owner = ensureSession(op, deadline);
+      while (true) {
+        Rec cur = view.get(name);
+        if (cur != null && cur.registered()) {
+          cur = fetch(op, name, deadline); // the view may be behind: confirm with the ensemble
+          if (cur != null && cur.registered()) {
+            throw new SamgrError.Duplicate(name);
+          }
+        }
+        long now = clock.millis();
+        long s = ++seq;
+        Rec.Draft draft =
+            cur == null
+                ? new Rec.Draft(true, 0, 0, owner, now, Rec.NEVER, writerId, s, 0, 0, 0,
+                    endpoint.address())
+                : cur.next(true, 0, 0, owner, now, Rec.NEVER, writerId, s, endpoint.address());
+        ServiceHandle done = attempt(op, name, cur, draft, deadline);
+        if (done != null) {
+          return done;
+        }
+      }
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  @Override
+  public ServiceHandle resolve(String name) throws SamgrError {
+    Rec rec = view.get(Arguments.requireNonNull(name, "name"));
+    if (rec != null && rec.registered()) {
+      checkOpen();
+      return rec.handle();
+    }
+    throw missing(name);
+  }
+
+  @Override
+  public Optional<ServiceHandle> find(String name) {
+    Rec rec = view.get(Arguments.requireNonNull(name, "name"));
+    if (rec != null && rec.registered()) {
+      checkOpen();
+      return Optional.of(rec.handle());
+    }
+    Arguments.requireName(name);
+    checkOpen();
+    return Optional.empty();
+  }
+
+  @Override
+  public void heartbeat(ServiceHandle handle) throws SamgrError {
+    Arguments.requireNonNull(handle, "handle");
+    checkOpen();
+    String name = handle.name();
+    long gen = handle.generation().value();
+    Rec cur = view.get(name);
+    if (cur == null || !cur.registered() || cur.gen() != gen) {
+      cur = confirmCurrent("heartbeat", handle, deadline());
+    }
+    long now = clock.millis();
+    if (!needsWrite(cur, now)) {
+      LocalBeat local = beats.get(name);
+      if (local == null || local.gen != gen) {
+        beats.put(name, new LocalBeat(gen, now));
+      } else {
+        local.beat.accumulateAndGet(now, Math::max);
+      }
+      return;
+    }
+    String op = "heartbeat";
+    long deadline = deadline();
+    lockWrites(op, deadline);
+    try {
+      long owner = ensureSession(op, deadline);
+      while (true) {
+        cur = view.get(name);
+        if (cur == null || !cur.registered() || cur.gen() != gen) {
+          cur = confirmCurrent(op, handle, deadline);
+        }
+        long last = lastBeat(cur);
+        long beat = Math.max(now, last);
+        long expiredBeat = cur.expiredBeat();
+        if (now - last > timeoutMillis && expiredBeat < last) {
+          expiredBeat = last; // it expired unnoticed: announce that, then revive
+        }
+        if (expiredBeat >= beat) {
+          beat = expiredBeat + 1; // a revival must be newer than the expiry it ends
+        }
+        long s = ++seq;
+        Rec.Draft draft =
+            cur.next(true, cur.gen(), cur.registeredGen(), owner, beat, expiredBeat, writerId, s,
+                cur.endpoint());
+        if (attempt(op, name, cur, draft, deadline) != null) {
+          beats.remove(name);
+          return;
+        }
+      }
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /** Whether a heartbeat at {@code now} must reach ZooKeeper rather than stay local. */
+  private boolean needsWrite(Rec cur, long now) {
+    long last = lastBeat(cur);
+    if (now - last > timeoutMillis || cur.expiredBeat() >= last) {
+      return true; // expired (maybe unnoticed) or announced expired: others must see the revival
+    }
+    if (now - cur.beat() >= flushMillis) {
+      return true;
+    }
+    long owner = cur.owner();
+    return owner != session && !liveSessions.contains(owner);
+  }
+
+  @Override
+  public ServiceHandle restart(String name, Endpoint endpoint) throws SamgrError {
+    new ServiceHandle(name, endpoint, new Generation(1)); // checks both, in order
+    checkOpen();
+    return restart("restart", name, endpoint, null);
+  }
+
+  @Override
+  public ServiceHandle restart(ServiceHandle current, Endpoint endpoint) throws SamgrError {
+    Arguments.requireNonNull(current, "current");
+    Arguments.requireNonNull(endpoint, "endpoint");
+    checkOpen();
+    return restart("restart", current.name(), endpoint, current);
+  }
+
+  private ServiceHandle restart(
+      String op, String name, Endpoint endpoint, @Nullable ServiceHandle expected)
+      throws SamgrError {
+    long deadline = deadline();
+    lockWrites(op, deadline);
+    try {
+      long owner = ensureSession(op, deadline);
+      while (true) {
+        Rec cur = view.get(name);
+        if (expected != null) {
+          if (cur == null || !cur.registered() || cur.gen() != expected.generation().value()) {
+            cur = confirmCurrent(op, expected, deadline);
+          }
+        } else if (cur == null || !cur.registered()) {
+          cur = fetch(op, name, deadline);
+          if (cur == null || !cur.registered()) {
+            throw new SamgrError.NotFound(name);
+          }
+        }
+        long s = ++seq;
+        Rec.Draft draft =
+            cur.next(true, 0, cur.registeredGen(), owner, clock.millis(), Rec.NEVER, writerId, s,
+                endpoint.address());
+        ServiceHandle done = attempt(op, name, cur, draft, deadline);
+        if (done != null) {
+          return done;
+        }
+      }
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  @Override
+  public void unregister(ServiceHandle handle) throws SamgrError {
+    Arguments.requireNonNull(handle, "handle");
+    checkOpen();
+    String op = "unregister";
+    String name = handle.name();
+    long deadline = deadline();
+    lockWrites(op, deadline);
+    try {
+      while (true) {
+        Rec cur = view.get(name);
+        if (cur == null || !cur.registered() || cur.gen() != handle.generation().value()) {
+          cur = confirmCurrent(op, handle, deadline);
+        }
+        long s = ++seq;
+        Rec.Draft draft =
+            cur.next(false, cur.gen(), cur.registeredGen(), cur.owner(), cur.beat(),
+                cur.expiredBeat(), writerId, s, cur.endpoint());
+        if (attempt(op, name, cur, draft, deadline) != null) {
+          beats.remove(name);
+          return;
+        }
+      }
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  @Override
+  public List<ServiceHandle> services() {
+    List<ServiceHandle> snapshot = new ArrayList<>();
+    viewLock.lock();
+    try {
+      checkOpen();
+      for (Rec rec : view.values()) {
+        if (rec.registered()) {
+          snapshot.add(rec.handle());
+        }
+      }
+    } finally {
+      viewLock.unlock();
+    }
+    snapshot.sort(BY_NAME);
+    return List.copyOf(snapshot);
+  }
+
+  @Override
+  public Liveness liveness(String name) throws SamgrError {
+    Rec cur = view.get(Arguments.requireNonNull(name, "name"));
+    if (cur == null || !cur.registered()) {
+      throw missing(name);
+    }
+    checkOpen();
+    long now = clock.millis();
+    if (expiredUnannounced(cur, now)) {
+      markExpired("liveness", name, now);
+      Rec after = view.get(name);
+      if (after != null && after.registered()) {
+        cur = after;
+      }
+    }
+    long last = lastBeat(cur);
+    boolean alive = now - last <= timeoutMillis && cur.expiredBeat() < last;
+    return new Liveness(cur.handle(), Instant.ofEpochMilli(last), alive);
+  }
+
+  @Override
+  public List<ServiceHandle> sweepExpired() throws SamgrError {
+    checkOpen();
+    long now = clock.millis();
+    List<Rec> candidates = new ArrayList<>();
+    for (Rec rec : view.values()) {
+      if (rec.registered() && expiredUnannounced(rec, now)) {
+        candidates.add(rec);
+      }
+    }
+    candidates.sort(Comparator.comparing(r -> r.handle().name()));
+    List<ServiceHandle> expired = new ArrayList<>();
+    for (Rec rec : candidates) {
+      ServiceHandle marked = markExpired("sweepExpired", rec.handle().name(), now);
+      if (marked != null) {
+        expired.add(marked);
+      }
+    }
+    return List.copyOf(expired);
+  }
+
+  private boolean expiredUnannounced(Rec rec, long now) {
+    long last = lastBeat(rec);
+    return now - last > timeoutMillis && rec.expiredBeat() < last;
+  }
+
+  /**
+   * Writes the expiry mark if the service is, as of {@code now}, expired and not yet announced;
+   * returns the handle it marked, or {@code null} if another change came first.
+   */
+  private @Nullable ServiceHandle markExpired(String op, String name, long now)
+      throws SamgrError {
+    long deadline = deadline();
+    lockWrites(op, deadline);
+    try {
+      while (true) {
+        Rec cur = view.get(name);
+        if (cur == null || !cur.registered() || !expiredUnannounced(cur, now)) {
+          return null;
+        }
+        long last = lastBeat(cur);
+        long s = ++seq;
+        Rec.Draft draft =
+            cur.next(true, cur.gen(), cur.registeredGen(), cur.owner(), last, last, writerId, s,
+                cur.endpoint());
+        if (attempt(op, name, cur, draft, deadline) != null) {
+          return cur.handle();
+        }
+      }
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  @Override
+  public Subscription watch(String name, Consumer<ServiceEvent> listener) {
+    Arguments.requireName(name);
+    Arguments.requireNonNull(listener, "listener");
+    return subscribe(name, listener, null);
+  }
+
+  @Override
+  public Subscription watchAll(Consumer<ServiceEvent> listener) {
+    Arguments.requireNonNull(listener, "listener");
+    Delivery.Sub sub = delivery.new Sub(null, listener, this::unsubscribe);
+    viewLock.lock();
+    try {
+      checkOpen();
+      List<ServiceHandle> current = new ArrayList<>();
+      for (Rec rec : view.values()) {
+        if (rec.registered()) {
+          current.add(rec.handle());
+        }
+      }
+      current.sort(BY_NAME);
+      for (ServiceHandle handle : current) {
+        sub.offer(new ServiceEvent.Registered(handle));
+      }
+      watchersOfAll.add(sub);
+    } finally {
+      viewLock.unlock();
+    }
+    sub.schedule();
+    return sub;
+  }
+
+  @Override
+  public ServiceHandle await(String name, Duration timeout)
+      throws SamgrError, InterruptedException {
+    Arguments.requireName(name);
+    Arguments.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative()) {
+      throw new IllegalArgumentException("timeout must not be negative, but is " + timeout);
+    }
+    if (Thread.interrupted()) {
+      throw new InterruptedException("interrupted before awaiting '" + name + "'");
+    }
+    Rec rec = view.get(name);
+    if (rec != null && rec.registered()) {
+      checkOpen();
+      return rec.handle();
+    }
+    CompletableFuture<ServiceHandle> found = new CompletableFuture<>();
+    Subscription watch = subscribe(name, e -> found.complete(e.handle()), found);
+    try {
+      return found.get(saturatedNanos(timeout), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      throw new SamgrError.NotFound(name, timeout);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(
+          "this samgr 'zookeeper' registry was closed while awaiting '" + name + "'",
+          e.getCause());
+    } finally {
+      watch.close();
+    }
+  }
+
+  @Override
+  public String environment() {
+    return ENVIRONMENT;
+  }
+
+  @Override
+  public void close() {
+    List<Delivery.Sub> subs = new ArrayList<>();
+    List<CompletableFuture<ServiceHandle>> waiters;
+    viewLock.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      watchersByName.values().forEach(subs::addAll);
+      subs.addAll(watchersOfAll);
+      waiters = new ArrayList<>(awaiting.values());
+      watchersByName.clear();
+      watchersOfAll.clear();
+      awaiting.clear();
+      view.clear();
+      beats.clear();
+    } finally {
+      viewLock.unlock();
+    }
+    for (CompletableFuture<ServiceHandle> waiter : waiters) {
+      waiter.completeExceptionally(closedError());
+    }
+    for (Delivery.Sub sub : subs) {
+      sub.markClosed();
+    }
+    for (Delivery.Sub sub : subs) {
+      sub.awaitIdle();
+    }
+    reaper.shutdownNow();
+    try {
+      cache.close();
+      client.close(); // ends the session: its client node goes, and others announce its services
+    } finally {
+      delivery.shutdown();
+      if (settings.embedded()) {
+        EmbeddedServer.release();
+      }
+    }
+  }
+
+  /**
+   * Says which ensemble and namespace this client uses, how many services it sees and how many
+   * subscriptions are open, or that it is closed.
+   */
+  @Override
+  public String toString() {
+    viewLock.lock();
+    try {
+      if (closed) {
+        return "samgr zookeeper registry (closed)";
+      }
+      int subscriptions = watchersOfAll.size();
+      for (List<Delivery.Sub> subs : watchersByName.values()) {
+        subscriptions += subs.size();
+      }
+      long services = view.values().stream().filter(Rec::registered).count();
+      return "samgr zookeeper registry " + settings.root() + " at " + connect + " (services: "
+          + services + ", subscriptions: " + subscriptions + ")";
+    } finally {
+      viewLock.unlock();
+    }
+  }
+
+  // ---- writes ----
+
+  /**
+   * Writes {@code draft} over {@code base} (or creates the record if {@code base} is null) and
+   * applies the stored version to the view. Returns the handle of the written version, or {@code
+   * null} after a conflict (the view then holds the fresh version; the caller decides again).
+   *
+   * <p>A conflict may be this very write: Curator retries after a lost connection, and a first try
+   * that committed makes the retry fail. The written (writer, seq) in the latest version, or in
+   * the one it replaced, recognises it; if that cannot be told, the outcome is unknown.
+   */
+  private @Nullable ServiceHandle attempt(
+      String op, String name, @Nullable Rec base, Rec.Draft draft, long deadline)
+      throws SamgrError {
+    String path = recordsPrefix + Names.encode(name);
+    byte[] bytes = draft.encode();
+    try {
+      Stat stat =
+          zk(op, deadline, () -> {
+            if (base == null) {
+              Stat created = new Stat();
+              client.create().storingStatIn(created).forPath(path, bytes);
+              return created;
+            }
+            return client.setData().withVersion(base.version()).forPath(path, bytes);
+          });
+      Rec stored = draft.stored(name, stat);
+      apply(name, stored);
+      return stored.handle();
+    } catch (KeeperException conflict) {
+      boolean retried = DeadlineRetry.retried();
+      Rec fresh = fetch(op, name, deadline);
+      if (fresh != null && fresh.wrote(writerId, draft.seq())) {
+        return fresh.handle();
+      }
+      if (fresh != null && fresh.replaced(writerId, draft.seq())) {
+        return new ServiceHandle(name, Endpoint.of(draft.endpoint()), new Generation(fresh.prevGen()));
+      }
+      if (retried) {
+        throw new SamgrError.Unavailable(op, ENVIRONMENT, conflict);
+      }
+      checkDeadline(op, deadline);
+      return null;
+    }
+  }
+
+  /**
+   * Returns the current version of the handle's record, read from the ensemble, if the handle is
+   * current; throws what the caller must report otherwise.
+   */
+  private Rec confirmCurrent(String op, ServiceHandle handle, long deadline) throws SamgrError {
+    Rec fresh = fetch(op, handle.name(), deadline);
+    if (fresh == null || !fresh.registered()) {
+      throw new SamgrError.NotFound(handle.name());
+    }
+    if (fresh.gen() != handle.generation().value()) {
+      throw new SamgrError.StaleHandle(handle, fresh.handle().generation());
+    }
+    return fresh;
+  }
+
+  /** Reads a record from the ensemble and applies it to the view; {@code null} if absent. */
+  private @Nullable Rec fetch(String op, String name, long deadline) throws SamgrError {
+    String path = recordsPrefix + Names.encode(name);
+    try {
+      Stat stat = new Stat();
+      byte[] data = zk(op, deadline, () -> client.getData().storingStatIn(stat).forPath(path));
+      Rec fresh = Rec.parse(name, stat, data);
+      if (fresh != null) {
+        apply(name, fresh);
+      }
+      return fresh;
+    } catch (KeeperException e) {
+      if (e.code() == KeeperException.Code.NONODE) {
+        applyAbsent(name);
+        return null;
+      }
+      throw new SamgrError.Unavailable(op, ENVIRONMENT, e);
+    }
+  }
+
+  /** Creates this client's node for the current session if needed; returns the session. */
+  private long ensureSession(String op, long deadline) throws SamgrError {
+    try {
+      long id = client.getZookeeperClient().getZooKeeper().getSessionId();
+      if (id != 0 && id == session) {
+        return id;
+      }
+      if (!client.getZookeeperClient().isConnected()) {
+        long remaining = deadline - System.nanoTime();
+        if (remaining <= 0 || !client.blockUntilConnected(
+            (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining)), TimeUnit.MILLISECONDS)) {
+          throw new SamgrError.Unavailable(op, ENVIRONMENT);
+        }
+        id = client.getZookeeperClient().getZooKeeper().getSessionId();
+      }
+      String path = clientsPrefix + sessionName(id);
+      try {
+        zk(op, deadline, () -> client.create().withMode(CreateMode.EPHEMERAL).forPath(path));
+      } catch (KeeperException e) {
+        if (e.code() != KeeperException.Code.NODEEXISTS) {
+          throw new SamgrError.Unavailable(op, ENVIRONMENT, e);
+        }
+      }
+      liveSessions.add(id);
+      session = id;
+      return id;
+    } catch (SamgrError e) {
+      throw e;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SamgrError.Unavailable(op, ENVIRONMENT, e);
+    } catch (Exception e) {
+      checkOpen();
+      throw new SamgrError.Unavailable(op, ENVIRONMENT, e);
+    }
+  }
+
+  /**
+   * Runs one Curator call under the operation's deadline. Conflicts (node exists, bad version, no
+   * node) are thrown as they are for the caller to resolve; the rest become {@code Denied} or
+   * {@code Unavailable}.
+   */
+  private <T> T zk(String op, long deadline, ZkCall<T> call) throws SamgrError, KeeperException {
+    DeadlineRetry.begin(deadline);
+    try {
+      return call.call();
+    } catch (KeeperException e) {
+      switch (e.code()) {
+        case NODEEXISTS, BADVERSION, NONODE -> throw e;
+        case NOAUTH, AUTHFAILED -> throw new SamgrError.Denied(op, ENVIRONMENT, e);
+        default -> {
+          checkOpen();
+          throw new SamgrError.Unavailable(op, ENVIRONMENT, e);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SamgrError.Unavailable(op, ENVIRONMENT, e);
+    } catch (RuntimeException e) {
+      checkOpen(); // the client was closed under the call
+      throw new SamgrError.Unavailable(op, ENVIRONMENT, e);
+    } catch (Exception e) {
+      checkOpen();
+      throw new SamgrError.Unavailable(op, ENVIRONMENT, e);
+    } finally {
+      DeadlineRetry.end();
+    }
+  }
+
+  private void lockWrites(String op, long deadline) throws SamgrError {
+    try {
+      if (!writeLock.tryLock(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+        throw new SamgrError.Unavailable(op, ENVIRONMENT);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SamgrError.Unavailable(op, ENVIRONMENT, e);
+    }
+    if (closed) {
+      writeLock.unlock();
+      throw closedError();
+    }
+  }
+
+  private void checkDeadline(String op, long deadline) throws SamgrError {
+    if (deadline - System.nanoTime() <= 0) {
+      throw new SamgrError.Unavailable(op, ENVIRONMENT);
+    }
+  }
+
+  private long deadline() {
+    return System.nanoTime() + operationNanos;
+  }
+
+  /** The newest heartbeat this client knows of for the record's generation. */
+  private long lastBeat(Rec rec) {
+    LocalBeat local = beats.get(rec.handle().name());
+    return local != null && local.gen == rec.gen() ? Math.max(rec.beat(), local.beat.get())
+        : rec.beat();
+  }
+
+  // ---- the view and its events ----
+
+  /** Applies a version to the view if it is newer than what the view holds, with its events. */
+  private void apply(String name, Rec rec) {
+    List<Delivery.Sub> notify = null;
+    viewLock.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      Rec old = view.get(name);
+      if (old != null && rec.version() <= old.version()) {
+        return; // already seen, or older than what this client wrote
+      }
+      view.put(name, rec);
+      List<ServiceEvent> events = new ArrayList<>(2);
+      transitions(old, rec, events);
+      notify = publish(name, events);
+    } finally {
+      viewLock.unlock();
+    }
+    schedule(notify);
+    suspect(rec);
+  }
+
+  /** The record node is gone (only if someone deleted it by hand): the name is unregistered. */
+  private void applyAbsent(String name) {
+    List<Delivery.Sub> notify = null;
+    viewLock.lock();
+    try {
+      Rec old = view.remove(name);
+      if (old != null && old.registered() && !closed) {
+        notify = publish(name, List.of(new ServiceEvent.Unregistered(old.handle())));
+      }
+    } finally {
+      viewLock.unlock();
+    }
+    schedule(notify);
+  }
+
+  /**
+   * The events that take the view of one name from {@code old} to {@code now}. Versions this
+   * client missed are coalesced: never out of order, and ending in the state of {@code now}.
+   */
+  static void transitions(@Nullable Rec old, Rec now, List<ServiceEvent> out) {
+    if (old == null || !old.registered()) {
+      if (now.registered()) {
+        out.add(new ServiceEvent.Registered(now.handle()));
+        expiredMeanwhile(now, out);
+      } else if (old != null && now.registeredGen() != old.registeredGen()) {
+        out.add(new ServiceEvent.Registered(now.handle())); // a whole incarnation came and went
+        out.add(new ServiceEvent.Unregistered(now.handle()));
+      }
+      return;
+    }
+    boolean sameIncarnation = now.registeredGen() == old.registeredGen();
+    boolean newExpiry = now.expiredBeat() != old.expiredBeat() && now.expiredBeat() != Rec.NEVER;
+    if (!sameIncarnation) {
+      out.add(new ServiceEvent.Unregistered(old.handle()));
+      out.add(new ServiceEvent.Registered(now.handle()));
+      if (now.registered()) {
+        expiredMeanwhile(now, out);
+      }
+    } else if (now.gen() != old.gen()) {
+      out.add(new ServiceEvent.Restarted(now.handle()));
+      if (now.registered()) {
+        expiredMeanwhile(now, out);
+      }
+    } else if (newExpiry) {
+      out.add(new ServiceEvent.Expired(now.handle()));
+    }
+    if (!now.registered()) {
+      out.add(new ServiceEvent.Unregistered(now.handle()));
+    }
+  }
+
+  /** A generation first seen already marked expired: it expired after it began. */
+  private static void expiredMeanwhile(Rec now, List<ServiceEvent> out) {
+    if (now.expiredBeat() != Rec.NEVER) {
+      out.add(new ServiceEvent.Expired(now.handle()));
+    }
+  }
+
+  /** Queues events for the subscriptions they concern; call under the view lock. */
+  private @Nullable List<Delivery.Sub> publish(String name, List<ServiceEvent> events) {
+    if (events.isEmpty()) {
+      return null;
+    }
+    List<Delivery.Sub> named = watchersByName.get(name);
+    if (named == null && watchersOfAll.isEmpty()) {
+      return null;
+    }
+    List<Delivery.Sub> notify = new ArrayList<>();
+    if (named != null) {
+      notify.addAll(named);
+    }
+    notify.addAll(watchersOfAll);
+    for (ServiceEvent event : events) {
+      for (Delivery.Sub sub : notify) {
+        sub.offer(event);
+      }
+    }
+    return notify;
+  }
+
+  private static void schedule(@Nullable List<Delivery.Sub> notify) {
+    if (notify != null) {
+      for (Delivery.Sub sub : notify) {
+        sub.schedule();
+      }
+    }
+  }
+
+  private Subscription subscribe(
+      String name,
+      Consumer<ServiceEvent> listener,
+      @Nullable CompletableFuture<ServiceHandle> waiter) {
+    Delivery.Sub sub = delivery.new Sub(name, listener, this::unsubscribe);
+    viewLock.lock();
+    try {
+      checkOpen();
+      watchersByName.computeIfAbsent(name, n -> new ArrayList<>(2)).add(sub);
+      if (waiter != null) {
+        awaiting.put(sub, waiter);
+      }
+      Rec rec = view.get(name);
+      if (rec != null && rec.registered()) {
+        sub.offer(new ServiceEvent.Registered(rec.handle()));
+      }
+    } finally {
+      viewLock.unlock();
+    }
+    sub.schedule();
+    return sub;
+  }
+
+  private void unsubscribe(Delivery.Sub sub) {
+    viewLock.lock();
+    try {
+      awaiting.remove(sub);
+      if (sub.name == null) {
+        watchersOfAll.remove(sub);
+      } else {
+        List<Delivery.Sub> subs = watchersByName.get(sub.name);
+        if (subs != null) {
+          subs.remove(sub);
+          if (subs.isEmpty()) {
+            watchersByName.remove(sub.name);
+          }
+        }
+      }
+    } finally {
+      viewLock.unlock();
+    }
+  }
+
+  // ---- liveness of other clients ----
+
+  /** Queues a death check if the record's owner has no client node in the view. */
+  private void suspect(Rec rec) {
+    if (!initialized || closed || !rec.registered() || rec.expiredBeat() >= rec.beat()) {
+      return;
+    }
+    long owner = rec.owner();
+    if (owner == session || liveSessions.contains(owner)) {
+      return;
+    }
+    checkOwner(owner);
+  }
+
+  private void checkOwner(long owner) {
+    if (closed || !suspects.add(owner)) {
+      return;
+    }
+    try {
+      reaper.execute(() -> {
+        suspects.remove(owner);
+        try {
+          announceDeath(owner);
+        } catch (SamgrError | RuntimeException e) {
+          LOG.log(Level.DEBUG, "samgr zookeeper: could not announce the expiry of session "
+              + sessionName(owner) + "'s services", e);
+        }
+      });
+    } catch (RejectedExecutionException closing) {
+      suspects.remove(owner);
+    }
+  }
+
+  /**
+   * Marks every service of a dead session expired. Every client does this; each mark is a
+   * compare-and-set, so exactly one client's write lands, and that write is the {@code Expired}
+   * event that all of them see.
+   */
+  private void announceDeath(long owner) throws SamgrError {
+    if (closed) {
+      return;
+    }
+    String op = "expiry";
+    long deadline = deadline();
+    String path = clientsPrefix + sessionName(owner);
+    try {
+      if (zk(op, deadline, () -> client.checkExists().forPath(path)) != null) {
+        liveSessions.add(owner);
+        return; // alive: the cache had not shown its node yet
+      }
+    } catch (KeeperException e) {
+      throw new SamgrError.Unavailable(op, ENVIRONMENT, e);
+    }
+    List<String> names = new ArrayList<>();
+    for (Rec rec : view.values()) {
+      if (rec.registered() && rec.owner() == owner && rec.expiredBeat() < rec.beat()) {
+        names.add(rec.handle().name());
+      }
+    }
+    names.sort(Comparator.naturalOrder());
+    for (String name : names) {
+      lockWrites(op, deadline);
+      try {
+        while (true) {
+          Rec cur = view.get(name);
+          if (cur == null || !cur.registered() || cur.owner() != owner
+              || cur.expiredBeat() >= cur.beat()) {
+            break;
+          }
+          long s = ++seq;
+          Rec.Draft draft =
+              cur.next(true, cur.gen(), cur.registeredGen(), owner, cur.beat(), cur.beat(),
+                  writerId, s, cur.endpoint());
+          if (attempt(op, name, cur, draft, deadline) != null) {
+            break;
+          }
+        }
+      } finally {
+        writeLock.unlock();
+      }
+    }
+  }
+
+  private static String sessionName(long session) {
+    return String.format("%016x", session);
+  }
+
+  /** Feeds the view from the cache, on Curator's single cache thread. */
+  private final class CacheListener implements CuratorCacheListener {
+    private final CountDownLatch loaded;
+
+    CacheListener(CountDownLatch loaded) {
+      this.loaded = loaded;
+    }
+
+    @Override
+    public void event(Type type, @Nullable ChildData oldData, @Nullable ChildData data) {
+      ChildData node = data != null ? data : oldData;
+      if (node == null || closed) {
+        return;
+      }
+      String path = node.getPath();
+      if (path.startsWith(recordsPrefix)) {
+        String name = Names.decode(path.substring(recordsPrefix.length()));
+        if (name == null || !Arguments.isValidName(name)) {
+          return; // not a node of this backend
+        }
+        if (type == Type.NODE_DELETED || data == null) {
+          applyAbsent(name);
+        } else {
+          Rec rec = Rec.parse(name, data.getStat(), data.getData());
+          if (rec != null) {
+            apply(name, rec);
+          }
+        }
+      } else if (path.startsWith(clientsPrefix)) {
+        long owner;
+        try {
+          owner = Long.parseUnsignedLong(path.substring(clientsPrefix.length()), 16);
+        } catch (NumberFormatException e) {
+          return;
+        }
+        if (type == Type.NODE_DELETED) {
+          liveSessions.remove(owner);
+          if (initialized && owner != session) {
+            checkOwner(owner);
+          }
+        } else {
+          liveSessions.add(owner);
+        }
+      }
+    }
+
+    @Override
+    public void initialized() {
+      loaded.countDown();
+    }
+  }
+
+  // ---- errors ----
+
+  private SamgrError.NotFound missing(String name) {
+    Arguments.requireName(name);
+    checkOpen();
+    return new SamgrError.NotFound(name);
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw closedError();
+    }
+  }
+
+  private static IllegalStateException closedError() {
+    return new IllegalStateException("this samgr 'zookeeper' registry is closed");
+  }
+
+  private static long saturatedNanos(Duration timeout) {
+    try {
+      return timeout.toNanos();
+    } catch (ArithmeticException tooLong) {
+      return Long.MAX_VALUE;
+    }
+  }
+}
