@@ -1,11 +1,20 @@
 package org.opennexus.samgr.bench;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.lang.ref.Reference;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.opennexus.samgr.Endpoint;
 import org.opennexus.samgr.SamgrError;
+import org.opennexus.samgr.ServiceManager;
 
 /**
  * Measures the heap each registered service costs beyond its name and endpoint, by heap delta:
@@ -23,6 +32,19 @@ import org.opennexus.samgr.SamgrError;
  * <p>It prints one line per {@link Impl}, plus the size of the caller's {@code Endpoint} records
  * (the wrappers around the address strings), which the strict reading of "beyond the name and
  * endpoint strings" adds to the registry's own bytes.
+ *
+ * <p>With a second argument {@code zookeeper} it measures instead what a {@code zookeeper}
+ * backend client holds per service: a ZooKeeper server runs in a child process ({@link
+ * ZkServer#main}), four writer clients register {@code n} services, then the heap delta of opening
+ * one more client, until its view holds every service, is divided by {@code n}, after subtracting
+ * what a client of an empty registry costs (its Curator client, threads and buffers). That view
+ * holds everything this client needs (names, endpoints, generations, liveness), so no name or
+ * endpoint is excluded here.
+ *
+ * <pre>{@code
+ * java -Xms2g -Xmx2g -XX:+UseSerialGC -cp samgr-bench/target/benchmarks.jar \
+ *     org.opennexus.samgr.bench.Footprint 100000 zookeeper
+ * }</pre>
  */
 public final class Footprint {
 
@@ -33,12 +55,15 @@ public final class Footprint {
   /**
    * Runs the measurement.
    *
-   * @param args the number of services (default 1,000,000)
-   * @throws SamgrError never
-   * @throws InterruptedException if interrupted while letting the collector settle
+   * @param args the number of services (default 1,000,000), then optionally {@code zookeeper}
+   * @throws Exception if a registry or the ZooKeeper server fails
    */
-  public static void main(String[] args) throws SamgrError, InterruptedException {
+  public static void main(String[] args) throws Exception {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+    if (args.length > 1 && args[1].equals("zookeeper")) {
+      zookeeper(n);
+      return;
+    }
     String[] names = new String[n];
     String[] addresses = new String[n];
     for (int i = 0; i < n; i++) {
@@ -82,6 +107,89 @@ public final class Footprint {
       // The inputs must stay reachable, or their collection would count against the registry.
       Reference.reachabilityFence(names);
       Reference.reachabilityFence(endpoints);
+    }
+  }
+
+  private static void zookeeper(int n) throws Exception {
+    Process server =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g",
+                "-Dzookeeper.forceSync=no",
+                "-cp",
+                System.getProperty("java.class.path"),
+                ZkServer.class.getName())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    List<ServiceManager> clients = new ArrayList<>();
+    try {
+      BufferedReader out =
+          new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+      String line = out.readLine();
+      if (line == null || !line.startsWith("connect ")) {
+        throw new IllegalStateException("the ZooKeeper server process said: " + line);
+      }
+      String connect = line.substring("connect ".length());
+      String namespace = ZkServer.freshNamespace("footprint");
+      int writers = 4;
+      List<Thread> threads = new ArrayList<>();
+      List<Throwable> failures = new CopyOnWriteArrayList<>();
+      for (int w = 0; w < writers; w++) {
+        ServiceManager writer = ZkServer.openSamgr(connect, namespace);
+        clients.add(writer);
+        int first = w;
+        Thread thread =
+            new Thread(
+                () -> {
+                  try {
+                    for (int i = first; i < n; i += writers) {
+                      writer.register(Population.name(i), Population.endpoint(i));
+                    }
+                  } catch (SamgrError | RuntimeException e) {
+                    failures.add(e);
+                  }
+                });
+        threads.add(thread);
+        thread.start();
+      }
+      for (Thread thread : threads) {
+        thread.join();
+      }
+      if (!failures.isEmpty()) {
+        throw new IllegalStateException("registering failed: " + failures);
+      }
+      long beforeEmpty = usedAfterGc();
+      ServiceManager empty = ZkServer.openSamgr(connect, namespace + "-empty");
+      clients.add(empty);
+      long fixed = usedAfterGc() - beforeEmpty;
+      long before = usedAfterGc();
+      ServiceManager reader = ZkServer.openSamgr(connect, namespace);
+      clients.add(reader);
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+      while (reader.services().size() < n) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("the new client's view did not fill in 10 minutes");
+        }
+        Thread.sleep(100);
+      }
+      long after = usedAfterGc();
+      System.out.printf(
+          Locale.ROOT,
+          "services=%d jdk=%s%nzookeeper client: %.1f bytes/service (view of %d services; a"
+              + " client of an empty registry costs %d bytes, subtracted)%n",
+          n,
+          Runtime.version(),
+          (double) (after - before - fixed) / n,
+          n,
+          fixed);
+    } finally {
+      for (ServiceManager client : clients) {
+        client.close();
+      }
+      server.getOutputStream().close();
+      if (!server.waitFor(30, TimeUnit.SECONDS)) {
+        server.destroyForcibly();
+      }
     }
   }
 

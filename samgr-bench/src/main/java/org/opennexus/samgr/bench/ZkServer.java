@@ -1,0 +1,144 @@
+package org.opennexus.samgr.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Properties;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryNTimes;
+import org.apache.zookeeper.server.embedded.ExitHandler;
+import org.apache.zookeeper.server.embedded.ZooKeeperServerEmbedded;
+import org.opennexus.samgr.Samgr;
+import org.opennexus.samgr.ServiceManager;
+
+/**
+ * One in-process ZooKeeper server for the {@code zookeeper} benchmarks, with {@code
+ * forceSync=no} (writes are not flushed to disk, as in a test run), and the two kinds of client
+ * the benchmarks compare on it: a samgr {@code zookeeper} client and a bare Curator client.
+ */
+public final class ZkServer implements AutoCloseable {
+
+  private final ZooKeeperServerEmbedded server;
+  private final Path directory;
+  private final String connect;
+
+  private ZkServer(ZooKeeperServerEmbedded server, Path directory, String connect) {
+    this.server = server;
+    this.directory = directory;
+    this.connect = connect;
+  }
+
+  /**
+   * Runs a server in a process of its own, for {@link Footprint}: prints {@code connect
+   * <connect string>}, then serves until its standard input ends.
+   *
+   * @param args ignored
+   * @throws Exception if the server cannot start
+   */
+  public static void main(String[] args) throws Exception {
+    try (ZkServer server = start()) {
+      System.out.println("connect " + server.connect());
+      System.out.flush();
+      while (System.in.read() >= 0) {
+        // serve until the parent closes our standard input or dies
+      }
+    }
+  }
+
+  /** Starts a server on a free loopback port, its data in a new temporary directory. */
+  static ZkServer start() throws Exception {
+    System.setProperty("zookeeper.forceSync", "no");
+    Path directory = Files.createTempDirectory("samgr-bench-zk-");
+    int port;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = socket.getLocalPort();
+    }
+    Properties config = new Properties();
+    config.setProperty("clientPort", Integer.toString(port));
+    config.setProperty("clientPortAddress", "127.0.0.1");
+    config.setProperty("admin.enableServer", "false");
+    config.setProperty("tickTime", "500");
+    config.setProperty("maxClientCnxns", "0");
+    ZooKeeperServerEmbedded server =
+        ZooKeeperServerEmbedded.builder()
+            .baseDir(directory)
+            .configuration(config)
+            .exitHandler(ExitHandler.LOG_ONLY)
+            .build();
+    server.start(TimeUnit.SECONDS.toMillis(30));
+    return new ZkServer(server, directory, "127.0.0.1:" + port);
+  }
+
+  /** The connect string of this server. */
+  String connect() {
+    return connect;
+  }
+
+  /** Opens a samgr client of the registry {@code namespace} on this server. */
+  ServiceManager openSamgr(String namespace) {
+    return openSamgr(connect, namespace);
+  }
+
+  /** Opens a samgr client of the registry {@code namespace} on the server at {@code connect}. */
+  static ServiceManager openSamgr(String connect, String namespace) {
+    return Samgr.builder()
+        .environment("zookeeper")
+        .setting("zookeeper.connect", connect)
+        .setting("zookeeper.namespace", namespace)
+        .open();
+  }
+
+  /** Opens a bare, started and connected Curator client of this server. */
+  CuratorFramework openCurator() throws InterruptedException {
+    CuratorFramework client = CuratorFrameworkFactory.newClient(connect, new RetryNTimes(3, 100));
+    client.start();
+    if (!client.blockUntilConnected(30, TimeUnit.SECONDS)) {
+      client.close();
+      throw new IllegalStateException("Curator could not connect to " + connect);
+    }
+    return client;
+  }
+
+  /** A namespace name no other benchmark state uses. */
+  static String freshNamespace(String prefix) {
+    return prefix + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1);
+  }
+
+  /** The server's last transaction id (ZooKeeper's {@code srvr} command): it counts writes. */
+  long lastZxid() throws IOException {
+    int port = Integer.parseInt(connect.substring(connect.lastIndexOf(':') + 1));
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+      OutputStream out = socket.getOutputStream();
+      out.write("srvr".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = socket.getInputStream();
+      for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n", -1)) {
+        if (line.startsWith("Zxid: 0x")) {
+          return Long.parseUnsignedLong(line.substring("Zxid: 0x".length()).trim(), 16);
+        }
+      }
+    }
+    throw new IOException("no Zxid line in the answer to srvr from " + connect);
+  }
+
+  @Override
+  public void close() throws IOException {
+    server.close();
+    try (Stream<Path> paths = Files.walk(directory)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    }
+  }
+}

@@ -1,0 +1,75 @@
+package org.opennexus.samgr.cli;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * How long the long-running commands ({@code watch}, {@code serve}, {@code dashboard}) run: until
+ * {@link #awaitStop()} returns. The process's lifetime ends on Ctrl-C or SIGTERM; tests use their
+ * own latch.
+ */
+interface Lifetime {
+
+  /** Blocks until the command should stop. */
+  void awaitStop() throws InterruptedException;
+
+  /** A lifetime that ends when {@code stop} counts down. */
+  static Lifetime until(CountDownLatch stop) {
+    return stop::await;
+  }
+
+  /**
+   * The process's lifetime: ends when the JVM starts to shut down (Ctrl-C, SIGTERM). The
+   * shutdown hook then waits, up to a bound, for the command to clean up and report its exit
+   * code through {@link #finish(int)}, and ends the process with that code; so {@code samgr
+   * serve} stopped by SIGTERM closes ZooKeeper's files and exits 0.
+   */
+  final class OfProcess implements Lifetime {
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private final AtomicBoolean finishing = new AtomicBoolean();
+    private final AtomicInteger exitCode = new AtomicInteger(ExitCodes.FAILURE);
+    private final Duration cleanupBound;
+
+    OfProcess(Duration cleanupBound) {
+      this.cleanupBound = cleanupBound;
+    }
+
+    /** Installs the shutdown hook; call once, before the command runs. */
+    OfProcess install() {
+      Runtime.getRuntime().addShutdownHook(new Thread(this::onShutdown, "samgr-shutdown"));
+      return this;
+    }
+
+    private void onShutdown() {
+      // After finish() the JVM is exiting through System.exit with the right code already.
+      boolean bySignal = !finishing.get();
+      stop.countDown();
+      try {
+        if (bySignal) {
+          if (finished.await(cleanupBound.toMillis(), TimeUnit.MILLISECONDS)) {
+            Runtime.getRuntime().halt(exitCode.get());
+          }
+          System.err.println("samgr: did not finish within " + cleanupBound + " of the signal");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    @Override
+    public void awaitStop() throws InterruptedException {
+      stop.await();
+    }
+
+    /** Reports the command's exit code; a pending shutdown then ends the process with it. */
+    void finish(int code) {
+      exitCode.set(code);
+      finishing.set(true);
+      finished.countDown();
+    }
+  }
+}

@@ -1,0 +1,39 @@
+package org.opennexus.samgr.cli;
+
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import org.opennexus.samgr.SamgrError;
+import org.opennexus.samgr.ServiceManager;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** A command that opens the registry, does one thing with it, and closes it. */
+abstract class RegistryCommand implements Callable<Integer> {
+
+  @Spec @Nullable CommandSpec spec;
+
+  @Mixin RegistryOptions registry = new RegistryOptions();
+
+  @Option(
+      names = "--json",
+      description = "Print JSON for scripts (one object per line where a command streams).")
+  boolean json;
+
+  @Override
+  public final Integer call() throws SamgrError, InterruptedException {
+    CliContext context = Commands.context(spec);
+    Printer out = new Printer(Commands.required(spec).commandLine().getOut(), json, context.clock());
+    try (ServiceManager samgr = context.registries().open(registry.connect, registry.namespace)) {
+      run(samgr, out, context);
+    } finally {
+      out.flush();
+    }
+    return ExitCodes.OK;
+  }
+
+  /** Does the command's work; a {@link SamgrError} becomes its exit code. */
+  abstract void run(ServiceManager samgr, Printer out, CliContext context)
+      throws SamgrError, InterruptedException;
+}

@@ -1,0 +1,100 @@
+package org.opennexus.samgr.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.InstantSource;
+import org.opennexus.samgr.SamgrError;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * The {@code samgr} command: {@code samgr --help} lists the subcommands, {@code samgr help
+ * COMMAND} or {@code samgr COMMAND --help} explains one. Exit codes are in {@link ExitCodes}.
+ *
+ * <p>Errors go to standard error as one line naming the command, what failed and what to do;
+ * results go to standard output, for people by default and as JSON with {@code --json}.
+ */
+public final class SamgrCli {
+
+  /** How long a shutdown (Ctrl-C, SIGTERM) waits for a command to clean up before exiting. */
+  static final Duration CLEANUP_BOUND = Duration.ofSeconds(10);
+
+  private SamgrCli() {}
+
+  /**
+   * Runs {@code samgr} with these arguments and exits the JVM with the command's exit code.
+   *
+   * @param args the command line
+   */
+  public static void main(String[] args) {
+    Lifetime.OfProcess lifetime = new Lifetime.OfProcess(CLEANUP_BOUND).install();
+    CliContext context =
+        new CliContext(RegistryFactory.zookeeper(), InstantSource.system(), lifetime);
+    int code = commandLine(context).execute(args);
+    lifetime.finish(code);
+    System.exit(code);
+  }
+
+  /** The command line over {@code context}, with samgr's error handling and exit codes. */
+  static CommandLine commandLine(CliContext context) {
+    CommandLine cli = new CommandLine(new SamgrCommand(context));
+    cli.setExecutionExceptionHandler(
+        (error, command, parseResult) -> {
+          PrintWriter err = command.getErr();
+          err.println(prefix(command) + describe(error));
+          err.flush();
+          return exitCode(error);
+        });
+    cli.setParameterExceptionHandler(SamgrCli::usageError);
+    cli.setUsageHelpAutoWidth(true);
+    return cli;
+  }
+
+  private static int usageError(ParameterException error, String[] args) {
+    CommandLine command = error.getCommandLine();
+    PrintWriter err = command.getErr();
+    String path = command.getCommandSpec().qualifiedName();
+    err.println(prefix(command) + error.getMessage() + " (see '" + path + " --help')");
+    err.flush();
+    return ExitCodes.USAGE;
+  }
+
+  private static String prefix(CommandLine command) {
+    return command.getCommandSpec().qualifiedName() + ": ";
+  }
+
+  static int exitCode(Exception error) {
+    if (error instanceof SamgrError samgrError) {
+      return ExitCodes.of(samgrError);
+    } else if (error instanceof IllegalArgumentException) {
+      return ExitCodes.USAGE;
+    } else {
+      return ExitCodes.FAILURE;
+    }
+  }
+
+  /** One line: the error's own message, and for registry outcomes what to try next. */
+  static String describe(Exception error) {
+    String message = String.valueOf(error.getMessage()).replace('\n', ' ');
+    if (error instanceof SamgrError.NotFound) {
+      return message + " ('samgr list' shows what is registered)";
+    } else if (error instanceof SamgrError.Duplicate) {
+      return message + " ('samgr restart NAME ENDPOINT' replaces it)";
+    } else if (error instanceof SamgrError.StaleHandle) {
+      return message + " ('samgr resolve NAME' shows the current generation)";
+    } else if (error instanceof SamgrError.Unavailable) {
+      return message
+          + " (is the server running? 'samgr serve' starts one; check --connect or"
+          + " SAMGR_ZOOKEEPER_CONNECT)";
+    } else if (error instanceof SamgrError.Denied) {
+      return message + " (set SAMGR_ZOOKEEPER_AUTH to credentials the registry accepts)";
+    } else if (error instanceof SamgrError
+        || error instanceof RuntimeException
+        || error instanceof IOException) {
+      return message;
+    } else {
+      return error.getClass().getSimpleName() + ": " + message;
+    }
+  }
+}

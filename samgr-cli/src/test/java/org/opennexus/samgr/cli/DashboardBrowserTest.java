@@ -1,0 +1,216 @@
+package org.opennexus.samgr.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.opennexus.samgr.Endpoint;
+import org.opennexus.samgr.ManualClock;
+import org.opennexus.samgr.Samgr;
+import org.opennexus.samgr.ServiceHandle;
+import org.opennexus.samgr.ServiceManager;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The dashboard in a real browser: Debian's headless Chromium driven by its chromedriver. The page
+ * follows the registry without a reload, and a service name that is HTML stays text.
+ *
+ * <p>Chromium missing is a failure, not a skip: CI installs it ({@code .ci/install-chromium});
+ * elsewhere {@code -Dsamgr.cli.browserTest.skip=true} leaves this test out explicitly.
+ */
+@Timeout(240)
+class DashboardBrowserTest {
+
+  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  private static final Duration STEP = Duration.ofSeconds(30);
+  private static final String XSS = "<img src=x onerror=alert(1)>";
+
+  @TempDir Path profile;
+
+  @Test
+  void dashboardFollowsTheRegistryLiveAndShowsNamesAsText() throws Exception {
+    assertTrue(
+        Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+        "the browser test needs Debian's chromium and chromium-driver ("
+            + CHROMIUM
+            + ", "
+            + CHROMEDRIVER
+            + "): run .ci/install-chromium, or leave this test out with"
+            + " -Dsamgr.cli.browserTest.skip=true");
+    ManualClock clock = ManualClock.at(Cli.START);
+    try (ServiceManager samgr =
+            Samgr.builder().environment("host").clock(clock).livenessTimeout(Cli.LIVENESS).open();
+        DashboardServer dashboard =
+            DashboardServer.start(
+                samgr,
+                clock,
+                Duration.ofMillis(200),
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+      samgr.register("storage", Endpoint.of("tcp://127.0.0.1:7001"));
+      WebDriver browser = chromium();
+      try {
+        WebDriverWait wait = new WebDriverWait(browser, STEP);
+        wait.ignoring(StaleElementReferenceException.class);
+        browser.get(dashboard.uri().toString());
+        wait.until(b -> "live".equals(status(b)));
+        // A reload would lose this; it must still be there at the end.
+        js(browser).executeScript("window.samgrTestMarker = 'same page';");
+
+        // the service present before the page opened, then one registered while it is open
+        wait.until(b -> row(b, "storage").isPresent());
+        ServiceHandle net = samgr.register("net", Endpoint.of("tcp://127.0.0.1:7000"));
+        wait.until(b -> cells(b, "net").equals(List.of("net", "tcp://127.0.0.1:7000", "2", "alive · last heartbeat just now")));
+
+        // a restart: new generation and endpoint in the same row
+        samgr.restart(net, Endpoint.of("tcp://127.0.0.1:7100"));
+        wait.until(b -> cells(b, "net").equals(List.of("net", "tcp://127.0.0.1:7100", "3", "alive · last heartbeat just now")));
+
+        // liveness runs out for net: its row turns expired; storage heartbeats and stays alive
+        clock.advance(Duration.ofSeconds(20));
+        samgr.heartbeat(samgr.resolve("storage"));
+        clock.advance(Duration.ofSeconds(11));
+        // the dashboard's liveness reads may announce it first; either way it expires once
+        samgr.sweepExpired();
+        wait.until(b -> cells(b, "net").get(3).equals("expired · last heartbeat 31s ago"));
+        wait.until(b -> expired(b, "net"));
+        wait.until(b -> cells(b, "storage").get(3).equals("alive · last heartbeat 11s ago"));
+        assertEquals(false, expired(browser, "storage"));
+
+        // a name that is HTML shows as text, runs nothing and adds no element
+        samgr.register(XSS, Endpoint.of("tcp://127.0.0.1:7200/\"><script>alert(2)</script>"));
+        wait.until(b -> row(b, XSS).isPresent());
+        assertEquals(
+            List.of(XSS, "tcp://127.0.0.1:7200/\"><script>alert(2)</script>", "4", "alive · last heartbeat just now"),
+            cells(browser, XSS));
+        assertThrows(NoAlertPresentException.class, () -> browser.switchTo().alert());
+        assertEquals(0L, js(browser).executeScript("return document.images.length;"));
+        assertEquals(
+            1L, js(browser).executeScript("return document.scripts.length;"), "only dashboard.js");
+
+        // the event history, newest first, and its name filter
+        wait.until(b -> history(b).size() == 5);
+        assertEquals(
+            List.of(
+                "registered " + XSS + " 4",
+                "expired net 3",
+                "restarted net 3",
+                "registered net 2",
+                "registered storage 1"),
+            history(browser));
+        browser.findElement(By.id("filter")).sendKeys("NeT");
+        wait.until(b -> history(b).equals(List.of("expired net 3", "restarted net 3", "registered net 2")));
+        assertEquals(List.of("net"), visibleNames(browser));
+        browser.findElement(By.id("filter")).clear();
+        js(browser).executeScript("document.getElementById('filter').dispatchEvent(new Event('input'));");
+        wait.until(b -> visibleNames(b).size() == 3);
+
+        assertEquals("same page", js(browser).executeScript("return window.samgrTestMarker;"));
+        assertEquals("3", browser.findElement(By.id("count")).getText());
+        byte[] png = ((ChromeDriver) browser).getScreenshotAs(OutputType.BYTES);
+        Path shot = Path.of(System.getProperty("samgr.cli.target", "target"), "dashboard.png");
+        Files.createDirectories(shot.getParent());
+        Files.write(shot, png);
+        assertTrue(png.length > 1000, "screenshot too small: " + png.length + " bytes");
+      } finally {
+        browser.quit();
+      }
+    }
+  }
+
+  private WebDriver chromium() {
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(CHROMEDRIVER.toFile())
+            .usingAnyFreePort()
+            .withTimeout(STEP)
+            .build();
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM.toFile());
+    options.addArguments(
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--window-size=1100,700",
+        "--user-data-dir=" + profile.toAbsolutePath());
+    ChromeDriver driver = new ChromeDriver(service, options);
+    driver.manage().timeouts().pageLoadTimeout(STEP);
+    driver.manage().timeouts().scriptTimeout(STEP);
+    return driver;
+  }
+
+  private static JavascriptExecutor js(WebDriver browser) {
+    return (JavascriptExecutor) browser;
+  }
+
+  private static String status(WebDriver browser) {
+    return String.valueOf(browser.findElement(By.id("status")).getAttribute("data-state"));
+  }
+
+  private static Optional<WebElement> row(WebDriver browser, String name) {
+    return browser.findElements(By.cssSelector("#services tbody tr")).stream()
+        .filter(r -> r.findElement(By.cssSelector("td.name")).getText().equals(name))
+        .findFirst();
+  }
+
+  /** Whether the row is marked expired (its class and its data-alive attribute agree). */
+  private static boolean expired(WebDriver browser, String name) {
+    WebElement r = row(browser, name).orElseThrow();
+    boolean marked = String.valueOf(r.getAttribute("class")).contains("expired");
+    assertEquals(marked, "false".equals(r.getAttribute("data-alive")), "class and data-alive");
+    return marked;
+  }
+
+  /** The row's cells as shown; empty if there is no such row. */
+  private static List<String> cells(WebDriver browser, String name) {
+    return row(browser, name)
+        .map(r -> r.findElements(By.tagName("td")).stream().map(WebElement::getText).toList())
+        .orElse(List.of());
+  }
+
+  private static List<String> visibleNames(WebDriver browser) {
+    return browser.findElements(By.cssSelector("#services tbody tr")).stream()
+        .filter(WebElement::isDisplayed)
+        .map(r -> r.findElement(By.cssSelector("td.name")).getText())
+        .toList();
+  }
+
+  /** Visible history rows as "event name generation". */
+  private static List<String> history(WebDriver browser) {
+    return browser.findElements(By.cssSelector("#events tbody tr")).stream()
+        .filter(WebElement::isDisplayed)
+        .map(
+            r ->
+                r.findElements(By.tagName("td")).subList(1, 4).stream()
+                    .map(WebElement::getText)
+                    .collect(Collectors.joining(" ")))
+        .toList();
+  }
+}
