@@ -165,8 +165,13 @@ public final class Samgr {
      * Runs listeners on {@code executor}, never on a thread that changes the registry, so that a
      * slow listener never delays a writer. Each subscription still receives its events one at a
      * time, in the order the changes took effect, none lost and none twice; different
-     * subscriptions may run at the same time on different threads of the executor. The caller owns
-     * the executor: closing the registry does not shut it down.
+     * subscriptions may run at the same time on different threads of the executor. Each
+     * subscription has at most one task queued or running; a task delivers at most 64 events and
+     * then submits a fresh one, so subscriptions that share a small pool all progress. If the
+     * executor rejects a task, no event is lost: the rejection goes to {@link #listenerFailures}
+     * with the first waiting event, the events stay queued, and the next change to that
+     * subscription retries. The caller owns the executor: closing the registry does not shut it
+     * down.
      *
      * <p>Not set (the default): listeners run on a thread that changes the registry, after the
      * change has taken effect and with no lock held. See {@link ServiceManager#watch} for what that
@@ -186,6 +191,10 @@ public final class Samgr {
      * {@code Throwable} (of any kind, checked exceptions thrown sneakily included), on the thread
      * that ran the listener. The writer never sees a listener's exception, and later events still
      * reach that listener and every other. If the hook itself throws, that is logged and ignored.
+     * The hook also receives an executor's rejection of a delivery task and the {@link
+     * org.opennexus.samgr.spi.BacklogOverflowException} of a subscription closed for falling
+     * {@code delivery.max-backlog} events behind, on the thread that made the change. A harness
+     * can collect what it receives and fail the test with it.
      * Default: {@link SamgrConfig#loggingListenerFailures()}, a warning through {@link
      * System.Logger} {@code org.opennexus.samgr}.
      *

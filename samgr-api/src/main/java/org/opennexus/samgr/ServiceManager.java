@@ -43,14 +43,41 @@ import java.util.function.Consumer;
  *
  * <h2>Events</h2>
  *
- * <p>{@link #watch} and {@link #watchAll} deliver {@link ServiceEvent}s. For one subscription,
- * events arrive one at a time, in the order the changes took effect, none lost and none twice. A
- * listener runs on a thread that made a change, after the registry has released its locks, so it
- * may call the registry; usually that is the changing thread itself, before its call returns, but
- * if another thread is already delivering to the same subscription, that thread delivers this
- * event too, in order. A listener that throws is logged with {@link System.Logger} (logger {@code
- * org.opennexus.samgr}) and disturbs neither the registry nor other listeners. Keep listeners
- * short: a slow listener delays the thread that delivers to it.
+ * <p>{@link #watch} and {@link #watchAll} deliver {@link ServiceEvent}s. Every backend delivers
+ * through {@link org.opennexus.samgr.spi.Delivery}, so these rules hold for all of them:
+ *
+ * <ul>
+ *   <li><b>Order.</b> For one subscription, events arrive one at a time, in the order the changes
+ *       took effect, none lost and none twice, until it is closed.
+ *   <li><b>No lock.</b> Listeners never run while the registry holds a lock, and may call the
+ *       registry, closing included.
+ *   <li><b>Failures.</b> Any {@link Throwable} a listener throws (checked exceptions thrown
+ *       sneakily and errors included) goes to the hook set with {@link
+ *       Samgr.Builder#listenerFailures} (default: a warning logged with {@link System.Logger}
+ *       {@code org.opennexus.samgr}), never to the thread that made the change; later events still
+ *       reach that listener and every other.
+ *   <li><b>Caller-runs (the default).</b> The thread that made a change runs the listeners after
+ *       the registry released its locks, before its call returns, for the events pending when it
+ *       dispatched, its own included: a writer may run listeners for changes that took effect
+ *       before its own, never for later ones; those go to the registry's hand-off thread (one
+ *       daemon thread, started when needed, ended when idle and on {@link #close()}). A writer
+ *       never waits for another thread's delivery. A change a listener makes is delivered by the
+ *       same thread when that listener returns. The writer's interrupt flag is cleared while
+ *       listeners run and restored afterwards. Cost: a slow listener delays the writer whose
+ *       event it handles, and the hand-off thread, which all subscriptions share.
+ *   <li><b>Executor</b> ({@link Samgr.Builder#executor}): listeners run only on it, never on a
+ *       writer's thread, so a slow listener never delays a writer. A rejected task loses nothing:
+ *       the rejection goes to the failure hook and the next change to that subscription retries.
+ *   <li><b>Backlog.</b> At most {@code delivery.max-backlog} events (a setting, default 100,000)
+ *       wait for one listener; the change that would exceed it closes that subscription and the
+ *       failure hook receives {@link org.opennexus.samgr.spi.BacklogOverflowException}. Writers are
+ *       never blocked.
+ *   <li><b>Closing.</b> After {@link Subscription#close()} or {@link #close()} returns, no
+ *       listener call of theirs starts. Called from outside every samgr listener, both wait
+ *       (interruptibly) for calls in flight on other threads; called from inside any samgr
+ *       listener, they never wait, so listeners that close each other's subscriptions, or the
+ *       registry, cannot deadlock.
+ * </ul>
  */
 public interface ServiceManager extends AutoCloseable {
 
@@ -247,9 +274,17 @@ public interface ServiceManager extends AutoCloseable {
   String environment();
 
   /**
-   * Releases what the backend holds: closes every subscription and wakes every {@link #await}
-   * with {@link IllegalStateException}. Afterwards every operation throws {@link
-   * IllegalStateException}. Closing twice has no further effect.
+   * Releases what the backend holds: closes every subscription (queued events are dropped, and
+   * no listener call starts afterwards) and wakes every {@link #await} with {@link
+   * IllegalStateException}. Afterwards every operation throws {@link IllegalStateException}, and
+   * the registry keeps no listener, subscription or waiter reachable.
+   *
+   * <p>Waiting: called from outside every samgr listener, it first closes all subscriptions, then
+   * waits until no listener call of this registry is in flight on another thread, so that after
+   * it returns no listener code of this registry runs. The wait is interruptible: if the thread is
+   * interrupted, it stops waiting, keeps the interrupt flag set and returns. Called from inside a
+   * listener of any samgr registry, it never waits. Closing twice has no further effect; only the
+   * first call waits.
    */
   @Override
   void close();

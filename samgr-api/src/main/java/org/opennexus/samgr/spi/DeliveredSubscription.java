@@ -174,7 +174,7 @@ public final class DeliveredSubscription implements Subscription {
         }
         return;
       }
-      if (trySchedule()) {
+      if (upTo > taken && trySchedule()) { // else its own events are taken already
         drain(d, true, upTo);
       }
     } else if (trySchedule()) {

@@ -110,12 +110,21 @@ public final class Footprint {
     }
   }
 
+  /**
+   * ZooKeeper's packet limit ({@code jute.maxbuffer}, client and server), raised from its 1 MiB
+   * default: a client's cache lists the {@code records} node's children in one answer, about 14
+   * bytes per service name here, which passes 1 MiB near 75,000 services.
+   */
+  private static final String JUTE_MAXBUFFER = Integer.toString(16 << 20);
+
   private static void zookeeper(int n) throws Exception {
+    System.setProperty("jute.maxbuffer", JUTE_MAXBUFFER);
     Process server =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g",
                 "-Dzookeeper.forceSync=no",
+                "-Djute.maxbuffer=" + JUTE_MAXBUFFER,
                 "-cp",
                 System.getProperty("java.class.path"),
                 ZkServer.class.getName())

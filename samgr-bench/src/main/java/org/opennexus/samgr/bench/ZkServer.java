@@ -90,12 +90,17 @@ public final class ZkServer implements AutoCloseable {
     return openSamgr(connect, namespace);
   }
 
-  /** Opens a samgr client of the registry {@code namespace} on the server at {@code connect}. */
+  /**
+   * Opens a samgr client of the registry {@code namespace} on the server at {@code connect}, with
+   * a generous operation timeout: on a busy machine, loading 100,000 services at open takes more
+   * than the default 10 s.
+   */
   static ServiceManager openSamgr(String connect, String namespace) {
     return Samgr.builder()
         .environment("zookeeper")
         .setting("zookeeper.connect", connect)
         .setting("zookeeper.namespace", namespace)
+        .setting("zookeeper.operation-timeout", "120s")
         .open();
   }
 

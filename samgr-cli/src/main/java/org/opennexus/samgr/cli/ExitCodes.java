@@ -9,7 +9,8 @@ import org.opennexus.samgr.SamgrError;
  *   <caption>exit codes</caption>
  *   <tr><th>code</th><th>meaning</th></tr>
  *   <tr><td>0</td><td>success</td></tr>
- *   <tr><td>1</td><td>anything else: no backend, a server that cannot start, an I/O error</td></tr>
+ *   <tr><td>1</td><td>anything else: the registry cannot be opened (no connect string, no
+ *   server reachable), a server that cannot start, an I/O error</td></tr>
  *   <tr><td>2</td><td>usage: a bad option, argument or setting (picocli's convention)</td></tr>
  *   <tr><td>3</td><td>{@link SamgrError.NotFound}</td></tr>
  *   <tr><td>4</td><td>{@link SamgrError.Duplicate}</td></tr>

@@ -25,13 +25,26 @@ abstract class RegistryCommand implements Callable<Integer> {
   public final Integer call() throws SamgrError, InterruptedException {
     CliContext context = Commands.context(spec);
     Printer out = new Printer(Commands.required(spec).commandLine().getOut(), json, context.clock());
-    try (ServiceManager samgr = context.registries().open(registry.connect, registry.namespace)) {
+    try (ServiceManager samgr = open(context)) {
       run(samgr, out, context);
     } finally {
       out.flush();
     }
     return ExitCodes.OK;
   }
+
+  /** Opens the registry; a failure to open says where the connect string comes from. */
+  private ServiceManager open(CliContext context) {
+    try {
+      return context.registries().open(registry.connect, registry.namespace);
+    } catch (IllegalStateException e) {
+      throw new IllegalStateException(e.getMessage() + OPEN_HINT, e);
+    }
+  }
+
+  /** What to check when the registry cannot be opened. */
+  static final String OPEN_HINT =
+      " (check --connect or SAMGR_ZOOKEEPER_CONNECT; 'samgr serve' starts one)";
 
   /** Does the command's work; a {@link SamgrError} becomes its exit code. */
   abstract void run(ServiceManager samgr, Printer out, CliContext context)

@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success",
-      "1:other failure (no backend, server cannot start, I/O)",
+      "1:other failure: registry cannot be opened, server cannot start, I/O",
       "2:usage: bad option, argument or setting",
       "3:NotFound: the service is not registered",
       "4:Duplicate: the name is already registered",

@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -26,6 +27,8 @@ final class Cli implements AutoCloseable {
   static final Duration LIVENESS = Duration.ofSeconds(30);
 
   final ManualClock clock = ManualClock.at(START);
+  /** The commands' clock (relative times, event stamps); the registry's clock by default. */
+  InstantSource displayClock = clock;
   final ServiceManager registry =
       Samgr.builder().environment("host").clock(clock).livenessTimeout(LIVENESS).open();
   final Delegating view = new Delegating(registry);
@@ -55,7 +58,7 @@ final class Cli implements AutoCloseable {
   }
 
   private int execute(StringWriter out, StringWriter err, String... args) {
-    CommandLine cli = SamgrCli.commandLine(new CliContext(factory, clock, Lifetime.until(stop)));
+    CommandLine cli = SamgrCli.commandLine(new CliContext(factory, displayClock, Lifetime.until(stop)));
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     return cli.execute(args);

@@ -398,7 +398,9 @@ class SamgrCommandsTest {
     assertFails(
         cli.run("list"),
         ExitCodes.FAILURE,
-        "samgr list: no samgr backend has the environment 'zookeeper'" + System.lineSeparator());
+        "samgr list: no samgr backend has the environment 'zookeeper' (check --connect or"
+            + " SAMGR_ZOOKEEPER_CONNECT; 'samgr serve' starts one)"
+            + System.lineSeparator());
   }
 
   @Test

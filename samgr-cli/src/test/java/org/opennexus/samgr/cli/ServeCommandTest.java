@@ -32,6 +32,14 @@ class ServeCommandTest {
     return JSON.std.mapFrom(out.lines().findFirst().orElseThrow());
   }
 
+  /** A number field of a JSON object; fails the test if it is missing. */
+  static long number(Map<String, Object> line, String key) {
+    if (line.get(key) instanceof Number value) {
+      return value.longValue();
+    }
+    throw new AssertionError("no number '" + key + "' in " + line);
+  }
+
   /** A text field of a JSON line; fails the test if it is missing. */
   static String text(Map<String, Object> line, String key) {
     if (line.get(key) instanceof String value) {

@@ -43,20 +43,8 @@ class ServeProcessTest {
 
   /** Reads the child's first line of standard output, bounded. */
   static String firstLine(Process process) throws Exception {
-    BufferedReader out =
-        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-    String line =
-        CompletableFuture.supplyAsync(
-                () -> {
-                  try {
-                    return out.readLine();
-                  } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                  }
-                })
-            .get(60, TimeUnit.SECONDS);
-    assertTrue(line != null, "the server printed nothing");
-    return line;
+    return nextLine(
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)));
   }
 
   /** SIGTERM, then the exit code within the bound. */
@@ -102,6 +90,139 @@ class ServeProcessTest {
       }
     } finally {
       assertEquals(0, terminate(again), "exit code; stderr: " + Files.readString(errors));
+    }
+  }
+
+  /** Runs a short samgr command to its end (bounded) and returns what it printed. */
+  static Cli.Result run(ProcessBuilder command) throws Exception {
+    Process process = command.start();
+    CompletableFuture<String> out = drain(process.getInputStream());
+    CompletableFuture<String> err = drain(process.getErrorStream());
+    boolean exited = process.waitFor(60, TimeUnit.SECONDS);
+    if (!exited) {
+      process.destroyForcibly();
+    }
+    assertTrue(exited, "samgr did not finish within 60 s: " + command.command());
+    return new Cli.Result(
+        process.exitValue(), out.get(10, TimeUnit.SECONDS), err.get(10, TimeUnit.SECONDS));
+  }
+
+  private static CompletableFuture<String> drain(java.io.InputStream stream) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
+  }
+
+  /** A samgr command whose registry comes from the environment, as a user's shell sets it. */
+  static ProcessBuilder withEnvironment(ProcessBuilder command, Map<String, String> variables) {
+    command.environment().keySet().removeIf(k -> k.startsWith("SAMGR_") || k.equals("NEXUS_ENV"));
+    command.environment().putAll(variables);
+    return command;
+  }
+
+  @Test
+  void commandsInOtherProcessesShareTheServedRegistry() throws Exception {
+    Path errors = temp.resolve("serve.err");
+    Process server =
+        samgr("serve", "--port", "0", "--json").redirectError(errors.toFile()).start();
+    Process watch = null;
+    try {
+      String connect = ServeCommandTest.text(ServeCommandTest.startupLine(firstLine(server)), "connect");
+      Map<String, String> shell = Map.of("SAMGR_ZOOKEEPER_CONNECT", connect);
+
+      Cli.Result registered =
+          run(withEnvironment(samgr("register", "net", "tcp://127.0.0.1:7000", "--json"), shell));
+      assertEquals(0, registered.code(), registered.err());
+      long g1 =
+          ServeCommandTest.number(
+              com.fasterxml.jackson.jr.ob.JSON.std.mapFrom(registered.out()), "generation");
+
+      Cli.Result listed = run(withEnvironment(samgr("list", "--connect", connect), Map.of()));
+      assertEquals(0, listed.code(), listed.err());
+      List<String> lines = listed.out().lines().toList();
+      assertEquals(2, lines.size(), listed.out());
+      assertTrue(
+          lines.get(1).matches("net +tcp://127\\.0\\.0\\.1:7000 +" + g1 + " +(alive|expired) +.*"),
+          lines.get(1));
+
+      // a watcher in a third process, on the registry's own events
+      watch = withEnvironment(samgr("watch", "net", "--json"), shell).start();
+      BufferedReader events =
+          new BufferedReader(new InputStreamReader(watch.getInputStream(), StandardCharsets.UTF_8));
+      assertTrue(nextLine(events).startsWith("{\"event\":\"registered\",\"name\":\"net\""));
+
+      Cli.Result restarted =
+          run(withEnvironment(samgr("restart", "net", "tcp://127.0.0.1:7001", "--if-generation", Long.toString(g1)), shell));
+      assertEquals(0, restarted.code(), restarted.err());
+      String line = nextLine(events);
+      while (line.startsWith("{\"event\":\"expired\"")) {
+        line = nextLine(events); // the register command's session ended: its service expired
+      }
+      assertTrue(
+          line.startsWith("{\"event\":\"restarted\",\"name\":\"net\",\"endpoint\":\"tcp://127.0.0.1:7001\""),
+          line);
+      assertEquals(0, terminate(watch), "watch exits 0 on SIGTERM");
+      watch = null;
+    } finally {
+      if (watch != null) {
+        watch.destroyForcibly();
+      }
+      assertEquals(0, terminate(server), "exit code; stderr: " + Files.readString(errors));
+    }
+  }
+
+  private static String nextLine(BufferedReader reader) throws Exception {
+    String line =
+        CompletableFuture.supplyAsync(
+                () -> {
+                  try {
+                    return reader.readLine();
+                  } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                  }
+                })
+            .get(60, TimeUnit.SECONDS);
+    assertTrue(line != null, "the process printed no (further) line");
+    return line;
+  }
+
+  @Test
+  void aChangeWithoutTheOwnersCredentialsExitsDenied() throws Exception {
+    Path errors = temp.resolve("serve.err");
+    Process server =
+        samgr("serve", "--port", "0", "--json").redirectError(errors.toFile()).start();
+    try {
+      String connect = ServeCommandTest.text(ServeCommandTest.startupLine(firstLine(server)), "connect");
+      Map<String, String> alice =
+          Map.of("SAMGR_ZOOKEEPER_CONNECT", connect, "SAMGR_ZOOKEEPER_AUTH", "alice:secret");
+      Map<String, String> bob =
+          Map.of("SAMGR_ZOOKEEPER_CONNECT", connect, "SAMGR_ZOOKEEPER_AUTH", "bob:other");
+      Map<String, String> nobody = Map.of("SAMGR_ZOOKEEPER_CONNECT", connect);
+      Cli.Result registered =
+          run(withEnvironment(samgr("register", "net", "tcp://127.0.0.1:7000", "--json"), alice));
+      assertEquals(0, registered.code(), registered.err());
+      String denied =
+          "samgr restart: operation 'restart' was denied by the engine of the 'zookeeper' samgr"
+              + " backend to these credentials (set SAMGR_ZOOKEEPER_AUTH to credentials the"
+              + " registry accepts)"
+              + System.lineSeparator();
+      assertEquals(
+          new Cli.Result(ExitCodes.DENIED, "", denied),
+          run(withEnvironment(samgr("restart", "net", "tcp://127.0.0.1:7001"), nobody)));
+      assertEquals(
+          new Cli.Result(ExitCodes.DENIED, "", denied),
+          run(withEnvironment(samgr("restart", "net", "tcp://127.0.0.1:7001"), bob)));
+      // reads stay open, and the refused changes changed nothing
+      assertEquals(
+          new Cli.Result(0, registered.out(), ""),
+          run(withEnvironment(samgr("resolve", "net", "--json"), nobody)));
+    } finally {
+      assertEquals(0, terminate(server), "exit code; stderr: " + Files.readString(errors));
     }
   }
 }

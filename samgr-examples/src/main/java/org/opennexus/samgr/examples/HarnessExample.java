@@ -24,7 +24,9 @@ import org.opennexus.samgr.Subscription;
  *
  * <p>Run it on the host backend with {@code ./mvnw -q -pl samgr-examples -am -DskipTests package
  * exec:exec}, and on the os stub by adding {@code -Pos}. On the os stub every registry operation
- * is refused with {@link SamgrError.Unsupported}, and the harness prints that outcome.
+ * is refused with {@link SamgrError.Unsupported}, and the harness prints that outcome. With {@code
+ * -Pzookeeper} the {@code zookeeper} backend is the one present, and the harness runs a second
+ * walk-through instead ({@code SharedRegistryExample}): two processes sharing one registry.
  */
 public final class HarnessExample {
 
@@ -37,12 +39,18 @@ public final class HarnessExample {
   /**
    * Runs the walk-through.
    *
-   * @param args ignored
+   * @param args none; {@code child} runs the child process of the shared-registry walk-through
    * @throws Exception if a step fails unexpectedly
    */
   public static void main(String[] args) throws Exception {
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-    new HarnessExample(out).run();
+    if (args.length > 0 && args[0].equals("child")) {
+      new SharedRegistryExample(out).runChild();
+    } else if (Samgr.environments().equals(List.of("zookeeper"))) {
+      new SharedRegistryExample(out).runParent();
+    } else {
+      new HarnessExample(out).run();
+    }
   }
 
   private void run() throws Exception {

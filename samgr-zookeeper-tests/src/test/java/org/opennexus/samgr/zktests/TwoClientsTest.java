@@ -2,6 +2,8 @@ package org.opennexus.samgr.zktests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -11,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.opennexus.samgr.Endpoint;
+import org.opennexus.samgr.Samgr;
 import org.opennexus.samgr.ServiceEvent;
 import org.opennexus.samgr.ServiceHandle;
 import org.opennexus.samgr.ServiceManager;
@@ -82,6 +85,30 @@ class TwoClientsTest extends OneServer {
         assertEquals(List.of(alpha2), b.services());
       }
     }
+  }
+
+  @Test
+  void anotherClientJoinsAnEmbeddedRegistryThroughItsPublishedConnectString() throws Exception {
+    String namespace = Zk.freshNamespace("embedded-join");
+    assertNull(System.getProperty("samgr.zookeeper.embedded.connect"));
+    ServiceHandle mine;
+    try (ServiceManager owner =
+        Samgr.builder()
+            .environment("zookeeper")
+            .setting("zookeeper.connect", "embedded")
+            .setting("zookeeper.namespace", namespace)
+            .open()) {
+      String connect = System.getProperty("samgr.zookeeper.embedded.connect");
+      assertNotNull(connect, "samgr.zookeeper.embedded.connect while the embedded server runs");
+      assertTrue(connect.matches("127\\.0\\.0\\.1:[0-9]+"), connect);
+      mine = owner.register("embedded-svc", Endpoint.of("tcp://10.0.0.4:1"));
+      try (ServiceManager joiner = Zk.open(connect, namespace, SESSION, OPERATION)) {
+        assertEquals(mine, joiner.await("embedded-svc", PROPAGATION));
+      }
+    }
+    assertNull(
+        System.getProperty("samgr.zookeeper.embedded.connect"),
+        "cleared when the last embedded registry closes and the server stops");
   }
 
   @Test

@@ -15,6 +15,10 @@ final class DeadlineRetry implements RetryPolicy {
   /** Per calling thread: {deadline in System.nanoTime(), 1 if a retry happened}. */
   private static final ThreadLocal<long @Nullable []> CALL = new ThreadLocal<>();
 
+  /** Per calling thread: whether Curator retried during its last call. */
+  private static final ThreadLocal<boolean[]> LAST_RETRIED =
+      ThreadLocal.withInitial(() -> new boolean[1]);
+
   private final long backgroundMillis;
 
   DeadlineRetry(long backgroundMillis) {
@@ -26,13 +30,15 @@ final class DeadlineRetry implements RetryPolicy {
     CALL.set(new long[] {deadlineNanos, 0});
   }
 
-  /** Whether Curator retried a call of this thread since {@link #begin}. */
+  /** Whether Curator retried during this thread's last call (between begin and end). */
   static boolean retried() {
-    long[] call = CALL.get();
-    return call != null && call[1] != 0;
+    return LAST_RETRIED.get()[0];
   }
 
+  /** Ends the deadline of the calling thread's call and records whether it was retried. */
   static void end() {
+    long[] call = CALL.get();
+    LAST_RETRIED.get()[0] = call != null && call[1] != 0;
     CALL.remove();
   }
 

@@ -71,16 +71,29 @@ final class Delivery {
       this.unlink = unlink;
     }
 
-    /** Queues an event; called by the registry in the order the changes took effect. */
+    /**
+     * Queues an event; called by the registry in the order the changes took effect. On the
+     * registry's own delivery thread, events are delivered in that order across subscriptions
+     * too: each event is one task of that single-threaded FIFO executor.
+     */
     void offer(ServiceEvent event) {
-      if (!closed) {
+      if (closed) {
+        return;
+      }
+      if (own != null) {
+        try {
+          own.execute(() -> deliver(event));
+        } catch (RejectedExecutionException e) {
+          // the registry is closing: nothing more is delivered
+        }
+      } else {
         queue.offer(event);
       }
     }
 
     /** Makes sure a task delivers what is queued; never runs the listener itself. */
     void schedule() {
-      if (wip.getAndIncrement() == 0) {
+      if (own == null && wip.getAndIncrement() == 0) {
         try {
           executor.execute(this::drain);
         } catch (RejectedExecutionException e) {

@@ -20,6 +20,13 @@ import org.jspecify.annotations.Nullable;
  */
 final class EmbeddedServer {
 
+  /**
+   * The system property that holds the running server's connect string ({@code
+   * 127.0.0.1:<port>}), so that this JVM can hand it to another process that should join the same
+   * registry; cleared when the server stops.
+   */
+  static final String CONNECT_PROPERTY = "samgr.zookeeper.embedded.connect";
+
   private static final Object LOCK = new Object();
   private static @Nullable ZooKeeperServerEmbedded server; // guarded by LOCK
   private static @Nullable Path directory; // guarded by LOCK
@@ -53,36 +60,20 @@ final class EmbeddedServer {
   }
 
   private static void start() {
-    IllegalStateException failure = null;
+    IllegalStateException failure =
+        new IllegalStateException("could not start the embedded ZooKeeper server");
     for (int attempt = 0; attempt < 3; attempt++) { // a free port may be taken before we bind it
       Path dir = null;
-      ZooKeeperServerEmbedded started = null;
       try {
         dir = Files.createTempDirectory("samgr-zookeeper-");
         int port = freePort();
-        Properties config = new Properties();
-        config.setProperty("clientPort", Integer.toString(port));
-        config.setProperty("clientPortAddress", "127.0.0.1");
-        config.setProperty("admin.enableServer", "false");
-        config.setProperty("tickTime", "500");
-        config.setProperty("minSessionTimeout", "1000");
-        config.setProperty("maxSessionTimeout", "120000");
-        config.setProperty("maxClientCnxns", "0");
-        started =
-            ZooKeeperServerEmbedded.builder()
-                .baseDir(dir)
-                .configuration(config)
-                .exitHandler(ExitHandler.LOG_ONLY)
-                .build();
-        started.start(30_000);
+        ZooKeeperServerEmbedded started = start(dir, port, 500);
         server = started;
         directory = dir;
         connectString = "127.0.0.1:" + port;
+        System.setProperty(CONNECT_PROPERTY, connectString);
         return;
       } catch (Exception e) {
-        if (started != null) {
-          started.close();
-        }
         delete(dir);
         if (e instanceof InterruptedException) {
           Thread.currentThread().interrupt();
@@ -94,10 +85,38 @@ final class EmbeddedServer {
     throw failure;
   }
 
+  /**
+   * Starts a standalone server on {@code 127.0.0.1:port} with its data in {@code dir}: no admin
+   * server, and sessions from 2 to 240 ticks.
+   */
+  static ZooKeeperServerEmbedded start(Path dir, int port, int tickMillis) throws Exception {
+    Properties config = new Properties();
+    config.setProperty("clientPort", Integer.toString(port));
+    config.setProperty("clientPortAddress", "127.0.0.1");
+    config.setProperty("admin.enableServer", "false");
+    config.setProperty("tickTime", Integer.toString(tickMillis));
+    config.setProperty("minSessionTimeout", Integer.toString(2 * tickMillis));
+    config.setProperty("maxSessionTimeout", Integer.toString(240 * tickMillis));
+    ZooKeeperServerEmbedded server =
+        ZooKeeperServerEmbedded.builder()
+            .baseDir(dir)
+            .configuration(config)
+            .exitHandler(ExitHandler.LOG_ONLY)
+            .build();
+    try {
+      server.start(30_000);
+    } catch (Exception e) {
+      server.close();
+      throw e;
+    }
+    return server;
+  }
+
   private static void stop() {
     ZooKeeperServerEmbedded running = server;
     server = null;
     connectString = "";
+    System.clearProperty(CONNECT_PROPERTY);
     if (running != null) {
       running.close();
     }

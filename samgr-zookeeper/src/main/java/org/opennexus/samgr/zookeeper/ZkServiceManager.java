@@ -17,7 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +28,7 @@ import java.util.function.Consumer;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.api.ACLProvider;
+import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
@@ -35,6 +36,7 @@ import org.apache.curator.framework.recipes.cache.CuratorCacheStorage;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.client.ZKClientConfig;
 import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Stat;
 import org.jspecify.annotations.Nullable;
@@ -86,7 +88,7 @@ final class ZkServiceManager implements ServiceManager {
   private final String recordsPrefix;
   private final String clientsPrefix;
   private final Delivery delivery;
-  private final ExecutorService reaper;
+  private final ScheduledExecutorService reaper;
 
   /** This client's writer id, in every version it writes (never 0). */
   private final long writerId;
@@ -121,6 +123,13 @@ final class ZkServiceManager implements ServiceManager {
   private volatile boolean initialized;
   private volatile boolean closed;
 
+  /**
+   * Test hook: if set, the next write's first try commits, then this runs (another client may
+   * write meanwhile), then the write is sent again, as Curator does when the first answer was lost
+   * with the connection. Cleared when used.
+   */
+  volatile @Nullable Runnable loseNextAnswer;
+
   private ZkServiceManager(SamgrConfig config, ZkSettings settings, String connect) {
     this.settings = settings;
     this.connect = connect;
@@ -138,7 +147,7 @@ final class ZkServiceManager implements ServiceManager {
     this.delivery =
         new Delivery(config.executor(), config.listenerFailures(), "samgr-zookeeper-delivery");
     this.reaper =
-        Executors.newSingleThreadExecutor(
+        Executors.newSingleThreadScheduledExecutor(
             r -> {
               Thread t = new Thread(r, "samgr-zookeeper-expiry");
               t.setDaemon(true);
@@ -149,7 +158,8 @@ final class ZkServiceManager implements ServiceManager {
             .connectString(connect)
             .sessionTimeoutMs((int) settings.sessionTimeout().toMillis())
             .connectionTimeoutMs((int) Math.min(settings.operationTimeout().toMillis(), 1000))
-            .retryPolicy(new DeadlineRetry(Math.max(settings.sessionTimeout().toMillis(), 1000)));
+            .retryPolicy(new DeadlineRetry(Math.max(settings.sessionTimeout().toMillis(), 1000)))
+            .zkClientConfig(clientConfig(settings));
     String auth = settings.auth();
     if (auth != null) {
       builder.authorization("digest", auth.getBytes(StandardCharsets.UTF_8)).aclProvider(acls());
@@ -181,12 +191,26 @@ final class ZkServiceManager implements ServiceManager {
     }
   }
 
+  /**
+   * ZooKeeper client settings: a request waits at most the operation timeout for its answer (then
+   * it fails with a request timeout, which becomes {@code Unavailable}), so that no single call
+   * blocks for the client's read timeout (two thirds of the session timeout).
+   */
+  private static ZKClientConfig clientConfig(ZkSettings settings) {
+    ZKClientConfig config = new ZKClientConfig();
+    config.setProperty(
+        ZKClientConfig.ZOOKEEPER_REQUEST_TIMEOUT,
+        Long.toString(settings.operationTimeout().toMillis()));
+    return config;
+  }
+
   private ACLProvider acls() {
     List<ACL> acl = new ArrayList<>(ZooDefs.Ids.CREATOR_ALL_ACL);
     if (!settings.readAuth()) {
       acl.addAll(ZooDefs.Ids.READ_ACL_UNSAFE);
     }
-    List<ACL> fixed = List.copyOf(acl);
+    // Not List.copyOf: ZooKeeper asks the list whether it contains null, which List.copyOf refuses.
+    List<ACL> fixed = java.util.Collections.unmodifiableList(acl);
     return new ACLProvider() {
       @Override
       public List<ACL> getDefaultAcl() {
@@ -216,15 +240,23 @@ final class ZkServiceManager implements ServiceManager {
       for (String path : List.of(recordsPrefix, clientsPrefix)) {
         String node = path.substring(0, path.length() - 1);
         zk("open", deadline, () -> {
+          if (client.checkExists().forPath(node) != null) {
+            return Boolean.TRUE; // checked first: creating needs rights that readers lack
+          }
           try {
             client.create().creatingParentsIfNeeded().forPath(node);
           } catch (KeeperException.NodeExistsException exists) {
-            // made by another client before
+            // made by another client meanwhile
           }
           return Boolean.TRUE;
         });
       }
       zk("open", deadline, () -> client.getChildren().forPath(settings.root() + "/records"));
+      client.getConnectionStateListenable().addListener((c, state) -> {
+        if (state == ConnectionState.RECONNECTED && initialized) {
+          view.values().forEach(this::suspect); // owners may have died while we were away
+        }
+      });
       CountDownLatch loaded = new CountDownLatch(1);
       cache.listenable().addListener(new CacheListener(loaded));
       cache.start();
@@ -331,7 +363,12 @@ final class ZkServiceManager implements ServiceManager {
       } else {
         local.beat.accumulateAndGet(now, Math::max);
       }
-      return;
+      Rec after = view.get(name);
+      if (after != null && after.version() == cur.version()) {
+        return;
+      }
+      // The record changed since it was read (an expiry mark, say): decide again under the write
+      // lock, with a reading of the clock taken after that change.
     }
     String op = "heartbeat";
     long deadline = deadline();
@@ -343,6 +380,7 @@ final class ZkServiceManager implements ServiceManager {
         if (cur == null || !cur.registered() || cur.gen() != gen) {
           cur = confirmCurrent(op, handle, deadline);
         }
+        now = clock.millis(); // read after the record: a revival never predates what it ends
         long last = lastBeat(cur);
         long beat = Math.max(now, last);
         long expiredBeat = cur.expiredBeat();
@@ -357,8 +395,7 @@ final class ZkServiceManager implements ServiceManager {
             cur.next(true, cur.gen(), cur.registeredGen(), owner, beat, expiredBeat, writerId, s,
                 cur.endpoint());
         if (attempt(op, name, cur, draft, deadline) != null) {
-          beats.remove(name);
-          return;
+          return; // the local beat stays: a concurrent newer one must not be lost
         }
       }
     } finally {
@@ -369,7 +406,7 @@ final class ZkServiceManager implements ServiceManager {
   /** Whether a heartbeat at {@code now} must reach ZooKeeper rather than stay local. */
   private boolean needsWrite(Rec cur, long now) {
     long last = lastBeat(cur);
-    if (now - last > timeoutMillis || cur.expiredBeat() >= last) {
+    if (now - last > timeoutMillis || cur.expiredBeat() >= cur.beat()) {
       return true; // expired (maybe unnoticed) or announced expired: others must see the revival
     }
     if (now - cur.beat() >= flushMillis) {
@@ -482,7 +519,11 @@ final class ZkServiceManager implements ServiceManager {
     checkOpen();
     long now = clock.millis();
     if (expiredUnannounced(cur, now)) {
-      markExpired("liveness", name, now);
+      try {
+        markExpired("liveness", name, now);
+      } catch (SamgrError.Unavailable | SamgrError.Denied e) {
+        // best effort: the answer stands; another client (or a later call) announces it
+      }
       Rec after = view.get(name);
       if (after != null && after.registered()) {
         cur = after;
@@ -506,7 +547,12 @@ final class ZkServiceManager implements ServiceManager {
     candidates.sort(Comparator.comparing(r -> r.handle().name()));
     List<ServiceHandle> expired = new ArrayList<>();
     for (Rec rec : candidates) {
-      ServiceHandle marked = markExpired("sweepExpired", rec.handle().name(), now);
+      ServiceHandle marked;
+      try {
+        marked = markExpired("sweepExpired", rec.handle().name(), now);
+      } catch (SamgrError.Unavailable | SamgrError.Denied e) {
+        break; // the ensemble is out of reach or refuses: report the marks that landed
+      }
       if (marked != null) {
         expired.add(marked);
       }
@@ -530,10 +576,13 @@ final class ZkServiceManager implements ServiceManager {
     try {
       while (true) {
         Rec cur = view.get(name);
-        if (cur == null || !cur.registered() || !expiredUnannounced(cur, now)) {
+        if (cur == null || !cur.registered()) {
           return null;
         }
-        long last = lastBeat(cur);
+        long last = lastBeat(cur); // read once: the check and the mark must agree
+        if (!(now - last > timeoutMillis && cur.expiredBeat() < last)) {
+          return null;
+        }
         long s = ++seq;
         Rec.Draft draft =
             cur.next(true, cur.gen(), cur.registeredGen(), cur.owner(), last, last, writerId, s,
@@ -647,8 +696,11 @@ final class ZkServiceManager implements ServiceManager {
     }
     reaper.shutdownNow();
     try {
-      cache.close();
-      client.close(); // ends the session: its client node goes, and others announce its services
+      try {
+        cache.close();
+      } finally {
+        client.close(); // ends the session: its client node goes, others announce its services
+      }
     } finally {
       delivery.shutdown();
       if (settings.embedded()) {
@@ -696,27 +748,37 @@ final class ZkServiceManager implements ServiceManager {
       throws SamgrError {
     String path = recordsPrefix + Names.encode(name);
     byte[] bytes = draft.encode();
+    ZkCall<Stat> write =
+        () -> {
+          if (base == null) {
+            Stat created = new Stat();
+            client.create().storingStatIn(created).forPath(path, bytes);
+            return created;
+          }
+          return client.setData().withVersion(base.version()).forPath(path, bytes);
+        };
+    boolean lost = false;
     try {
-      Stat stat =
-          zk(op, deadline, () -> {
-            if (base == null) {
-              Stat created = new Stat();
-              client.create().storingStatIn(created).forPath(path, bytes);
-              return created;
-            }
-            return client.setData().withVersion(base.version()).forPath(path, bytes);
-          });
+      Stat stat = zk(op, deadline, write);
+      Runnable lose = loseNextAnswer;
+      if (lose != null) {
+        loseNextAnswer = null;
+        lost = true;
+        lose.run();
+        stat = zk(op, deadline, write); // the retry meets the first try's committed write
+      }
       Rec stored = draft.stored(name, stat);
       apply(name, stored);
       return stored.handle();
     } catch (KeeperException conflict) {
-      boolean retried = DeadlineRetry.retried();
+      boolean retried = lost || DeadlineRetry.retried();
       Rec fresh = fetch(op, name, deadline);
       if (fresh != null && fresh.wrote(writerId, draft.seq())) {
         return fresh.handle();
       }
       if (fresh != null && fresh.replaced(writerId, draft.seq())) {
-        return new ServiceHandle(name, Endpoint.of(draft.endpoint()), new Generation(fresh.prevGen()));
+        return new ServiceHandle(
+            name, Endpoint.of(draft.endpoint()), new Generation(fresh.prevGen()));
       }
       if (retried) {
         throw new SamgrError.Unavailable(op, ENVIRONMENT, conflict);
@@ -1036,16 +1098,30 @@ final class ZkServiceManager implements ServiceManager {
     if (closed || !suspects.add(owner)) {
       return;
     }
+    scheduleCheck(owner, 0);
+  }
+
+  /**
+   * Runs a death check of {@code owner} after {@code delayMillis}; a check that fails (the
+   * ensemble out of reach, say) runs again later, with back-off, until it succeeds or the registry
+   * closes, so that an expiry is never left unannounced.
+   */
+  private void scheduleCheck(long owner, long delayMillis) {
     try {
-      reaper.execute(() -> {
-        suspects.remove(owner);
+      var unused = reaper.schedule(() -> { // the task handles its own failures
         try {
           announceDeath(owner);
+          suspects.remove(owner);
+        } catch (SamgrError.Denied e) {
+          suspects.remove(owner); // no right to mark: a client with the credentials announces it
         } catch (SamgrError | RuntimeException e) {
-          LOG.log(Level.DEBUG, "samgr zookeeper: could not announce the expiry of session "
+          LOG.log(Level.DEBUG, "samgr zookeeper: will retry announcing the expiry of session "
               + sessionName(owner) + "'s services", e);
+          if (!closed) {
+            scheduleCheck(owner, Math.min(Math.max(2 * delayMillis, 100), 5_000));
+          }
         }
-      });
+      }, delayMillis, TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException closing) {
       suspects.remove(owner);
     }
@@ -1155,6 +1231,11 @@ final class ZkServiceManager implements ServiceManager {
     public void initialized() {
       loaded.countDown();
     }
+  }
+
+  /** For tests: the Curator client of this registry. */
+  CuratorFramework curator() {
+    return client;
   }
 
   // ---- errors ----

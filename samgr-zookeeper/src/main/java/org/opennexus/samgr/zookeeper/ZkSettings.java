@@ -167,6 +167,9 @@ record ZkSettings(
     } catch (IllegalArgumentException e) {
       throw setting.invalid("is not a valid ZooKeeper path: " + e.getMessage());
     }
+    if (namespace.equals("zookeeper") || namespace.startsWith("zookeeper/")) {
+      throw setting.invalid("is inside /zookeeper, which ZooKeeper reserves for itself");
+    }
     return namespace;
   }
 

@@ -21,7 +21,10 @@
  *   <li>{@code zookeeper.connect} (required): {@code host:port[,host:port...][/chroot]}, or {@code
  *       embedded}: a ZooKeeper server inside this JVM on a free loopback port, shared by every
  *       registry this JVM opens with {@code embedded} and stopped (its data deleted) when the last
- *       of them closes. Missing: {@link IllegalStateException} saying how to set it.
+ *       of them closes. While it runs, the system property {@code samgr.zookeeper.embedded.connect}
+ *       holds its connect string ({@code 127.0.0.1:<port>}): pass that to another process as its
+ *       {@code zookeeper.connect} to let it join the registry. Missing: {@link
+ *       IllegalStateException} saying how to set it.
  *   <li>{@code zookeeper.namespace} (default {@code samgr}): the root node; two namespaces are two
  *       registries.
  *   <li>{@code zookeeper.session-timeout} (default {@code 15s}): the ZooKeeper session timeout,

@@ -68,7 +68,7 @@ class SettingsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"/", "a//b", "a/", "a/./b", "a/../b", "."})
+  @ValueSource(strings = {"/", "a//b", "a/", "a/./b", "a/../b", ".", "zookeeper", "/zookeeper/x"})
   void badNamespaceIsRejectedNamingKeyAndSource(String namespace) {
     IllegalArgumentException e =
         assertThrows(

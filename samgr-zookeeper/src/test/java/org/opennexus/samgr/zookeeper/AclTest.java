@@ -1,0 +1,73 @@
+package org.opennexus.samgr.zookeeper;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.function.Executable;
+import org.opennexus.samgr.Endpoint;
+import org.opennexus.samgr.SamgrError;
+import org.opennexus.samgr.ServiceHandle;
+import org.opennexus.samgr.ServiceManager;
+
+/** A namespace protected with {@code zookeeper.auth}: others may read it but change nothing. */
+@Timeout(60)
+class AclTest {
+
+  private static ServiceManager open(String ns, String... auth) {
+    var builder = ZkTestSupport.builder(ZkSettings.EMBEDDED, ns);
+    if (auth.length > 0) {
+      builder.setting("zookeeper.auth", auth[0]);
+    }
+    if (auth.length > 1) {
+      builder.setting("zookeeper.read-auth", auth[1]);
+    }
+    return builder.open();
+  }
+
+  @Test
+  void clientsWithoutTheCredentialsAreDeniedEveryChangeAndChangeNothing() throws Exception {
+    String ns = ZkTestSupport.freshNamespace();
+    try (ServiceManager alice = open(ns, "alice:secret");
+        ServiceManager anonymous = open(ns);
+        ServiceManager bob = open(ns, "bob:other")) {
+      ServiceHandle h = alice.register("svc", Endpoint.of("a"));
+      for (ServiceManager intruder : List.of(anonymous, bob)) {
+        assertEquals(h, intruder.await("svc", Duration.ofSeconds(20))); // reads stay open
+        assertDenied("register", () -> intruder.register("other", Endpoint.of("x")));
+        assertDenied("restart", () -> intruder.restart(h, Endpoint.of("x")));
+        assertDenied("restart", () -> intruder.restart("svc", Endpoint.of("x")));
+        assertDenied("unregister", () -> intruder.unregister(h));
+      }
+      assertEquals(h, alice.resolve("svc"));
+      assertEquals(List.of(h), alice.services());
+      ServiceHandle next = alice.restart(h, Endpoint.of("b")); // alice still may
+      assertEquals(next, alice.resolve("svc"));
+    }
+  }
+
+  @Test
+  void withReadAuthOthersCannotEvenOpenTheNamespace() throws Exception {
+    String ns = ZkTestSupport.freshNamespace();
+    try (ServiceManager alice = open(ns, "alice:secret", "true")) {
+      ServiceHandle h = alice.register("svc", Endpoint.of("a"));
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> open(ns));
+      String message = String.valueOf(e.getMessage());
+      assertTrue(message.contains("zookeeper.auth"), message);
+      assertTrue(message.contains("/" + ns), message);
+      try (ServiceManager again = open(ns, "alice:secret", "true")) {
+        assertEquals(h, again.resolve("svc"));
+      }
+    }
+  }
+
+  private static void assertDenied(String operation, Executable call) {
+    SamgrError.Denied denied = assertThrows(SamgrError.Denied.class, call);
+    assertEquals(operation, denied.operation());
+    assertEquals("zookeeper", denied.environment());
+  }
+}

@@ -1,0 +1,184 @@
+package org.opennexus.samgr.zookeeper;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.opennexus.samgr.Endpoint;
+import org.opennexus.samgr.SamgrError;
+import org.opennexus.samgr.ServiceEvent.Expired;
+import org.opennexus.samgr.ServiceEvent.Registered;
+import org.opennexus.samgr.ServiceEvent.Restarted;
+import org.opennexus.samgr.ServiceEvent.Unregistered;
+import org.opennexus.samgr.ServiceHandle;
+import org.opennexus.samgr.ServiceManager;
+import org.opennexus.samgr.Subscription;
+import org.opennexus.samgr.tck.RecordingListener;
+
+/** Several clients of one registry in one JVM: they see each other's services and events. */
+@Timeout(60)
+class SharedRegistryTest {
+
+  private static TestServer server;
+
+  @BeforeAll
+  static void startServer() throws Exception {
+    server = new TestServer();
+  }
+
+  @AfterAll
+  static void stopServer() throws Exception {
+    server.close();
+  }
+
+  private static ServiceManager client(String namespace) {
+    return ZkTestSupport.builder(server.connect(), namespace)
+        .setting("zookeeper.session-timeout", "2s")
+        .open();
+  }
+
+  @Test
+  void eachClientSeesTheOthersServicesAndEventsInOrder() throws Exception {
+    String ns = ZkTestSupport.freshNamespace();
+    try (ServiceManager a = client(ns);
+        ServiceManager b = client(ns)) {
+      RecordingListener seenByB = new RecordingListener();
+      RecordingListener seenByA = new RecordingListener();
+      try (Subscription sb = b.watchAll(seenByB);
+          Subscription sa = a.watch("svc", seenByA)) {
+        ServiceHandle h1 = a.register("svc", Endpoint.of("tcp://a:1"));
+        assertEquals(h1, b.await("svc", Duration.ofSeconds(20)));
+        ServiceHandle h2 = b.restart(h1, Endpoint.of("tcp://b:2")); // B fences on A's handle
+        SamgrError.StaleHandle stale =
+            assertThrows(SamgrError.StaleHandle.class, () -> a.restart(h1, Endpoint.of("x")));
+        assertEquals(h2.generation(), stale.current());
+        assertEquals(h2, a.resolve("svc")); // confirmed from the ensemble, applied to A's view
+        b.unregister(h2);
+        List<?> expected = List.of(new Registered(h1), new Restarted(h2), new Unregistered(h2));
+        assertEquals(expected, seenByB.awaitEvents(3));
+        assertEquals(expected, seenByA.awaitEvents(3));
+        awaitGone(a, "svc");
+        assertEquals(List.of(), a.services());
+        assertEquals(List.of(), b.services());
+      }
+    }
+  }
+
+  @Test
+  void duplicateAcrossClientsIsConfirmedByTheEnsemble() throws Exception {
+    String ns = ZkTestSupport.freshNamespace();
+    try (ServiceManager a = client(ns);
+        ServiceManager b = client(ns)) {
+      ServiceHandle h = a.register("svc", Endpoint.of("a"));
+      // B may not have seen it yet: its register must still fail, never overwrite A's.
+      SamgrError.Duplicate duplicate =
+          assertThrows(SamgrError.Duplicate.class, () -> b.register("svc", Endpoint.of("b")));
+      assertEquals("svc", duplicate.name());
+      assertEquals(h, b.resolve("svc"));
+      assertEquals(h, a.resolve("svc"));
+    }
+  }
+
+  @Test
+  void closingTheOwnerAnnouncesExpiredExactlyOnceToEveryOtherClient() throws Exception {
+    String ns = ZkTestSupport.freshNamespace();
+    try (ServiceManager b = client(ns);
+        ServiceManager c = client(ns)) {
+      ServiceManager owner = client(ns);
+      ServiceHandle h = owner.register("svc", Endpoint.of("a"));
+      RecordingListener seenByB = new RecordingListener();
+      RecordingListener seenByC = new RecordingListener();
+      try (Subscription sb = b.watch("svc", seenByB);
+          Subscription sc = c.watch("svc", seenByC)) {
+        assertEquals(List.of(new Registered(h)), seenByB.awaitEvents(1));
+        assertEquals(List.of(new Registered(h)), seenByC.awaitEvents(1));
+        owner.close(); // its session ends: B and C both race to announce
+        assertEquals(List.of(new Registered(h), new Expired(h)), seenByB.awaitEvents(2));
+        assertEquals(List.of(new Registered(h), new Expired(h)), seenByC.awaitEvents(2));
+        assertFalse(b.liveness("svc").alive());
+        assertFalse(c.liveness("svc").alive());
+        assertEquals(Optional.of(h), c.find("svc")); // expired, still registered
+        c.unregister(h); // fence: a second Expired would have to come before this
+        List<?> expected = List.of(new Registered(h), new Expired(h), new Unregistered(h));
+        assertEquals(expected, seenByB.awaitEvents(3));
+        assertEquals(expected, seenByC.awaitEvents(3));
+      }
+    }
+  }
+
+  @Test
+  void aDeadSessionsServicesAreExpiredAndAHeartbeatRevivesThem() throws Exception {
+    String ns = ZkTestSupport.freshNamespace();
+    try (ServiceManager watcher = client(ns);
+        ServiceManager owner = client(ns)) {
+      ServiceHandle h = owner.register("svc", Endpoint.of("a"));
+      RecordingListener events = new RecordingListener();
+      try (Subscription s = watcher.watch("svc", events)) {
+        assertEquals(List.of(new Registered(h)), events.awaitEvents(1));
+        // The owner's session dies under it, as when its process is killed; Curator then opens
+        // a new session for the same client.
+        killSession((ZkServiceManager) owner);
+        assertEquals(List.of(new Registered(h), new Expired(h)), events.awaitEvents(2));
+        awaitAlive(owner, "svc", false);
+        owner.heartbeat(h); // revives it, now vouched for by the owner's new session
+        awaitAlive(watcher, "svc", true);
+        assertTrue(owner.liveness("svc").alive());
+        watcher.unregister(h);
+        assertEquals(
+            List.of(new Registered(h), new Expired(h), new Unregistered(h)),
+            events.awaitEvents(3));
+      }
+    }
+  }
+
+  /**
+   * Ends a client's ZooKeeper session from the server's side, as the session timeout would after
+   * its process died: a second handle joins the session and closes it.
+   */
+  static void killSession(ZkServiceManager manager) throws Exception {
+    org.apache.zookeeper.ZooKeeper zk = manager.curator().getZookeeperClient().getZooKeeper();
+    java.util.concurrent.CountDownLatch connected = new java.util.concurrent.CountDownLatch(1);
+    org.apache.zookeeper.ZooKeeper twin =
+        new org.apache.zookeeper.ZooKeeper(
+            server.connect(),
+            2000,
+            e -> {
+              if (e.getState() == org.apache.zookeeper.Watcher.Event.KeeperState.SyncConnected) {
+                connected.countDown();
+              }
+            },
+            zk.getSessionId(),
+            zk.getSessionPasswd());
+    assertTrue(connected.await(20, java.util.concurrent.TimeUnit.SECONDS), "twin not connected");
+    twin.close();
+  }
+
+  private static void awaitGone(ServiceManager manager, String name) throws Exception {
+    awaitUntil(() -> manager.find(name).isEmpty(), name + " still registered");
+  }
+
+  private static void awaitAlive(ServiceManager manager, String name, boolean alive)
+      throws Exception {
+    awaitUntil(() -> manager.liveness(name).alive() == alive, name + " never alive=" + alive);
+  }
+
+  private interface Condition {
+    boolean holds() throws Exception;
+  }
+
+  private static void awaitUntil(Condition condition, String failure) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (!condition.holds()) {
+      assertTrue(System.nanoTime() < deadline, failure);
+      Thread.sleep(5);
+    }
+  }
+}
