@@ -3,7 +3,10 @@ package org.opennexus.samgr.junit;
 import java.lang.reflect.Executable;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -50,9 +53,23 @@ import org.opennexus.samgr.ServiceManager;
  *       per-method test instance lifecycle), {@code @BeforeEach} methods, the test method, {@code
  *       @AfterEach} methods, {@link #manager()} and {@link #clock()} all see the same registry. It
  *       is opened when first asked for, so tests that never ask open nothing.
- *   <li><b>Closed after the test.</b> The registry is closed when the test's extension context
- *       closes, after every {@code @AfterEach} method, whether the test passed, failed or was
- *       aborted. Afterwards its operations throw {@link IllegalStateException}.
+ *   <li><b>Closed after the test.</b> The registry is closed after every {@code @AfterEach}
+ *       method, whether the test passed, failed or was aborted (by this extension's {@code
+ *       afterEach}, and again, idempotently, when the test's extension context closes). Closing
+ *       waits for listener calls in flight on other threads. Afterwards its operations throw
+ *       {@link IllegalStateException}.
+ *   <li><b>Listener failures fail the test.</b> Whatever a listener of the test's registry throws
+ *       (an {@code assertEquals} that fails inside a listener, say) is collected through {@link
+ *       org.opennexus.samgr.Samgr.Builder#listenerFailures}; after the registry is closed, the
+ *       test fails with an {@link AssertionError} whose cause is the first such {@code Throwable}
+ *       (later ones are its suppressed exceptions). If the test failed itself, JUnit keeps the
+ *       test's failure and adds this one to it as suppressed. Opt out with {@link
+ *       SamgrTest#failOnListenerFailure()} or {@link Builder#failOnListenerFailure(boolean)}:
+ *       listener failures are then only logged.
+ *   <li><b>Any thread of the test.</b> {@link #manager()} and {@link #clock()} work on the test's
+ *       thread and on threads it starts, including those JUnit starts for {@code
+ *       assertTimeoutPreemptively} and {@code @Timeout(threadMode = SEPARATE_THREAD)}; see {@link
+ *       #manager()} for how the current test is found under parallel execution.
  *   <li><b>A manual clock.</b> The registry always runs on a new {@link ManualClock} that starts
  *       at {@link #CLOCK_START} and moves only when the test moves it; it is the very clock the
  *       registry measures liveness by, so {@code clock.advance(...)} followed by {@link
@@ -71,6 +88,8 @@ import org.opennexus.samgr.ServiceManager;
  *   <li><b>Thread safety.</b> The extension keeps no static mutable state; each registry lives in
  *       its test's {@link ExtensionContext.Store}, so tests may run in parallel with one shared
  *       (static) extension instance.
+ *   <li><b>Nested runs.</b> A test that runs other tests on its own thread (as with JUnit's {@code
+ *       EngineTestKit}) gets its own context back when they end.
  * </ul>
  *
  * <p>The environment defaults to {@link org.opennexus.samgr.Samgr}'s own rules ({@code nexus.env},
@@ -91,12 +110,18 @@ public final class SamgrExtension
       ExtensionContext.Namespace.create(SamgrExtension.class, new Object());
 
   /**
-   * The context of the test this instance serves on each thread, for {@link #manager()} and
-   * {@link #clock()}. Per instance on purpose: it is this instance's view, and there are only as
-   * many instances as registrations.
+   * The context of the test this instance serves, per thread, for {@link #manager()} and {@link
+   * #clock()}. Inheritable, so that threads a test starts (JUnit's own for {@code
+   * assertTimeoutPreemptively} and {@code @Timeout(threadMode = SEPARATE_THREAD)}, or the test's)
+   * see its context; a thread that outlives its test (a pooled one) may carry a finished test's
+   * context, which {@link #active} tells apart. Per instance on purpose: it is this instance's view.
    */
   @SuppressWarnings("ThreadLocalUsage")
-  private final ThreadLocal<@Nullable ExtensionContext> running = new ThreadLocal<>();
+  private final InheritableThreadLocal<@Nullable ExtensionContext> running =
+      new InheritableThreadLocal<>();
+
+  /** The tests this instance serves right now (from beforeEach to afterEach), on any thread. */
+  private final Set<ExtensionContext> active = ConcurrentHashMap.newKeySet();
 
   /**
    * Creates an extension that takes its settings from the {@link SamgrTest} annotation nearest
@@ -122,27 +147,39 @@ public final class SamgrExtension
   }
 
   /**
-   * Returns the registry of the test running on the calling thread, opening it if this test has
-   * not asked for it yet. Call it from a test method, a {@code @BeforeEach} or an {@code
-   * AfterEach} method on the thread that runs the test; to use the registry from other threads,
-   * hand them the returned manager.
+   * Returns the registry of the current test, opening it if this test has not asked for it yet.
+   * Call it from a test method, a {@code @BeforeEach} or an {@code @AfterEach} method, or from any
+   * thread while a test runs. The current test is found in this order:
+   *
+   * <ol>
+   *   <li>the test whose thread is the calling thread or started it (directly or through
+   *       threads it started): the test thread itself, the thread JUnit starts for {@code
+   *       assertTimeoutPreemptively} and for {@code @Timeout(threadMode = SEPARATE_THREAD)}, and
+   *       threads the test starts, if that test is still running;
+   *   <li>otherwise, if exactly one test is running under this extension (any sequential run),
+   *       that test: so a pooled thread created before the test also finds it.
+   * </ol>
+   *
+   * <p>Under parallel execution, a thread that no running test started (such as a shared pool's)
+   * cannot tell which of several running tests it serves, so the call fails; hand such threads the
+   * manager instead.
    *
    * @return the current test's registry
-   * @throws IllegalStateException if no test is running on the calling thread under this
-   *     extension, or if the backend cannot be opened (with {@link org.opennexus.samgr.Samgr}'s
-   *     message)
+   * @throws IllegalStateException if no test is running under this extension, or several are and
+   *     none of them started the calling thread, or if the backend cannot be opened (with {@link
+   *     org.opennexus.samgr.Samgr}'s message)
    */
   public ServiceManager manager() {
     return registry(runningTest("manager()")).manager();
   }
 
   /**
-   * Returns the manual clock of the test running on the calling thread: the clock its {@link
-   * #manager()} measures liveness by. Same rules as {@link #manager()}.
+   * Returns the manual clock of the current test: the clock its {@link #manager()} measures
+   * liveness by. The current test is found as {@link #manager()} finds it.
    *
    * @return the current test's clock
-   * @throws IllegalStateException if no test is running on the calling thread under this
-   *     extension, or if the backend cannot be opened
+   * @throws IllegalStateException if no test is running under this extension, or several are and
+   *     none of them started the calling thread, or if the backend cannot be opened
    */
   public ManualClock clock() {
     return registry(runningTest("clock()")).clock();
@@ -206,7 +243,7 @@ public final class SamgrExtension
   }
 
   /**
-   * Records the test's context for {@link #manager()} and {@link #clock()} on this thread.
+   * Records the test's context for {@link #manager()} and {@link #clock()}.
    *
    * @param context the test's context
    */
@@ -215,23 +252,58 @@ public final class SamgrExtension
     // Kept to restore in afterEach: a test may itself run tests on this thread (EngineTestKit).
     context.getStore(namespace).put(Outer.class, new Outer(running.get()));
     running.set(context);
+    active.add(context);
   }
 
   /**
-   * Forgets the test's context on this thread. The registry itself is closed just after, when
-   * JUnit closes the test's context.
+   * Ends the test for this extension: forgets its context, closes its registry (if the test asked
+   * for one; this waits for listener calls in flight, so that what they throw is seen), and then
+   * fails the test if a listener threw during it, unless {@link SamgrTest#failOnListenerFailure()}
+   * or {@link Builder#failOnListenerFailure(boolean)} says not to.
    *
    * @param context the test's context
+   * @throws AssertionError if a listener threw during the test: its cause is the first {@code
+   *     Throwable} thrown, and the others are its suppressed exceptions
    */
   @Override
   public void afterEach(ExtensionContext context) {
-    Outer outer = context.getStore(namespace).remove(Outer.class, Outer.class);
+    active.remove(context);
+    ExtensionContext.Store store = context.getStore(namespace);
+    Outer outer = store.remove(Outer.class, Outer.class);
     ExtensionContext previous = outer == null ? null : outer.context();
     if (previous == null) {
       running.remove();
     } else {
       running.set(previous);
     }
+    Registry registry = store.get(Registry.class, Registry.class);
+    if (registry != null) {
+      registry.close();
+      failIfListenersThrew(registry.failures());
+    }
+  }
+
+  private static void failIfListenersThrew(List<Registry.ListenerFailure> failures) {
+    if (failures.isEmpty()) {
+      return;
+    }
+    Registry.ListenerFailure first = failures.get(0);
+    AssertionError failure =
+        new AssertionError(
+            (failures.size() == 1
+                    ? "a samgr listener threw during this test"
+                    : failures.size() + " samgr listener calls threw during this test; the first")
+                + ", on "
+                + first.event()
+                + ": "
+                + first.thrown()
+                + " (the cause; @SamgrTest(failOnListenerFailure = false) or"
+                + " SamgrExtension.builder().failOnListenerFailure(false) only logs them)",
+            first.thrown());
+    for (Registry.ListenerFailure other : failures.subList(1, failures.size())) {
+      failure.addSuppressed(other.thrown());
+    }
+    throw failure;
   }
 
   /** The context this thread served before a test began: non-null when tests run in a test. */
@@ -252,18 +324,25 @@ public final class SamgrExtension
   }
 
   private ExtensionContext runningTest(String method) {
-    ExtensionContext context = running.get();
-    if (context == null) {
-      throw new IllegalStateException(
-          "no test is running on this thread under "
-              + this
-              + ", so "
-              + method
-              + " has no registry to return; call it from a test method or a @BeforeEach or"
-              + " @AfterEach method, on the thread that runs the test, and hand the manager to"
-              + " any other threads");
+    ExtensionContext own = running.get();
+    if (own != null && active.contains(own)) {
+      return own;
     }
-    return context;
+    List<ExtensionContext> tests = List.copyOf(active);
+    if (tests.size() == 1) {
+      return tests.get(0);
+    }
+    throw new IllegalStateException(
+        (tests.isEmpty()
+                ? "no test is running under " + this
+                : tests.size()
+                    + " tests are running in parallel under "
+                    + this
+                    + " and none of them started this thread")
+            + ", so "
+            + method
+            + " has no registry to return; call it while a test runs, from its thread or a"
+            + " thread it started, or hand the manager to other threads");
   }
 
   /**
@@ -273,6 +352,7 @@ public final class SamgrExtension
   public static final class Builder {
     private @Nullable String environment;
     private @Nullable Duration livenessTimeout;
+    private boolean failOnListenerFailure = true;
 
     private Builder() {}
 
@@ -316,12 +396,24 @@ public final class SamgrExtension
     }
 
     /**
+     * Sets whether a listener that throws during a test fails that test, as {@link
+     * SamgrTest#failOnListenerFailure()} does. Default: {@code true}.
+     *
+     * @param failOnListenerFailure {@code false} to only log what listeners throw
+     * @return this builder
+     */
+    public Builder failOnListenerFailure(boolean failOnListenerFailure) {
+      this.failOnListenerFailure = failOnListenerFailure;
+      return this;
+    }
+
+    /**
      * Builds the extension with the settings as they are now.
      *
      * @return a new extension, to assign to a {@code @RegisterExtension} field
      */
     public SamgrExtension build() {
-      return new SamgrExtension(new Settings(environment, livenessTimeout));
+      return new SamgrExtension(new Settings(environment, livenessTimeout, failOnListenerFailure));
     }
   }
 }

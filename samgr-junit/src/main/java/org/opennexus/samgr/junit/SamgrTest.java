@@ -61,4 +61,17 @@ public @interface SamgrTest {
    * @return the liveness timeout, or empty for the default
    */
   String livenessTimeout() default "";
+
+  /**
+   * Whether a listener that throws during a test fails that test. If {@code true} (the default),
+   * everything the registry's listeners throw (passed to {@link
+   * org.opennexus.samgr.Samgr.Builder#listenerFailures}) is collected, and after the test's
+   * {@code @AfterEach} methods the extension fails the test with an {@link AssertionError} whose
+   * cause is the first {@code Throwable} a listener threw (the others are suppressed exceptions
+   * of it), so that an {@code assertEquals} inside a listener fails the test like one in the test
+   * method. {@code false} leaves listener failures to samgr's default: a logged warning.
+   *
+   * @return whether listener failures fail the test
+   */
+  boolean failOnListenerFailure() default true;
 }

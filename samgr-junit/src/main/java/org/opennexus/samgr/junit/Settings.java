@@ -3,7 +3,9 @@ package org.opennexus.samgr.junit;
 import java.lang.reflect.AnnotatedElement;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -17,10 +19,13 @@ import org.opennexus.samgr.ServiceManager;
  *
  * @param environment the backend's environment name, or {@code null} for {@link Samgr}'s rules
  * @param livenessTimeout the liveness timeout, or {@code null} for {@link Samgr}'s default
+ * @param failOnListenerFailure whether what a listener throws fails the test (else it is only
+ *     logged, by {@link Samgr}'s default hook)
  */
-record Settings(@Nullable String environment, @Nullable Duration livenessTimeout) {
+record Settings(
+    @Nullable String environment, @Nullable Duration livenessTimeout, boolean failOnListenerFailure) {
 
-  static final Settings DEFAULTS = new Settings(null, null);
+  static final Settings DEFAULTS = new Settings(null, null, true);
 
   /** Settings from the {@link SamgrTest} nearest the context: its method, class, outer classes. */
   static Settings nearest(ExtensionContext context) {
@@ -55,7 +60,10 @@ record Settings(@Nullable String environment, @Nullable Duration livenessTimeout
         throw new ExtensionConfigurationException(badTimeout(where, timeout, "is not positive"));
       }
     }
-    return new Settings(environment.isEmpty() ? null : environment, livenessTimeout);
+    return new Settings(
+        environment.isEmpty() ? null : environment,
+        livenessTimeout,
+        annotation.failOnListenerFailure());
   }
 
   private static String badTimeout(AnnotatedElement where, String value, String problem) {
@@ -72,8 +80,13 @@ record Settings(@Nullable String environment, @Nullable Duration livenessTimeout
     if (livenessTimeout != null) {
       builder.livenessTimeout(livenessTimeout);
     }
+    List<Registry.ListenerFailure> failures = new CopyOnWriteArrayList<>();
+    if (failOnListenerFailure) {
+      builder.listenerFailures(
+          (event, thrown) -> failures.add(new Registry.ListenerFailure(event, thrown)));
+    }
     ServiceManager manager = builder.open();
-    return new Registry(manager, clock);
+    return new Registry(manager, clock, failures);
   }
 
   @Override
@@ -81,6 +94,8 @@ record Settings(@Nullable String environment, @Nullable Duration livenessTimeout
     return "environment="
         + (environment == null ? "<Samgr's rules>" : environment)
         + ", livenessTimeout="
-        + (livenessTimeout == null ? "<Samgr's default>" : livenessTimeout);
+        + (livenessTimeout == null ? "<Samgr's default>" : livenessTimeout)
+        + ", failOnListenerFailure="
+        + failOnListenerFailure;
   }
 }

@@ -35,11 +35,23 @@ final class RegistryModel {
   private static final class Entry {
     final ServiceHandle handle;
     long lastBeat;
-    long expiredFor = Long.MIN_VALUE;
+    /** Whether Expired was sent since the last heartbeat: then it is not alive, whatever the time. */
+    boolean announced;
 
     Entry(ServiceHandle handle, long now) {
       this.handle = handle;
       this.lastBeat = now;
+    }
+
+    Entry copy() {
+      Entry copy = new Entry(handle, lastBeat);
+      copy.announced = announced;
+      return copy;
+    }
+
+    @Override
+    public String toString() {
+      return handle.generation().value() + "@" + lastBeat + (announced ? " announced" : "");
     }
   }
 
@@ -54,6 +66,30 @@ final class RegistryModel {
   RegistryModel(Instant start, Duration livenessTimeout) {
     this.now = start.toEpochMilli();
     this.timeoutMillis = livenessTimeout.toMillis();
+  }
+
+  private RegistryModel(RegistryModel from) {
+    this.timeoutMillis = from.timeoutMillis;
+    from.services.forEach((name, entry) -> services.put(name, entry.copy()));
+    issued.addAll(from.issued);
+    events.addAll(from.events);
+    lastGeneration = from.lastGeneration;
+    now = from.now;
+    closed = from.closed;
+  }
+
+  /** An independent copy, for a search that tries several orders from one state. */
+  RegistryModel copy() {
+    return new RegistryModel(this);
+  }
+
+  /**
+   * Everything that decides the model's future outcomes and events, as a string: two models with
+   * equal states answer every later operation alike (the issued handles only feed generators).
+   */
+  String state() {
+    return services + " g" + lastGeneration + " t" + now + (closed ? " closed" : "")
+        + " e" + events.size();
   }
 
   // ---- the argument rules ----
@@ -198,8 +234,9 @@ final class RegistryModel {
       return outcome;
     }
     Entry entry = (Entry) found;
-    markExpired(entry);
+    markExpired(entry); // expired unnoticed: announced first, then revived
     entry.lastBeat = Math.max(entry.lastBeat, now);
+    entry.announced = false;
     return new Outcome.Value(null);
   }
 
@@ -254,7 +291,7 @@ final class RegistryModel {
     if (entry == null) {
       return new Outcome.NotFound(name);
     }
-    boolean alive = now - entry.lastBeat <= timeoutMillis;
+    boolean alive = !entry.announced && now - entry.lastBeat <= timeoutMillis;
     markExpired(entry);
     return new Outcome.Value(
         new Liveness(entry.handle, Instant.ofEpochMilli(entry.lastBeat), alive));
@@ -274,10 +311,14 @@ final class RegistryModel {
     return new Outcome.Value(List.copyOf(expired));
   }
 
-  /** Whether {@code Expired} is due for the entry now; records that it was sent. */
+  /**
+   * Whether {@code Expired} is due for the entry now: it turned from alive to not alive and no
+   * Expired says so yet. Records that it was sent; only a heartbeat or a restart makes the service
+   * alive again (a clock that steps back does not).
+   */
   private boolean markExpired(Entry entry) {
-    if (now - entry.lastBeat > timeoutMillis && entry.expiredFor != entry.lastBeat) {
-      entry.expiredFor = entry.lastBeat;
+    if (!entry.announced && now - entry.lastBeat > timeoutMillis) {
+      entry.announced = true;
       events.add(new ServiceEvent.Expired(entry.handle));
       return true;
     }
