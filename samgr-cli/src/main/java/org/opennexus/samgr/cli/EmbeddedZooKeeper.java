@@ -48,6 +48,9 @@ final class EmbeddedZooKeeper implements AutoCloseable {
     config.setProperty("dataDir", dataDir.toAbsolutePath().toString());
     config.setProperty("admin.enableServer", "false");
     config.setProperty("maxClientCnxns", "0");
+    // Heartbeat flushes write steadily: without a purge, --data would keep every snapshot and log.
+    config.setProperty("autopurge.snapRetainCount", "3");
+    config.setProperty("autopurge.purgeInterval", "1");
     ZooKeeperServerEmbedded server = null;
     try {
       server =
