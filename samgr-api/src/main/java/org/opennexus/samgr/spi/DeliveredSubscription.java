@@ -377,7 +377,9 @@ public final class DeliveredSubscription implements Subscription {
     } catch (RuntimeException refused) { // RejectedExecutionException, or whatever it throws
       STATE.getAndBitwiseAnd(this, ~SCHEDULED);
       ServiceEvent first = queue.peek();
-      if (first != null && (state & CLOSED) == 0) {
+      // A refusal because the registry is closing is no failure: closeAll marks the delivery
+      // closed before it closes each subscription, and drops their queued events anyway.
+      if (first != null && (state & CLOSED) == 0 && !d.isClosed()) {
         d.report(first, refused);
       }
     }

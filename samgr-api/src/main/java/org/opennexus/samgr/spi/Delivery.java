@@ -347,6 +347,11 @@ public final class Delivery {
     return writersDeliver;
   }
 
+  /** Whether {@link #closeAll()} has begun. */
+  boolean isClosed() {
+    return closed;
+  }
+
   /** The executor, or the hand-off thread (started if needed); refuses once closed. */
   Executor runner() {
     if (executor != null) {
