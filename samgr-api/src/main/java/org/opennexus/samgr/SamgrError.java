@@ -222,7 +222,9 @@ public abstract sealed class SamgrError extends Exception
 
   /**
    * A shared backend could not reach its engine (for {@code zookeeper}, the ensemble) within its
-   * operation timeout. For a change ({@code register}, {@code restart}, {@code unregister}), whether
+   * operation timeout, or the calling thread was interrupted while it waited for the engine (then
+   * the cause is the {@link InterruptedException}, the message says so, and the thread's interrupt
+   * flag stays set). For a change ({@code register}, {@code restart}, {@code unregister}), whether
    * it took effect is unknown: resolve the name to find out. In-process backends never throw it.
    */
   public static final class Unavailable extends SamgrError {
@@ -248,7 +250,9 @@ public abstract sealed class SamgrError extends Exception
     }
 
     /**
-     * Creates the error with the engine's exception as its cause.
+     * Creates the error with the engine's exception as its cause. If the cause is an {@link
+     * InterruptedException}, the message says that the operation was interrupted rather than
+     * timed out.
      *
      * @param operation the operation's method name, such as {@code "register"}
      * @param environment the backend's environment name, such as {@code "zookeeper"}
@@ -256,9 +260,22 @@ public abstract sealed class SamgrError extends Exception
      * @throws NullPointerException if an argument is {@code null}
      */
     public Unavailable(String operation, String environment, Throwable cause) {
-      super(unavailableMessage(operation, environment), cause);
+      super(
+          Arguments.requireNonNull(cause, "cause") instanceof InterruptedException
+              ? interruptedMessage(operation, environment)
+              : unavailableMessage(operation, environment),
+          cause);
       this.operation = operation;
       this.environment = environment;
+    }
+
+    private static String interruptedMessage(String operation, String environment) {
+      return "operation '"
+          + Arguments.requireNonNull(operation, "operation")
+          + "' of the '"
+          + Arguments.requireNonNull(environment, "environment")
+          + "' samgr backend was interrupted while it waited for the engine; whether a change"
+          + " took effect is unknown (resolve to find out)";
     }
 
     private static String unavailableMessage(String operation, String environment) {

@@ -30,6 +30,18 @@ class SharedBackendErrorsTest {
   }
 
   @Test
+  void unavailableFromAnInterruptSaysSo() {
+    InterruptedException cause = new InterruptedException();
+    SamgrError.Unavailable e = new SamgrError.Unavailable("restart", "zookeeper", cause);
+    assertSame(cause, e.getCause());
+    assertEquals("restart", e.operation());
+    assertEquals(
+        "operation 'restart' of the 'zookeeper' samgr backend was interrupted while it waited for"
+            + " the engine; whether a change took effect is unknown (resolve to find out)",
+        e.getMessage());
+  }
+
+  @Test
   void deniedCarriesOperationEnvironmentAndCause() {
     IOException cause = new IOException("NoAuth");
     SamgrError.Denied e = new SamgrError.Denied("restart", "zookeeper", cause);
