@@ -30,6 +30,7 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.opennexus.samgr.Endpoint;
+import org.opennexus.samgr.Samgr;
 import org.opennexus.samgr.SamgrError;
 import org.opennexus.samgr.ServiceEvent;
 import org.opennexus.samgr.ServiceEvent.Registered;
@@ -57,6 +58,42 @@ public interface DeliveryContract extends Contract {
 
   /** How many times each close-each-other race is run, each on a fresh registry. */
   int CLOSE_ROUNDS = 100;
+
+  /**
+   * Whether the backend's writers run listeners when no executor is set (caller-runs, {@link
+   * Delivery#callerRuns}), so that two writers' listener calls run at once, as on {@code host}. A
+   * backend whose listeners run on one delivery thread of its own ({@link Delivery#handOff}, as
+   * {@code zookeeper}) overrides this to return {@code false}; the tests that need a listener
+   * call in flight while another listener runs then give it an executor of several threads.
+   *
+   * @return whether writers run listeners by default
+   */
+  default boolean writersRunListeners() {
+    return true;
+  }
+
+  /**
+   * Opens a registry whose listeners can run on two threads at once: the default registry if
+   * {@link #writersRunListeners()}, else one that delivers on {@code pool}.
+   *
+   * @param pool an executor of at least two threads, shut down by the caller
+   * @param builder the builder to open, with what the test needs set
+   * @return a new registry; the caller closes it
+   */
+  private ServiceManager openWithConcurrentListeners(ExecutorService pool, Samgr.Builder builder) {
+    return (writersRunListeners() ? builder : builder.executor(pool)).open();
+  }
+
+  /** A pool for {@link #openWithConcurrentListeners}: daemon threads, enough for every test. */
+  private static ExecutorService listenerPool() {
+    return Executors.newFixedThreadPool(
+        4,
+        task -> {
+          Thread t = new Thread(task, "samgr-tck-listener");
+          t.setDaemon(true);
+          return t;
+        });
+  }
 
   // ---- listener failures ----
 
@@ -216,24 +253,29 @@ public interface DeliveryContract extends Contract {
   @Test
   default void listenersClosingEachOthersSubscriptionsOnTwoThreadsNeverDeadlock()
       throws Exception {
-    for (int round = 0; round < CLOSE_ROUNDS; round++) {
-      ServiceManager manager = open();
-      try {
-        Subscription[] subscriptions = new Subscription[2];
-        for (int i = 0; i < 2; i++) {
-          int other = 1 - i;
-          subscriptions[i] =
-              manager.watch(
-                  "svc-" + i,
-                  event -> {
-                    spin();
-                    subscriptions[other].close();
-                  });
+    ExecutorService pool = listenerPool();
+    try {
+      for (int round = 0; round < CLOSE_ROUNDS; round++) {
+        ServiceManager manager = openWithConcurrentListeners(pool, builder());
+        try {
+          Subscription[] subscriptions = new Subscription[2];
+          for (int i = 0; i < 2; i++) {
+            int other = 1 - i;
+            subscriptions[i] =
+                manager.watch(
+                    "svc-" + i,
+                    event -> {
+                      spin();
+                      subscriptions[other].close();
+                    });
+          }
+          raceRegisters(manager, round);
+        } finally {
+          Daemon.closeWithin(manager);
         }
-        raceRegisters(manager, round);
-      } finally {
-        Daemon.closeWithin(manager);
       }
+    } finally {
+      Races.shutdown(pool);
     }
   }
 
@@ -247,27 +289,32 @@ public interface DeliveryContract extends Contract {
   @Test
   default void listenerClosingTheRegistryWhileAnotherClosesItsSubscriptionNeverDeadlocks()
       throws Exception {
-    for (int round = 0; round < CLOSE_ROUNDS; round++) {
-      ServiceManager manager = open();
-      try {
-        Subscription[] closesRegistry = new Subscription[1];
-        closesRegistry[0] =
-            manager.watch(
-                "svc-0",
-                event -> {
-                  spin();
-                  manager.close();
-                });
-        manager.watch(
-            "svc-1",
-            event -> {
-              spin();
-              closesRegistry[0].close();
-            });
-        raceRegisters(manager, round);
-      } finally {
-        Daemon.closeWithin(manager);
+    ExecutorService pool = listenerPool();
+    try {
+      for (int round = 0; round < CLOSE_ROUNDS; round++) {
+        ServiceManager manager = openWithConcurrentListeners(pool, builder());
+        try {
+          Subscription[] closesRegistry = new Subscription[1];
+          closesRegistry[0] =
+              manager.watch(
+                  "svc-0",
+                  event -> {
+                    spin();
+                    manager.close();
+                  });
+          manager.watch(
+              "svc-1",
+              event -> {
+                spin();
+                closesRegistry[0].close();
+              });
+          raceRegisters(manager, round);
+        } finally {
+          Daemon.closeWithin(manager);
+        }
       }
+    } finally {
+      Races.shutdown(pool);
     }
   }
 
@@ -296,7 +343,8 @@ public interface DeliveryContract extends Contract {
 
   private void assertCloseFromInsideAListenerDoesNotWait(boolean closeRegistry)
       throws Exception {
-    ServiceManager manager = open();
+    ExecutorService pool = listenerPool();
+    ServiceManager manager = openWithConcurrentListeners(pool, builder());
     BlockedCall slow = null;
     try {
       slow = BlockedCall.start(manager, "slow");
@@ -321,6 +369,7 @@ public interface DeliveryContract extends Contract {
         slow.release();
       }
       Daemon.closeWithin(manager);
+      Races.shutdown(pool);
     }
   }
 
@@ -548,8 +597,11 @@ public interface DeliveryContract extends Contract {
   @Test
   default void backlogOverflowClosesTheSubscriptionAndReportsIt() throws Exception {
     Failures failures = new Failures();
+    ExecutorService pool = listenerPool();
     ServiceManager manager =
-        builder().setting(Delivery.MAX_BACKLOG_SETTING, "3").listenerFailures(failures).open();
+        openWithConcurrentListeners(
+            pool,
+            builder().setting(Delivery.MAX_BACKLOG_SETTING, "3").listenerFailures(failures));
     BlockedCall blocked = null;
     try {
       blocked = BlockedCall.start(manager, "svc");
@@ -581,6 +633,7 @@ public interface DeliveryContract extends Contract {
         blocked.release();
       }
       Daemon.closeWithin(manager);
+      Races.shutdown(pool);
     }
   }
 

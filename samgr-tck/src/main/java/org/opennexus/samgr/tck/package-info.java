@@ -27,8 +27,11 @@
  * org.opennexus.samgr.tck.ExpiryRaceContract} (exactly one {@code Expired} per turn, under
  * races made deterministic with a {@link org.opennexus.samgr.tck.PausingClock}) are the
  * delivery rules of DESIGN.md; a backend built on {@link org.opennexus.samgr.spi.Delivery} meets
- * them. Implement them next to {@code FullContract}; they open registries through {@link
- * org.opennexus.samgr.tck.Contract#builder()}, so a backend that needs settings overrides it.
+ * them. {@code FullContract} includes both. Every contract opens registries through {@link
+ * org.opennexus.samgr.tck.Contract#builder()}, so a backend that needs settings (a connect
+ * string, a fresh namespace per registry) overrides it; a backend whose listeners run on one
+ * delivery thread of its own overrides {@link
+ * org.opennexus.samgr.tck.DeliveryContract#writersRunListeners()}.
  */
 @NullMarked
 package org.opennexus.samgr.tck;

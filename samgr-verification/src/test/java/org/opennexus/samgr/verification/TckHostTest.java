@@ -1,7 +1,5 @@
 package org.opennexus.samgr.verification;
 
-import org.opennexus.samgr.tck.DeliveryContract;
-import org.opennexus.samgr.tck.ExpiryRaceContract;
 import org.opennexus.samgr.tck.FullContract;
 
 /**
@@ -9,7 +7,7 @@ import org.opennexus.samgr.tck.FullContract;
  * only (they need the tests in this module); a plain build skips it, since samgr-tests runs the
  * TCK on both paths.
  */
-class TckHostTest implements FullContract, DeliveryContract, ExpiryRaceContract {
+class TckHostTest implements FullContract {
   @Override
   public String environment() {
     return "host";

@@ -13,15 +13,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -49,6 +46,8 @@ import org.opennexus.samgr.ServiceHandle;
 import org.opennexus.samgr.ServiceManager;
 import org.opennexus.samgr.Subscription;
 import org.opennexus.samgr.spi.Arguments;
+import org.opennexus.samgr.spi.DeliveredSubscription;
+import org.opennexus.samgr.spi.Delivery;
 import org.opennexus.samgr.spi.SamgrConfig;
 
 /** A client of a registry kept in ZooKeeper; see the package documentation for its design. */
@@ -115,10 +114,9 @@ final class ZkServiceManager implements ServiceManager {
   /** Guards changes of the view and the subscriptions, so events are queued in view order. */
   private final ReentrantLock viewLock = new ReentrantLock();
 
-  private final Map<String, List<Delivery.Sub>> watchersByName = new HashMap<>(); // viewLock
-  private final List<Delivery.Sub> watchersOfAll = new ArrayList<>(); // viewLock
-  private final Map<Delivery.Sub, CompletableFuture<ServiceHandle>> awaiting =
+  private final Map<String, List<DeliveredSubscription>> watchersByName =
       new HashMap<>(); // viewLock
+  private final List<DeliveredSubscription> watchersOfAll = new ArrayList<>(); // viewLock
 
   private volatile boolean initialized;
   private volatile boolean closed;
@@ -144,8 +142,8 @@ final class ZkServiceManager implements ServiceManager {
       id = IDS.nextLong();
     } while (id == 0);
     this.writerId = id;
-    this.delivery =
-        new Delivery(config.executor(), config.listenerFailures(), "samgr-zookeeper-delivery");
+    // Events reach this client on Curator's threads, which must never run user code: hand-off.
+    this.delivery = Delivery.handOff(config, ENVIRONMENT);
     this.reaper =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -600,63 +598,25 @@ final class ZkServiceManager implements ServiceManager {
   public Subscription watch(String name, Consumer<ServiceEvent> listener) {
     Arguments.requireName(name);
     Arguments.requireNonNull(listener, "listener");
-    return subscribe(name, listener, null);
+    return subscribe(name, listener);
   }
 
   @Override
   public Subscription watchAll(Consumer<ServiceEvent> listener) {
     Arguments.requireNonNull(listener, "listener");
-    Delivery.Sub sub = delivery.new Sub(null, listener, this::unsubscribe);
-    viewLock.lock();
-    try {
-      checkOpen();
-      List<ServiceHandle> current = new ArrayList<>();
-      for (Rec rec : view.values()) {
-        if (rec.registered()) {
-          current.add(rec.handle());
-        }
-      }
-      current.sort(BY_NAME);
-      for (ServiceHandle handle : current) {
-        sub.offer(new ServiceEvent.Registered(handle));
-      }
-      watchersOfAll.add(sub);
-    } finally {
-      viewLock.unlock();
-    }
-    sub.schedule();
-    return sub;
+    return subscribe(null, listener);
   }
 
   @Override
   public ServiceHandle await(String name, Duration timeout)
       throws SamgrError, InterruptedException {
-    Arguments.requireName(name);
-    Arguments.requireNonNull(timeout, "timeout");
-    if (timeout.isNegative()) {
-      throw new IllegalArgumentException("timeout must not be negative, but is " + timeout);
-    }
-    if (Thread.interrupted()) {
-      throw new InterruptedException("interrupted before awaiting '" + name + "'");
-    }
+    Delivery.requireAwaitArguments(name, timeout);
     Rec rec = view.get(name);
     if (rec != null && rec.registered()) {
       checkOpen();
       return rec.handle();
     }
-    CompletableFuture<ServiceHandle> found = new CompletableFuture<>();
-    Subscription watch = subscribe(name, e -> found.complete(e.handle()), found);
-    try {
-      return found.get(saturatedNanos(timeout), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      throw new SamgrError.NotFound(name, timeout);
-    } catch (ExecutionException e) {
-      throw new IllegalStateException(
-          "this samgr 'zookeeper' registry was closed while awaiting '" + name + "'",
-          e.getCause());
-    } finally {
-      watch.close();
-    }
+    return delivery.await(this, name, timeout);
   }
 
   @Override
@@ -666,34 +626,24 @@ final class ZkServiceManager implements ServiceManager {
 
   @Override
   public void close() {
-    List<Delivery.Sub> subs = new ArrayList<>();
-    List<CompletableFuture<ServiceHandle>> waiters;
     viewLock.lock();
     try {
       if (closed) {
         return;
       }
       closed = true;
-      watchersByName.values().forEach(subs::addAll);
-      subs.addAll(watchersOfAll);
-      waiters = new ArrayList<>(awaiting.values());
       watchersByName.clear();
       watchersOfAll.clear();
-      awaiting.clear();
       view.clear();
       beats.clear();
     } finally {
       viewLock.unlock();
     }
-    for (CompletableFuture<ServiceHandle> waiter : waiters) {
-      waiter.completeExceptionally(closedError());
-    }
-    for (Delivery.Sub sub : subs) {
-      sub.markClosed();
-    }
-    for (Delivery.Sub sub : subs) {
-      sub.awaitIdle();
-    }
+    // Outside the lock: it wakes every await and may wait for listener calls in flight; an
+    // interrupt ends that wait and stays set, but is held back while the session is closed, so
+    // that the close request still reaches the ensemble.
+    delivery.closeAll();
+    boolean interrupted = Thread.interrupted();
     reaper.shutdownNow();
     try {
       try {
@@ -702,9 +652,11 @@ final class ZkServiceManager implements ServiceManager {
         client.close(); // ends the session: its client node goes, others announce its services
       }
     } finally {
-      delivery.shutdown();
       if (settings.embedded()) {
         EmbeddedServer.release();
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
       }
     }
   }
@@ -721,7 +673,7 @@ final class ZkServiceManager implements ServiceManager {
         return "samgr zookeeper registry (closed)";
       }
       int subscriptions = watchersOfAll.size();
-      for (List<Delivery.Sub> subs : watchersByName.values()) {
+      for (List<DeliveredSubscription> subs : watchersByName.values()) {
         subscriptions += subs.size();
       }
       long services = view.values().stream().filter(Rec::registered).count();
@@ -928,7 +880,7 @@ final class ZkServiceManager implements ServiceManager {
 
   /** Applies a version to the view if it is newer than what the view holds, with its events. */
   private void apply(String name, Rec rec) {
-    List<Delivery.Sub> notify = null;
+    Delivery.@Nullable Batch batch = null;
     viewLock.lock();
     try {
       if (closed) {
@@ -941,27 +893,27 @@ final class ZkServiceManager implements ServiceManager {
       view.put(name, rec);
       List<ServiceEvent> events = new ArrayList<>(2);
       transitions(old, rec, events);
-      notify = publish(name, events);
+      batch = publish(name, events);
     } finally {
       viewLock.unlock();
     }
-    schedule(notify);
+    dispatch(batch);
     suspect(rec);
   }
 
   /** The record node is gone (only if someone deleted it by hand): the name is unregistered. */
   private void applyAbsent(String name) {
-    List<Delivery.Sub> notify = null;
+    Delivery.@Nullable Batch batch = null;
     viewLock.lock();
     try {
       Rec old = view.remove(name);
       if (old != null && old.registered() && !closed) {
-        notify = publish(name, List.of(new ServiceEvent.Unregistered(old.handle())));
+        batch = publish(name, List.of(new ServiceEvent.Unregistered(old.handle())));
       }
     } finally {
       viewLock.unlock();
     }
-    schedule(notify);
+    dispatch(batch);
   }
 
   /**
@@ -1007,71 +959,93 @@ final class ZkServiceManager implements ServiceManager {
     }
   }
 
-  /** Queues events for the subscriptions they concern; call under the view lock. */
-  private @Nullable List<Delivery.Sub> publish(String name, List<ServiceEvent> events) {
+  /**
+   * Queues events for the subscriptions they concern, in a batch to dispatch after the view lock
+   * is released; {@code null} when none is concerned. Call under the view lock.
+   */
+  private Delivery.@Nullable Batch publish(String name, List<ServiceEvent> events) {
     if (events.isEmpty()) {
       return null;
     }
-    List<Delivery.Sub> named = watchersByName.get(name);
+    List<DeliveredSubscription> named = watchersByName.get(name);
     if (named == null && watchersOfAll.isEmpty()) {
       return null;
     }
-    List<Delivery.Sub> notify = new ArrayList<>();
-    if (named != null) {
-      notify.addAll(named);
-    }
-    notify.addAll(watchersOfAll);
+    Delivery.Batch batch = delivery.batch();
     for (ServiceEvent event : events) {
-      for (Delivery.Sub sub : notify) {
-        sub.offer(event);
+      if (named != null) {
+        for (DeliveredSubscription sub : named) {
+          batch.offer(sub, event);
+        }
+      }
+      for (DeliveredSubscription sub : watchersOfAll) {
+        batch.offer(sub, event);
       }
     }
-    return notify;
+    return batch;
   }
 
-  private static void schedule(@Nullable List<Delivery.Sub> notify) {
-    if (notify != null) {
-      for (Delivery.Sub sub : notify) {
-        sub.schedule();
-      }
+  /** Hands a batch to the delivery after the view lock is released; never runs listeners. */
+  private static void dispatch(Delivery.@Nullable Batch batch) {
+    if (batch != null) {
+      batch.dispatch();
     }
   }
 
-  private Subscription subscribe(
-      String name,
-      Consumer<ServiceEvent> listener,
-      @Nullable CompletableFuture<ServiceHandle> waiter) {
-    Delivery.Sub sub = delivery.new Sub(name, listener, this::unsubscribe);
+  /**
+   * Subscribes to one name, or to all when {@code name} is {@code null}: links the subscription
+   * and queues {@code Registered} for what the view holds now (in name order), under the view
+   * lock, so that no change falls between the two.
+   */
+  private Subscription subscribe(@Nullable String name, Consumer<ServiceEvent> listener) {
+    DeliveredSubscription sub;
+    long upTo = 0;
     viewLock.lock();
     try {
       checkOpen();
-      watchersByName.computeIfAbsent(name, n -> new ArrayList<>(2)).add(sub);
-      if (waiter != null) {
-        awaiting.put(sub, waiter);
+      String description =
+          name == null
+              ? "samgr subscription to all services"
+              : "samgr subscription to '" + name + "'";
+      sub = delivery.subscribe(description, listener, s -> unsubscribe(name, s));
+      List<ServiceHandle> current = new ArrayList<>();
+      if (name == null) {
+        for (Rec rec : view.values()) {
+          if (rec.registered()) {
+            current.add(rec.handle());
+          }
+        }
+        current.sort(BY_NAME);
+        watchersOfAll.add(sub);
+      } else {
+        Rec rec = view.get(name);
+        if (rec != null && rec.registered()) {
+          current.add(rec.handle());
+        }
+        watchersByName.computeIfAbsent(name, n -> new ArrayList<>(2)).add(sub);
       }
-      Rec rec = view.get(name);
-      if (rec != null && rec.registered()) {
-        sub.offer(new ServiceEvent.Registered(rec.handle()));
+      for (ServiceHandle handle : current) {
+        upTo = sub.offer(new ServiceEvent.Registered(handle));
       }
     } finally {
       viewLock.unlock();
     }
-    sub.schedule();
+    sub.dispatch(upTo);
     return sub;
   }
 
-  private void unsubscribe(Delivery.Sub sub) {
+  /** Unlinks a closed subscription; its {@code onClose}, run once, with no lock of ours held. */
+  private void unsubscribe(@Nullable String name, DeliveredSubscription sub) {
     viewLock.lock();
     try {
-      awaiting.remove(sub);
-      if (sub.name == null) {
+      if (name == null) {
         watchersOfAll.remove(sub);
       } else {
-        List<Delivery.Sub> subs = watchersByName.get(sub.name);
-        if (subs != null) {
+        List<DeliveredSubscription> subs = watchersByName.get(name);
+        if (subs != null) { // null: the registry closed, or it was the name's last one
           subs.remove(sub);
           if (subs.isEmpty()) {
-            watchersByName.remove(sub.name);
+            watchersByName.remove(name);
           }
         }
       }
@@ -1254,13 +1228,5 @@ final class ZkServiceManager implements ServiceManager {
 
   private static IllegalStateException closedError() {
     return new IllegalStateException("this samgr 'zookeeper' registry is closed");
-  }
-
-  private static long saturatedNanos(Duration timeout) {
-    try {
-      return timeout.toNanos();
-    } catch (ArithmeticException tooLong) {
-      return Long.MAX_VALUE;
-    }
   }
 }

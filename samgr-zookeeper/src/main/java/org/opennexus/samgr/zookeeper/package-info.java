@@ -80,8 +80,14 @@
  *   <li><b>Events</b> come from the shared state, per name in generation order. After a
  *       disconnection the cache reloads, and a subscription receives what it missed, at most
  *       coalesced (two restarts may arrive as one {@code Restarted} with the latest handle), never
- *       out of order, ending in the ensemble's state. Listeners never run on a writer's thread or
- *       on Curator's threads: on the builder's executor, or on a delivery thread of the registry.
+ *       out of order, ending in the ensemble's state. Delivery is samgr's shared one ({@link
+ *       org.opennexus.samgr.spi.Delivery#handOff}), with the rules written on {@link
+ *       org.opennexus.samgr.ServiceManager}: listeners never run on a writer's thread or on
+ *       Curator's threads, but on the builder's executor or else on the registry's one hand-off
+ *       thread ({@code samgr-zookeeper-delivery}); any failure goes to {@code listenerFailures};
+ *       each subscription's backlog is bounded by {@code delivery.max-backlog}. Events of one
+ *       subscription arrive in order; two subscriptions are delivered independently, so one may
+ *       be ahead of the other.
  *   <li><b>{@code close()}</b> closes the subscriptions and the session. It leaves the records in
  *       ZooKeeper: the services stay registered for the other clients, and, as their owner's
  *       session is gone, they are announced {@code Expired}. Record nodes are never deleted; a
