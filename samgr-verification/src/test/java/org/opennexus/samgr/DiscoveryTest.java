@@ -81,7 +81,7 @@ class DiscoveryTest {
     try (URLClassLoader loader = loaderWith(dir, List.of(throwing, empty))) {
       Selection.Candidates candidates = Selection.discover(loader);
       assertEquals(
-          List.of("host", "os"),
+          List.of("host", "os", "zookeeper"), // zookeeper: for ZooKeeperModelTest
           candidates.found().stream().map(Selection.Found::environment).sorted().toList());
       assertEquals(
           List.of(throwing, empty),
@@ -101,7 +101,7 @@ class DiscoveryTest {
   void missingProviderClassIsKeptAsBrokenUnderTheServiceName(@TempDir Path dir) throws IOException {
     try (URLClassLoader loader = loaderWith(dir, List.of("com.example.Missing"))) {
       Selection.Candidates candidates = Selection.discover(loader);
-      assertEquals(2, candidates.found().size());
+      assertEquals(3, candidates.found().size()); // host, os, zookeeper
       assertEquals(1, candidates.broken().size());
       Selection.Broken broken = candidates.broken().get(0);
       assertEquals("a provider of " + SamgrBackend.class.getName(), broken.provider());

@@ -2,10 +2,8 @@ package org.opennexus.samgr.verification;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -19,27 +17,8 @@ class ModelBasedTest {
 
   @Test
   void hostRegistryMatchesModelOnRandomSequences() {
-    Long given = Long.getLong("samgr.model.seed");
-    long seed = given != null ? given : new SplittableRandom().nextLong();
-    int sequences = Integer.getInteger("samgr.model.sequences", 1_000);
-    SplittableRandom seeds = new SplittableRandom(seed);
-    for (int n = 0; n < sequences; n++) {
-      List<Op> ops = Vocabulary.sequence(Choices.random(new SplittableRandom(seeds.nextLong())));
-      if (Scenario.run(ops) != null) {
-        List<Op> minimal = Scenario.shrink(ops, candidate -> Scenario.run(candidate) != null);
-        fail(
-            "the host registry disagrees with the model in sequence "
-                + n
-                + " (rerun with -Dsamgr.model.seed="
-                + seed
-                + "); minimal sequence of "
-                + minimal.size()
-                + " of "
-                + ops.size()
-                + " operations:"
-                + Scenario.report(minimal, "host"));
-      }
-    }
+    Scenario.assertRandomSequencesMatch(
+        Scenario.Target.of("host"), Integer.getInteger("samgr.model.sequences", 1_000));
   }
 
   @Test

@@ -60,16 +60,24 @@ final class RegistryModel {
   private final List<ServiceHandle> issued = new ArrayList<>();
   private final List<ServiceEvent> events = new ArrayList<>();
   private long lastGeneration;
+  private final String environment;
   private long now;
   private boolean closed;
 
   RegistryModel(Instant start, Duration livenessTimeout) {
+    this(start, livenessTimeout, "host");
+  }
+
+  /** A model of a registry whose {@code environment()} is {@code environment}. */
+  RegistryModel(Instant start, Duration livenessTimeout, String environment) {
     this.now = start.toEpochMilli();
     this.timeoutMillis = livenessTimeout.toMillis();
+    this.environment = environment;
   }
 
   private RegistryModel(RegistryModel from) {
     this.timeoutMillis = from.timeoutMillis;
+    this.environment = from.environment;
     from.services.forEach((name, entry) -> services.put(name, entry.copy()));
     issued.addAll(from.issued);
     events.addAll(from.events);
@@ -356,7 +364,7 @@ final class RegistryModel {
   }
 
   Outcome environment() {
-    return new Outcome.Value("host");
+    return new Outcome.Value(environment);
   }
 
   /** Moves the model's clock to {@code millis} (epoch milliseconds). */

@@ -4,6 +4,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.opennexus.samgr.ManualClock;
@@ -37,26 +40,79 @@ final class Scenario {
     return new RegistryModel(EPOCH, TIMEOUT);
   }
 
+  /**
+   * A backend to compare with the model: how to open a registry on a given clock, whether its
+   * events arrive after the operation returns (on a delivery thread) rather than before, and
+   * whether its generations are opaque numbers ({@link Generations} translates them).
+   */
+  record Target(
+      String environment,
+      Function<ManualClock, ServiceManager> opener,
+      boolean eventsLater,
+      boolean opaqueGenerations) {
+
+    /** A backend that delivers before a change returns and numbers generations 1, 2, 3. */
+    static Target of(String environment) {
+      return new Target(
+          environment,
+          clock ->
+              Samgr.builder()
+                  .environment(environment)
+                  .clock(clock)
+                  .livenessTimeout(TIMEOUT)
+                  .open(),
+          false,
+          false);
+    }
+  }
+
+  /** How long a target whose events arrive later is given to deliver them. */
+  static final Duration EVENT_WAIT = Duration.ofSeconds(10);
+
   /** Runs {@code ops} on a new registry of {@code environment}; returns the first mismatch. */
   static @Nullable Mismatch run(List<Op> ops, String environment) {
+    return run(ops, Target.of(environment));
+  }
+
+  /** Runs {@code ops} on a new registry of {@code target}; returns the first mismatch. */
+  static @Nullable Mismatch run(List<Op> ops, Target target) {
     ManualClock clock = ManualClock.at(EPOCH);
-    RegistryModel model = newModel();
+    RegistryModel model = new RegistryModel(EPOCH, TIMEOUT, target.environment());
+    @Nullable Generations generations = target.opaqueGenerations() ? new Generations() : null;
     List<ServiceEvent> events = new ArrayList<>();
-    try (ServiceManager registry =
-        Samgr.builder().environment(environment).clock(clock).livenessTimeout(TIMEOUT).open()) {
+    try (ServiceManager registry = target.opener().apply(clock)) {
       boolean watching = watchAll(registry, events);
       for (int i = 0; i < ops.size(); i++) {
         Op op = ops.get(i);
         Outcome expected = op.onModel(model);
-        Outcome actual = op.onRegistry(registry, clock);
+        Outcome actual;
+        if (generations == null) {
+          actual = op.onRegistry(registry, clock);
+        } else {
+          actual = generations.toBackend(op).onRegistry(registry, clock);
+          generations.learn(op, expected, actual);
+          if (!(op instanceof Op.HandleOf)) { // a handle built from values: nothing to translate
+            actual = generations.toModel(actual);
+          }
+        }
         if (!expected.equals(actual)) {
           return new Mismatch(i, Op.describe(op), expected, actual);
         }
-        if (watching && !model.events().equals(events)) {
-          return new Mismatch(i, Op.describe(op) + " then events", model.events(), events);
+        if (watching) {
+          List<ServiceEvent> seen =
+              target.eventsLater() ? awaitEvents(events, model.events().size()) : events;
+          if (generations != null) {
+            seen = generations.toModel(seen);
+          }
+          if (!model.events().equals(seen)) {
+            return new Mismatch(i, Op.describe(op) + " then events", model.events(), seen);
+          }
         }
         if (!model.isClosed()) {
           Outcome snapshot = Outcome.of(registry::services);
+          if (generations != null) {
+            snapshot = generations.toModel(snapshot);
+          }
           Outcome want = new Outcome.Value(model.snapshot());
           if (!want.equals(snapshot)) {
             return new Mismatch(i, Op.describe(op) + " then services()", want, snapshot);
@@ -68,13 +124,42 @@ final class Scenario {
   }
 
   /**
+   * Waits until {@code events} (filled by a delivery thread) holds at least {@code count} events,
+   * or {@link #EVENT_WAIT} has passed; returns a copy of what it holds then.
+   */
+  private static List<ServiceEvent> awaitEvents(List<ServiceEvent> events, int count) {
+    long deadline = System.nanoTime() + EVENT_WAIT.toNanos();
+    synchronized (events) {
+      while (events.size() < count) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          break;
+        }
+        try {
+          TimeUnit.NANOSECONDS.timedWait(events, left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+      return List.copyOf(events);
+    }
+  }
+
+  /**
    * Subscribes {@code events} to every change, or returns false if the backend refuses (the os
    * stub). The host delivers on the calling thread before the call returns, so after each
-   * operation the list is complete.
+   * operation the list is complete; other backends fill it from a delivery thread.
    */
   private static boolean watchAll(ServiceManager registry, List<ServiceEvent> events) {
     try {
-      registry.watchAll(events::add);
+      registry.watchAll(
+          event -> {
+            synchronized (events) {
+              events.add(event);
+              events.notifyAll();
+            }
+          });
       return true;
     } catch (SamgrError.Unsupported refused) {
       return false;
@@ -84,7 +169,37 @@ final class Scenario {
   }
 
   static @Nullable Mismatch run(List<Op> ops) {
-    return run(ops, "host");
+    return run(ops, Target.of("host"));
+  }
+
+  /**
+   * Runs {@code sequences} random sequences (from the seed in {@code samgr.model.seed}, or a
+   * random one) on {@code target} and fails with the seed and the shrunk sequence at the first
+   * that disagrees with the model.
+   */
+  static void assertRandomSequencesMatch(Target target, int sequences) {
+    Long given = Long.getLong("samgr.model.seed");
+    long seed = given != null ? given : new SplittableRandom().nextLong();
+    SplittableRandom seeds = new SplittableRandom(seed);
+    for (int n = 0; n < sequences; n++) {
+      List<Op> ops = Vocabulary.sequence(Choices.random(new SplittableRandom(seeds.nextLong())));
+      if (run(ops, target) != null) {
+        List<Op> minimal = shrink(ops, candidate -> run(candidate, target) != null);
+        throw new AssertionError(
+            "the "
+                + target.environment()
+                + " registry disagrees with the model in sequence "
+                + n
+                + " (rerun with -Dsamgr.model.seed="
+                + seed
+                + "); minimal sequence of "
+                + minimal.size()
+                + " of "
+                + ops.size()
+                + " operations:"
+                + report(minimal, target));
+      }
+    }
   }
 
   /**
@@ -116,11 +231,16 @@ final class Scenario {
 
   /** A failure report: the minimal sequence, one operation per line, and its mismatch. */
   static String report(List<Op> ops, String environment) {
+    return report(ops, Target.of(environment));
+  }
+
+  /** A failure report on {@code target}. */
+  static String report(List<Op> ops, Target target) {
     StringBuilder out = new StringBuilder();
     for (int i = 0; i < ops.size(); i++) {
       out.append("\n  #").append(i).append(' ').append(Op.describe(ops.get(i)));
     }
-    out.append("\n  => ").append(run(ops, environment));
+    out.append("\n  => ").append(run(ops, target));
     return out.toString();
   }
 }
