@@ -16,9 +16,26 @@ interface Lifetime {
   /** Blocks until the command should stop. */
   void awaitStop() throws InterruptedException;
 
+  /**
+   * Blocks until the command should stop or the timeout passes.
+   *
+   * @return whether the command should stop
+   */
+  boolean awaitStop(long timeout, TimeUnit unit) throws InterruptedException;
+
   /** A lifetime that ends when {@code stop} counts down. */
   static Lifetime until(CountDownLatch stop) {
-    return stop::await;
+    return new Lifetime() {
+      @Override
+      public void awaitStop() throws InterruptedException {
+        stop.await();
+      }
+
+      @Override
+      public boolean awaitStop(long timeout, TimeUnit unit) throws InterruptedException {
+        return stop.await(timeout, unit);
+      }
+    };
   }
 
   /**
@@ -63,6 +80,11 @@ interface Lifetime {
     @Override
     public void awaitStop() throws InterruptedException {
       stop.await();
+    }
+
+    @Override
+    public boolean awaitStop(long timeout, TimeUnit unit) throws InterruptedException {
+      return stop.await(timeout, unit);
     }
 
     /** Reports the command's exit code; a pending shutdown then ends the process with it. */

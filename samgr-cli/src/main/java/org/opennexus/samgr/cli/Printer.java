@@ -119,6 +119,14 @@ final class Printer {
     out.flush();
   }
 
+  /**
+   * Whether writing has failed: whatever read the output has gone (a closed pipe, as in {@code
+   * samgr watch --json | head -1}). Flushes first.
+   */
+  boolean failed() {
+    return out.checkError();
+  }
+
   private static String describe(String verb, ServiceHandle handle) {
     return (verb.isEmpty() ? "" : verb + " ")
         + handle.name()

@@ -2,6 +2,7 @@ package org.opennexus.samgr.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.Charset;
 import java.time.Duration;
 import java.time.InstantSource;
 import org.opennexus.samgr.SamgrError;
@@ -39,6 +40,9 @@ public final class SamgrCli {
   /** The command line over {@code context}, with samgr's error handling and exit codes. */
   static CommandLine commandLine(CliContext context) {
     CommandLine cli = new CommandLine(new SamgrCommand(context));
+    // Straight over System.out, so that checkError() sees a closed pipe (picocli's own writer
+    // wraps System.out in a writer of its own, which hides the stream's errors).
+    cli.setOut(new PrintWriter(System.out, true, stdoutCharset()));
     cli.setExecutionExceptionHandler(
         (error, command, parseResult) -> {
           PrintWriter err = command.getErr();
@@ -49,6 +53,17 @@ public final class SamgrCli {
     cli.setParameterExceptionHandler(SamgrCli::usageError);
     cli.setUsageHelpAutoWidth(true);
     return cli;
+  }
+
+  /** The encoding of standard output, as the JDK chose it (JDK 19+ names it, 17 and 18 less so). */
+  private static Charset stdoutCharset() {
+    for (String property : new String[] {"stdout.encoding", "sun.stdout.encoding"}) {
+      String name = System.getProperty(property);
+      if (name != null && Charset.isSupported(name)) {
+        return Charset.forName(name);
+      }
+    }
+    return Charset.defaultCharset();
   }
 
   private static int usageError(ParameterException error, String[] args) {

@@ -4,8 +4,7 @@ import org.opennexus.samgr.SamgrError;
 import org.opennexus.samgr.ServiceHandle;
 import org.opennexus.samgr.ServiceManager;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 @Command(
     name = "unregister",
@@ -15,19 +14,11 @@ import picocli.CommandLine.Parameters;
       "Exit 3 (NotFound) if it is not registered, 5 (StaleHandle) if G is not current."
     })
 final class UnregisterCommand extends RegistryCommand {
-  @Parameters(index = "0", paramLabel = "NAME", description = "the service name")
-  String name = "";
-
-  @Option(
-      names = {"-g", "--generation"},
-      paramLabel = "G",
-      required = true,
-      description = "the current generation ('samgr resolve NAME' shows it)")
-  long generation;
+  @Mixin HandleArguments target = new HandleArguments();
 
   @Override
   void run(ServiceManager samgr, Printer out, CliContext context) throws SamgrError {
-    ServiceHandle handle = Handles.at(samgr, name, generation);
+    ServiceHandle handle = target.on(samgr);
     samgr.unregister(handle);
     out.handle("unregistered", handle);
   }

@@ -1,7 +1,11 @@
 package org.opennexus.samgr.cli;
 
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.opennexus.samgr.SamgrError;
+import org.opennexus.samgr.ServiceEvent;
 import org.opennexus.samgr.ServiceManager;
 import org.opennexus.samgr.Subscription;
 import picocli.CommandLine.Command;
@@ -14,9 +18,13 @@ import picocli.CommandLine.Parameters;
       "Print the registry's events as they happen, until Ctrl-C: registered, restarted,"
           + " unregistered, expired.",
       "Starts with 'registered' for what is registered now. Without NAME: every service.",
-      "With --json: one object per line, {event, name, endpoint, generation, at}."
+      "With --json: one object per line, {event, name, endpoint, generation, at}.",
+      "Also ends, with exit 0, when its output is closed (as in 'samgr watch --json | head -1')."
     })
 final class WatchCommand extends RegistryCommand {
+  /** How often the wait looks at the other of its two ends. */
+  private static final long POLL_MILLIS = 100;
+
   @Parameters(
       index = "0",
       arity = "0..1",
@@ -28,9 +36,21 @@ final class WatchCommand extends RegistryCommand {
   void run(ServiceManager samgr, Printer out, CliContext context)
       throws SamgrError, InterruptedException {
     String only = name;
+    CountDownLatch outputClosed = new CountDownLatch(1);
+    Consumer<ServiceEvent> print =
+        event -> {
+          out.event(event);
+          if (out.failed()) {
+            outputClosed.countDown();
+          }
+        };
     try (Subscription subscription =
-        only == null ? samgr.watchAll(out::event) : samgr.watch(only, out::event)) {
-      context.lifetime().awaitStop();
+        only == null ? samgr.watchAll(print) : samgr.watch(only, print)) {
+      // Until Ctrl-C, or until whatever reads the output has gone.
+      while (!outputClosed.await(POLL_MILLIS, TimeUnit.MILLISECONDS)
+          && !context.lifetime().awaitStop(0, TimeUnit.MILLISECONDS)) {
+        // both checked again
+      }
     }
   }
 }

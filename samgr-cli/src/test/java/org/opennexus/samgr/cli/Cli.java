@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.Writer;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -62,6 +63,22 @@ final class Cli implements AutoCloseable {
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     return cli.execute(args);
+  }
+
+  /**
+   * Starts a command whose standard output is {@code out} (errors are dropped); returns its exit
+   * code when it ends.
+   */
+  CompletableFuture<Integer> startWritingTo(Writer out, String... args) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          CommandLine cli =
+              SamgrCli.commandLine(new CliContext(factory, displayClock, Lifetime.until(stop)));
+          cli.setOut(new PrintWriter(out, true));
+          cli.setErr(new PrintWriter(new StringWriter(), true));
+          return cli.execute(args);
+        },
+        Executors.newSingleThreadExecutor());
   }
 
   /** Starts a command that runs until {@link Running#stop()} (watch, serve, dashboard). */

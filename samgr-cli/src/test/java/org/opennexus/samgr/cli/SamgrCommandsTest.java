@@ -3,9 +3,13 @@ package org.opennexus.samgr.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.Writer;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -341,6 +345,47 @@ class SamgrCommandsTest {
             ""),
         watch.stop());
     assertEquals(1, cli.view.closes.get());
+  }
+
+  /**
+   * {@code samgr watch --json | head -1}: once whatever reads the output has gone, the next event
+   * fails to print and watch ends, exit 0, closing its subscription (without a Ctrl-C).
+   */
+  @Test
+  void watchEndsWhenItsOutputIsClosed() throws Exception {
+    register("net", NET);
+    StringBuilder read = new StringBuilder();
+    Writer readerLeavesAfterOneLine =
+        new Writer() {
+          private boolean gone;
+
+          @Override
+          public void write(char[] chars, int offset, int length) throws IOException {
+            if (gone) {
+              throw new IOException("Broken pipe");
+            }
+            read.append(chars, offset, length);
+          }
+
+          @Override
+          public void flush() {
+            gone = read.length() > 0;
+          }
+
+          @Override
+          public void close() {}
+        };
+    CompletableFuture<Integer> watch = cli.startWritingTo(readerLeavesAfterOneLine, "watch", "--json");
+    awaitSubscriptions(1);
+    cli.registry.restart("net", Endpoint.of(STORAGE)); // fails to print: watch ends
+    assertEquals(0, watch.get(30, TimeUnit.SECONDS));
+    assertEquals(
+        "{\"event\":\"registered\",\"name\":\"net\",\"endpoint\":\"tcp://127.0.0.1:7000\","
+            + "\"generation\":1,\"at\":\"2026-11-27T12:00:00Z\"}"
+            + System.lineSeparator(),
+        read.toString());
+    assertEquals(1, cli.view.closes.get());
+    assertEquals(1, cli.stop.getCount(), "ended by its output, not by a stop");
   }
 
   @Test
