@@ -2,6 +2,7 @@ package org.opennexus.samgr.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -54,7 +55,17 @@ final class HttpOptions {
     if (refresh.isZero()) {
       throw new IllegalArgumentException("--http-refresh must be more than zero");
     }
-    return DashboardServer.start(samgr, clock, refresh, new InetSocketAddress(address, port));
+    InetSocketAddress at = new InetSocketAddress(address, port);
+    try {
+      return DashboardServer.start(samgr, clock, refresh, at);
+    } catch (BindException e) {
+      BindException named =
+          new BindException(
+              "cannot listen on " + bind + ":" + port + " (--http, --http-bind): "
+                  + e.getMessage() + "; is another program using that port? try --http 0");
+      named.initCause(e);
+      throw named;
+    }
   }
 
   /** Says where the dashboard is, and what binding beyond loopback exposes. */

@@ -3,6 +3,8 @@ package org.opennexus.samgr.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -183,6 +185,26 @@ class SamgrUsageTest {
         "0",
         "--http-bind",
         "no.such.host.invalid");
+  }
+
+  /** A taken dashboard port: exit 1, one line naming the address, the options and a way out. */
+  @Test
+  void aTakenDashboardPortSaysWhichAndWhatToDo() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      int port = taken.getLocalPort();
+      Cli.Result result = cli.run("dashboard", "--http", Integer.toString(port));
+      assertEquals(ExitCodes.FAILURE, result.code());
+      assertEquals("", result.out());
+      String prefix =
+          "samgr dashboard: cannot serve the dashboard: cannot listen on 127.0.0.1:" + port
+              + " (--http, --http-bind): ";
+      assertTrue(result.err().startsWith(prefix), result.err());
+      assertTrue(
+          result.err().endsWith(
+              "; is another program using that port? try --http 0" + System.lineSeparator()),
+          result.err());
+      assertEquals(1, result.err().lines().count());
+    }
   }
 
   @Test
