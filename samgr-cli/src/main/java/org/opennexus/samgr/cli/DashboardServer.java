@@ -58,20 +58,34 @@ final class DashboardServer implements AutoCloseable {
       "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self';"
           + " img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
+  /**
+   * Events that may wait for one browser that does not read them (its connection stalled), beyond
+   * the stream's first ones (one for each current service). Past it, the stream says {@code
+   * behind} and ends; the browser's {@code EventSource} reconnects by
+   * itself and starts afresh from the registry's state, so a stalled page costs bounded memory.
+   */
+  static final int MAX_QUEUED_EVENTS = 10_000;
+
   private final ServiceManager samgr;
   private final InstantSource clock;
   private final Duration refresh;
+  private final int maxQueued;
   private final HttpServer server;
   private final ExecutorService threads;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Set<String> allowedHosts;
 
   private DashboardServer(
-      ServiceManager samgr, InstantSource clock, Duration refresh, InetSocketAddress bind)
+      ServiceManager samgr,
+      InstantSource clock,
+      Duration refresh,
+      InetSocketAddress bind,
+      int maxQueued)
       throws IOException {
     this.samgr = samgr;
     this.clock = clock;
     this.refresh = refresh;
+    this.maxQueued = maxQueued;
     this.server = HttpServer.create(bind, 0);
     this.threads =
         Executors.newCachedThreadPool(
@@ -99,7 +113,18 @@ final class DashboardServer implements AutoCloseable {
   static DashboardServer start(
       ServiceManager samgr, InstantSource clock, Duration refresh, InetSocketAddress bind)
       throws IOException {
-    return new DashboardServer(samgr, clock, refresh, bind);
+    return new DashboardServer(samgr, clock, refresh, bind, MAX_QUEUED_EVENTS);
+  }
+
+  /** As {@link #start}, with another bound on the events queued for one browser (for tests). */
+  static DashboardServer start(
+      ServiceManager samgr,
+      InstantSource clock,
+      Duration refresh,
+      InetSocketAddress bind,
+      int maxQueued)
+      throws IOException {
+    return new DashboardServer(samgr, clock, refresh, bind, maxQueued);
   }
 
   /** The page's address, e.g. {@code http://127.0.0.1:8080/}. */
@@ -197,20 +222,37 @@ final class DashboardServer implements AutoCloseable {
   private void stream(HttpExchange exchange) throws IOException {
     headers(exchange, "text/event-stream; charset=utf-8");
     exchange.sendResponseHeaders(200, 0);
-    BlockingQueue<ServiceEvent> events = new LinkedBlockingQueue<>();
+    AtomicBoolean behind = new AtomicBoolean();
     OutputStream out = exchange.getResponseBody();
-    try (Subscription subscription = samgr.watchAll(events::add)) {
-      write(out, "hello", Map.of("now", clock.millis(), "refreshMillis", refresh.toMillis()));
-      long nextSample = 0;
-      while (!closed.get()) {
-        long now = System.nanoTime();
-        if (now - nextSample >= 0) {
-          write(out, "liveness", sample());
-          nextSample = now + refresh.toNanos();
-        }
-        ServiceEvent event = events.poll(Math.max(0, nextSample - now), TimeUnit.NANOSECONDS);
-        if (event != null) {
-          write(out, "registry", describe(event));
+    try {
+      // Room for the stream's first events ('registered' for each current service) beyond the
+      // bound.
+      BlockingQueue<ServiceEvent> events =
+          new LinkedBlockingQueue<>(maxQueued + samgr.services().size());
+      try (Subscription subscription =
+          samgr.watchAll(
+              event -> {
+                if (!events.offer(event)) {
+                  behind.set(true);
+                }
+              })) {
+        write(out, "hello", Map.of("now", clock.millis(), "refreshMillis", refresh.toMillis()));
+        long nextSample = 0;
+        while (!closed.get()) {
+          if (behind.get()) {
+            // Too far behind to catch up event by event: end; the browser reconnects afresh.
+            write(out, "behind", Map.of("maxQueued", maxQueued));
+            return;
+          }
+          long now = System.nanoTime();
+          if (now - nextSample >= 0) {
+            write(out, "liveness", sample());
+            nextSample = now + refresh.toNanos();
+          }
+          ServiceEvent event = events.poll(Math.max(0, nextSample - now), TimeUnit.NANOSECONDS);
+          if (event != null) {
+            write(out, "registry", describe(event));
+          }
         }
       }
     } catch (InterruptedException e) {

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -64,15 +65,17 @@ class DashboardBrowserTest {
             Samgr.builder().environment("host").clock(clock).livenessTimeout(Cli.LIVENESS).open();
         DashboardServer dashboard =
             DashboardServer.start(
-                samgr,
+                new GatedRegistry(samgr),
                 clock,
                 Duration.ofMillis(200),
-                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                MAX_QUEUED)) {
       samgr.register("storage", Endpoint.of("tcp://127.0.0.1:7001"));
       WebDriver browser = chromium();
       try {
         WebDriverWait wait = new WebDriverWait(browser, STEP);
         wait.ignoring(StaleElementReferenceException.class);
+        wait.withMessage(() -> "the page showed: " + shown(browser));
         browser.get(dashboard.uri().toString());
         wait.until(b -> "live".equals(status(b)));
         // A reload would lose this; it must still be there at the end.
@@ -126,8 +129,38 @@ class DashboardBrowserTest {
         js(browser).executeScript("document.getElementById('filter').dispatchEvent(new Event('input'));");
         wait.until(b -> visibleNames(b).size() == 3);
 
+        // The stream falls behind (its thread held while six services register: it may hold one
+        // and queue three, two plus one for the service it started with), says so and ends; the
+        // page reconnects by itself and starts afresh. The history gains the six registrations,
+        // not a second copy of what it showed before.
+        CountDownLatch hold = new CountDownLatch(1);
+        GatedRegistry.hold = hold;
+        for (char c = 'a'; c <= 'f'; c++) {
+          samgr.register("burst-" + c, Endpoint.of("tcp://127.0.0.1:7300"));
+        }
+        GatedRegistry.hold = null;
+        hold.countDown();
+        wait.until(b -> row(b, "burst-f").isPresent() && "live".equals(status(b)));
+        wait.until(b -> history(b).size() >= 11);
+        assertEquals(
+            List.of(
+                "registered burst-f 10",
+                "registered burst-e 9",
+                "registered burst-d 8",
+                "registered burst-c 7",
+                "registered burst-b 6",
+                "registered burst-a 5",
+                "registered " + XSS + " 4",
+                "expired net 3",
+                "restarted net 3",
+                "registered net 2",
+                "registered storage 1"),
+            history(browser));
+        assertEquals(
+            "expired · last heartbeat 31s ago", cells(browser, "net").get(3), "state kept");
+
         assertEquals("same page", js(browser).executeScript("return window.samgrTestMarker;"));
-        assertEquals("3", browser.findElement(By.id("count")).getText());
+        assertEquals("9", browser.findElement(By.id("count")).getText());
         byte[] png = ((ChromeDriver) browser).getScreenshotAs(OutputType.BYTES);
         Path shot = Path.of(System.getProperty("samgr.cli.target", "target"), "dashboard.png");
         Files.createDirectories(shot.getParent());
@@ -138,6 +171,9 @@ class DashboardBrowserTest {
       }
     }
   }
+
+  /** Events the dashboard may queue for the page in this test. */
+  private static final int MAX_QUEUED = 2;
 
   private WebDriver chromium() {
     ChromeDriverService service =
@@ -164,6 +200,16 @@ class DashboardBrowserTest {
     driver.manage().timeouts().pageLoadTimeout(STEP);
     driver.manage().timeouts().scriptTimeout(STEP);
     return driver;
+  }
+
+  /** What the page shows, for a failure message: status, services, history. */
+  private static String shown(WebDriver browser) {
+    try {
+      return "status '" + browser.findElement(By.id("status")).getText() + "', services "
+          + visibleNames(browser) + ", history " + history(browser);
+    } catch (RuntimeException e) {
+      return "(unreadable: " + e + ")";
+    }
   }
 
   private static JavascriptExecutor js(WebDriver browser) {

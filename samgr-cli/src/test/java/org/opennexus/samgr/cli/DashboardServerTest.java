@@ -17,8 +17,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -117,6 +119,54 @@ class DashboardServerTest {
       out.flush();
       return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
           .readLine();
+    }
+  }
+
+  /**
+   * A stream whose page does not keep up (here: its thread held while four services register; it
+   * may hold one event and queue two) says {@code behind} and ends, so that a stalled page costs
+   * bounded memory; EventSource then reconnects by itself.
+   */
+  @Test
+  void aStreamTooFarBehindSaysSoAndEnds() throws Exception {
+    try (DashboardServer small =
+        DashboardServer.start(
+            new GatedRegistry(cli.registry),
+            cli.clock,
+            Duration.ofHours(1),
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+            2)) {
+      BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+      HttpResponse<Stream<String>> stream =
+          http.send(
+              HttpRequest.newBuilder(small.uri().resolve("/events")).build(),
+              HttpResponse.BodyHandlers.ofLines());
+      Thread reader =
+          new Thread(
+              () -> {
+                stream.body().forEach(lines::add);
+                lines.add("(end)");
+              });
+      reader.setDaemon(true);
+      reader.start();
+      next(lines, "hello");
+      next(lines, "liveness");
+      CountDownLatch hold = new CountDownLatch(1);
+      GatedRegistry.hold = hold;
+      try {
+        for (String name : List.of("a", "b", "c", "d")) {
+          cli.registry.register(name, Endpoint.of("tcp://127.0.0.1:7000"));
+        }
+      } finally {
+        GatedRegistry.hold = null;
+        hold.countDown();
+      }
+      assertEquals(Map.of("maxQueued", 2L), next(lines, "behind"));
+      String line;
+      do {
+        line = lines.poll(20, TimeUnit.SECONDS);
+      } while (line != null && !line.equals("(end)"));
+      assertEquals("(end)", line, "the stream ended");
     }
   }
 

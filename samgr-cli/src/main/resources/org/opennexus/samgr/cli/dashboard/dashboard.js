@@ -5,6 +5,10 @@
   const MAX_EVENTS = 200;
   const services = new Map(); // name -> { name, endpoint, generation, alive, lastHeartbeat, row, cells }
   let registryNow = 0; // the registry clock's time (ms) at the last message
+  // After a reconnection: the generation of each service the table showed before it. The new
+  // stream starts with 'registered' for every current service; those already shown are the same
+  // state, not events, so they do not go into the history again.
+  let shownBefore = new Map();
   const table = document.querySelector('#services tbody');
   const history = document.querySelector('#events tbody');
   const filter = document.getElementById('filter');
@@ -91,7 +95,9 @@
 
   function onRegistry(msg) {
     registryNow = msg.now;
-    record(msg);
+    const replay = msg.event === 'registered' && shownBefore.get(msg.name) === msg.generation;
+    shownBefore.delete(msg.name);
+    if (!replay) record(msg);
     if (msg.event === 'unregistered') {
       const s = services.get(msg.name);
       if (s) { s.row.remove(); services.delete(msg.name); }
@@ -129,6 +135,8 @@
   const source = new EventSource('events');
   source.addEventListener('hello', function (e) {
     // A new stream starts with 'registered' for every current service: start the table afresh.
+    shownBefore = new Map();
+    services.forEach(function (s) { shownBefore.set(s.name, s.generation); });
     services.clear();
     table.replaceChildren();
     registryNow = JSON.parse(e.data).now;
@@ -137,6 +145,9 @@
   });
   source.addEventListener('registry', function (e) { onRegistry(JSON.parse(e.data)); });
   source.addEventListener('liveness', function (e) { onLiveness(JSON.parse(e.data)); });
+  source.addEventListener('behind', function () {
+    setStatus('down', 'fell behind the registry, reconnecting…');
+  });
   source.addEventListener('failure', function (e) {
     setStatus('down', 'registry error: ' + JSON.parse(e.data).message);
   });
