@@ -261,6 +261,28 @@ class DeliveryBookkeepingTest {
   }
 
   @Test
+  void aSubscriptionOfferedToAgainInTheMiddleOfABatchGetsAllItsEventsFromTheWriter() {
+    Delivery delivery = callerRuns();
+    List<List<ServiceEvent>> received = new ArrayList<>();
+    List<DeliveredSubscription> subscriptions = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      List<ServiceEvent> mine = new ArrayList<>();
+      received.add(mine);
+      subscriptions.add(delivery.subscribe("d" + i, mine::add, x -> {}));
+    }
+    Delivery.Batch batch = delivery.batch();
+    batch.offer(subscriptions.get(0), event("a", 1));
+    batch.offer(subscriptions.get(1), event("b", 2));
+    batch.offer(subscriptions.get(2), event("c", 3));
+    batch.offer(subscriptions.get(1), event("b", 4)); // found by the scan, not the last offered
+    batch.dispatch();
+    // The writer delivers each one's events up to its last in this batch, before returning.
+    assertEquals(List.of(event("a", 1)), received.get(0));
+    assertEquals(List.of(event("b", 2), event("b", 4)), received.get(1));
+    assertEquals(List.of(event("c", 3)), received.get(2));
+  }
+
+  @Test
   void defaultHookSaysWhatItDoes() {
     assertEquals(
         "log a warning (System.Logger org.opennexus.samgr)",

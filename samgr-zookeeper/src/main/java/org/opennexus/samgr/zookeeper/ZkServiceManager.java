@@ -354,9 +354,13 @@ final class ZkServiceManager implements ServiceManager {
       cur = confirmCurrent("heartbeat", handle, deadline());
     }
     long now = clock.millis();
-    if (!needsWrite(cur, now)) {
-      LocalBeat local = beats.get(name);
-      if (local == null || local.gen != gen) {
+    LocalBeat local = beats.get(name); // looked up once: the steady state's only other lookup
+    if (local != null && local.gen != gen) {
+      local = null; // an earlier generation's
+    }
+    long known = local != null ? Math.max(cur.beat(), local.beat.get()) : cur.beat();
+    if (!needsWrite(cur, now, known)) {
+      if (local == null) {
         beats.put(name, new LocalBeat(gen, now));
       } else {
         local.beat.accumulateAndGet(now, Math::max);
@@ -401,9 +405,11 @@ final class ZkServiceManager implements ServiceManager {
     }
   }
 
-  /** Whether a heartbeat at {@code now} must reach ZooKeeper rather than stay local. */
-  private boolean needsWrite(Rec cur, long now) {
-    long last = lastBeat(cur);
+  /**
+   * Whether a heartbeat at {@code now} must reach ZooKeeper rather than stay local; {@code last}
+   * is {@link #lastBeat} of {@code cur}.
+   */
+  private boolean needsWrite(Rec cur, long now, long last) {
     if (now - last > timeoutMillis || cur.expiredBeat() >= cur.beat()) {
       return true; // expired (maybe unnoticed) or announced expired: others must see the revival
     }
