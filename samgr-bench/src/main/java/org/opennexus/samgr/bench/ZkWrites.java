@@ -3,7 +3,12 @@ package org.opennexus.samgr.bench;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.recipes.cache.CuratorCache;
+import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.apache.curator.framework.recipes.cache.CuratorCacheStorage;
 import org.apache.zookeeper.data.Stat;
 import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Param;
@@ -20,7 +25,11 @@ import org.opennexus.samgr.ServiceManager;
  * {@code zookeeper} client or a bare Curator client that makes the ZooKeeper calls samgr's writes
  * need, with the same payload size: {@code register} of a new name is one {@code create} of its
  * record node; {@code restart} and {@code unregister} are each one {@code setData} with the
- * expected version (samgr keeps a record node per name and never deletes it).
+ * expected version (samgr keeps a record node per name and never deletes it). A third side,
+ * {@code curator+cache}, makes the same calls with a {@code CuratorCache} of the namespace
+ * running in the same client, as samgr's watch-fed view needs: the cache's own reads after each
+ * write (a {@code getData} per changed node) then compete with the next write, as they do for
+ * samgr; it separates what the cache costs from what samgr adds.
  */
 @State(Scope.Benchmark)
 @SuppressWarnings("NullAway.Init") // JMH sets the parameters and calls setUp before any benchmark
@@ -32,13 +41,17 @@ public abstract class ZkWrites {
   /** A record's size in samgr's binary format, about: the bare client writes as many bytes. */
   private static final byte[] PAYLOAD = payload();
 
-  /** Who writes: {@code samgr} (the backend) or {@code curator} (bare Curator calls). */
-  @Param({"samgr", "curator"})
+  /**
+   * Who writes: {@code samgr} (the backend), {@code curator} (bare Curator calls) or {@code
+   * curator+cache} (the same calls beside a {@code CuratorCache} of the namespace).
+   */
+  @Param({"samgr", "curator", "curator+cache"})
   public String client;
 
   ZkServer server;
   @Nullable ServiceManager samgr;
   @Nullable CuratorFramework curator;
+  @Nullable CuratorCache cache;
   private String records;
   private int[] versions;
   private long created;
@@ -63,6 +76,22 @@ public abstract class ZkWrites {
       curator = opened;
       opened.create().creatingParentsIfNeeded().forPath(records + "x");
       opened.delete().forPath(records + "x");
+      if (client.equals("curator+cache")) {
+        CuratorCache started =
+            CuratorCache.builder(opened, "/" + namespace)
+                .withStorage(CuratorCacheStorage.dataNotCached())
+                .build();
+        CountDownLatch initialized = new CountDownLatch(1);
+        started
+            .listenable()
+            .addListener(
+                CuratorCacheListener.builder().forInitialized(initialized::countDown).build());
+        cache = started;
+        started.start();
+        if (!initialized.await(30, TimeUnit.SECONDS)) {
+          throw new IllegalStateException("the CuratorCache did not load within 30 s");
+        }
+      }
     }
     versions = new int[SIZE];
     for (int i = 0; i < SIZE; i++) {
@@ -79,6 +108,9 @@ public abstract class ZkWrites {
   public void tearDown() throws IOException {
     if (samgr != null) {
       samgr.close();
+    }
+    if (cache != null) {
+      cache.close();
     }
     if (curator != null) {
       curator.close();
