@@ -30,6 +30,9 @@ final class Generations {
 
   private final Map<Long, Long> toBackend = new HashMap<>();
   private final Map<Long, Long> toModel = new HashMap<>();
+  /** The highest backend generation issued so far; each new one must be higher (DESIGN). */
+  private long highest;
+  private boolean outOfOrder;
 
   /** The operation with its handle arguments in the backend's generations. */
   Op toBackend(Op op) {
@@ -62,8 +65,20 @@ final class Generations {
       if (!toModel.containsKey(theirs) && !toBackend.containsKey(mine)) {
         toModel.put(theirs, mine);
         toBackend.put(mine, theirs);
+        if (theirs <= highest) {
+          outOfOrder = true;
+        }
+        highest = theirs;
       }
     }
+  }
+
+  /**
+   * Whether the backend ever issued a generation not higher than one it issued before (the model's
+   * grow by one each time, so the mapping alone would hide that).
+   */
+  boolean outOfOrder() {
+    return outOfOrder;
   }
 
   /** A backend outcome with its generations read back as the model's. */

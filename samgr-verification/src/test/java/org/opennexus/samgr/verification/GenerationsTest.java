@@ -72,6 +72,16 @@ class GenerationsTest {
   }
 
   @Test
+  void aBackendGenerationNotAboveTheLastIsOutOfOrder() {
+    Generations g = new Generations();
+    g.learn(REGISTER, new Outcome.Value(h("a", 1)), new Outcome.Value(h("a", 4_000)));
+    g.learn(REGISTER, new Outcome.Value(h("b", 2)), new Outcome.Value(h("b", 4_100)));
+    assertEquals(false, g.outOfOrder());
+    g.learn(REGISTER, new Outcome.Value(h("c", 3)), new Outcome.Value(h("c", 3_999)));
+    assertEquals(true, g.outOfOrder());
+  }
+
+  @Test
   void aSecondPairingOfEitherSideIsNotLearned() {
     Generations g = new Generations();
     g.learn(REGISTER, new Outcome.Value(h("a", 1)), new Outcome.Value(h("a", 4_000)));

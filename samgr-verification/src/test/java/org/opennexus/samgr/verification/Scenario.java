@@ -91,6 +91,9 @@ final class Scenario {
         } else {
           actual = generations.toBackend(op).onRegistry(registry, clock);
           generations.learn(op, expected, actual);
+          if (generations.outOfOrder()) {
+            return new Mismatch(i, Op.describe(op), "a generation higher than all before", actual);
+          }
           if (!(op instanceof Op.HandleOf)) { // a handle built from values: nothing to translate
             actual = generations.toModel(actual);
           }
@@ -119,8 +122,33 @@ final class Scenario {
           }
         }
       }
+      if (watching && target.eventsLater()) {
+        // A fence for events that arrive late: nothing may follow the last expected one.
+        List<ServiceEvent> last = settle(events);
+        if (generations != null) {
+          last = generations.toModel(last);
+        }
+        if (!model.events().equals(last)) {
+          return new Mismatch(ops.size() - 1, "after the last operation, events", model.events(), last);
+        }
+      }
     }
     return null;
+  }
+
+  /** How long a late target's events are given to settle after the last operation. */
+  static final Duration SETTLE = Duration.ofMillis(50);
+
+  /** Waits {@link #SETTLE}, then returns a copy of {@code events}. */
+  private static List<ServiceEvent> settle(List<ServiceEvent> events) {
+    try {
+      Thread.sleep(SETTLE.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    synchronized (events) {
+      return List.copyOf(events);
+    }
   }
 
   /**
