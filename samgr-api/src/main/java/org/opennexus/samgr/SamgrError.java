@@ -222,7 +222,7 @@ public abstract sealed class SamgrError extends Exception
 
   /**
    * A shared backend could not reach its engine (for {@code zookeeper}, the ensemble) within its
-   * operation timeout, or the calling thread was interrupted while it waited for the engine (then
+   * operation timeout, or the calling thread was interrupted while the operation waited (then
    * the cause is the {@link InterruptedException}, the message says so, and the thread's interrupt
    * flag stays set). For a change ({@code register}, {@code restart}, {@code unregister}), whether
    * it took effect is unknown: resolve the name to find out. In-process backends never throw it.
@@ -274,8 +274,8 @@ public abstract sealed class SamgrError extends Exception
           + Arguments.requireNonNull(operation, "operation")
           + "' of the '"
           + Arguments.requireNonNull(environment, "environment")
-          + "' samgr backend was interrupted while it waited for the engine; whether a change"
-          + " took effect is unknown (resolve to find out)";
+          + "' samgr backend was interrupted before it completed; whether a change took effect"
+          + " is unknown (resolve to find out)";
     }
 
     private static String unavailableMessage(String operation, String environment) {

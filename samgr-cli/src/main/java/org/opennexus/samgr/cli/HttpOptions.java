@@ -62,7 +62,7 @@ final class HttpOptions {
       BindException named =
           new BindException(
               "cannot listen on " + bind + ":" + port + " (--http, --http-bind): "
-                  + e.getMessage() + "; is another program using that port? try --http 0");
+                  + e.getMessage() + "; try --http 0 for a free port, or another address");
       named.initCause(e);
       throw named;
     }

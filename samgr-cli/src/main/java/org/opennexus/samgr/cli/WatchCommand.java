@@ -19,7 +19,8 @@ import picocli.CommandLine.Parameters;
           + " unregistered, expired.",
       "Starts with 'registered' for what is registered now. Without NAME: every service.",
       "With --json: one object per line, {event, name, endpoint, generation, at}.",
-      "Also ends, with exit 0, when its output is closed (as in 'samgr watch --json | head -1')."
+      "Also ends, with exit 0, at the first event it cannot print because its output was closed"
+          + " (as in 'samgr watch --json | head -1')."
     })
 final class WatchCommand extends RegistryCommand {
   /** How often the wait looks at the other of its two ends. */

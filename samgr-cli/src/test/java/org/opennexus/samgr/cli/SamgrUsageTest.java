@@ -201,7 +201,7 @@ class SamgrUsageTest {
       assertTrue(result.err().startsWith(prefix), result.err());
       assertTrue(
           result.err().endsWith(
-              "; is another program using that port? try --http 0" + System.lineSeparator()),
+              "; try --http 0 for a free port, or another address" + System.lineSeparator()),
           result.err());
       assertEquals(1, result.err().lines().count());
     }

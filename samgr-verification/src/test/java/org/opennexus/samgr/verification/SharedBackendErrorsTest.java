@@ -36,8 +36,8 @@ class SharedBackendErrorsTest {
     assertSame(cause, e.getCause());
     assertEquals("restart", e.operation());
     assertEquals(
-        "operation 'restart' of the 'zookeeper' samgr backend was interrupted while it waited for"
-            + " the engine; whether a change took effect is unknown (resolve to find out)",
+        "operation 'restart' of the 'zookeeper' samgr backend was interrupted before it"
+            + " completed; whether a change took effect is unknown (resolve to find out)",
         e.getMessage());
   }
 

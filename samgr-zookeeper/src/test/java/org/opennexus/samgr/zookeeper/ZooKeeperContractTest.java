@@ -89,8 +89,8 @@ class ZooKeeperContractTest implements FullContract {
       assertInstanceOf(InterruptedException.class, refused.getCause());
       assertEquals("register", refused.operation());
       assertEquals(
-          "operation 'register' of the 'zookeeper' samgr backend was interrupted while it waited"
-              + " for the engine; whether a change took effect is unknown (resolve to find out)",
+          "operation 'register' of the 'zookeeper' samgr backend was interrupted before it"
+              + " completed; whether a change took effect is unknown (resolve to find out)",
           refused.getMessage());
       assertEquals(Optional.empty(), manager.find("svc"));
       ServiceHandle handle = manager.register("svc", Endpoint.of("a"));
