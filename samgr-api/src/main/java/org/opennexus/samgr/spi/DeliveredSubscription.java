@@ -147,8 +147,9 @@ public final class DeliveredSubscription implements Subscription {
    *       one is already queued or running, and returns; listeners never run on this thread.
    * </ul>
    *
-   * <p>On a closed subscription it only reports a pending backlog overflow. It never throws
-   * listener failures (they go to the failure hook).
+   * <p>On a closed subscription it only reports a pending backlog overflow: on this thread in
+   * caller-runs mode, else as a task of the executor or the hand-off thread (on this thread only
+   * if that refuses). It never throws listener failures (they go to the failure hook).
    *
    * @param upTo the number {@link #offer} returned for this thread's own last event
    */
@@ -156,6 +157,17 @@ public final class DeliveredSubscription implements Subscription {
     int s = state;
     if ((s & CLOSED) != 0) {
       if ((s & OVERFLOWED) != 0) {
+        Delivery d = delivery;
+        if (d != null && !d.writersDeliver()) {
+          // Not on this thread, which must not run user code (a client library's thread, or a
+          // writer holding its backend's lock): on the delivery's own thread or executor.
+          try {
+            d.runner().execute(this::reportOverflow);
+            return;
+          } catch (RuntimeException refused) {
+            // closing, or the executor refused: report here after all
+          }
+        }
         reportOverflow();
       }
       return;

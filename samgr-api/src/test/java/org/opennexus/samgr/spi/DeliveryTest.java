@@ -201,11 +201,13 @@ class DeliveryTest {
     }
     assertTrue(s.isClosed());
     assertEquals(0, s.backlog());
+    // Reported by a task of the executor, never on the dispatching thread.
+    assertEquals(List.of(), reported);
+    held.forEach(Runnable::run); // the drain task finds it closed; the report task reports
     assertEquals(List.of("samgr subscription to 'svc' (closed)"), unlinked);
     assertEquals(1, reported.size());
     BacklogOverflowException overflow = assertInstanceOf(BacklogOverflowException.class, reported.get(0));
     assertEquals(2, overflow.maxBacklog());
-    held.forEach(Runnable::run); // the queued task finds the subscription closed
     assertEquals(List.of(), recorder.events);
   }
 

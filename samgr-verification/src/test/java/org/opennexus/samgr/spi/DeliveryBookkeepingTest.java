@@ -87,6 +87,50 @@ class DeliveryBookkeepingTest {
   }
 
   @Test
+  void inHandOffModeAnOverflowIsReportedOnTheDeliveryThreadNotTheDispatchingOne()
+      throws Exception {
+    List<Thread> reportedOn = new CopyOnWriteArrayList<>();
+    List<Throwable> reported = new CopyOnWriteArrayList<>();
+    Delivery delivery =
+        Delivery.handOff(
+            config(
+                Map.of(Delivery.MAX_BACKLOG_SETTING, "1"),
+                (e, t) -> {
+                  reportedOn.add(Thread.currentThread());
+                  reported.add(t);
+                }),
+            "overflow");
+    java.util.concurrent.CountDownLatch inCall = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    DeliveredSubscription s =
+        delivery.subscribe(
+            "d",
+            e -> {
+              inCall.countDown();
+              try {
+                release.await();
+              } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            x -> {});
+    s.dispatch(s.offer(event("svc", 1)));
+    assertTrue(inCall.await(30, TimeUnit.SECONDS), "the first event reached the listener");
+    s.offer(event("svc", 2)); // waits behind the call in flight
+    s.dispatch(s.offer(event("svc", 3))); // past the bound: closes and reports
+    assertTrue(s.isClosed());
+    assertEquals(List.of(), reported, "reported on the dispatching thread");
+    release.countDown();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (reported.isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(1);
+    }
+    assertEquals(1, reported.size());
+    assertInstanceOf(BacklogOverflowException.class, reported.get(0));
+    assertEquals("samgr-overflow-delivery", reportedOn.get(0).getName());
+  }
+
+  @Test
   void closedSubscriptionsLeaveTheOpenCount() {
     Delivery delivery = callerRuns();
     DeliveredSubscription a = delivery.subscribe("a", e -> {}, x -> {});

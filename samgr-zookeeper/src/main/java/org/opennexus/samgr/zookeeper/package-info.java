@@ -88,7 +88,7 @@
  *       each subscription's backlog is bounded by {@code delivery.max-backlog}. Events of one
  *       subscription arrive in order; two subscriptions are delivered independently, so one may
  *       be ahead of the other. Known limits of the one delivery thread: {@code await} from inside
- *       a listener times out unless the name is registered already; a backlog overflow is
+ *       a listener times out unless the name is registered already; an executor's refusal is
  *       reported to the hook on the thread that queued the event (a writer or a Curator thread);
  *       a {@code watchAll} on more services than the backlog bound overflows at once.
  *   <li><b>{@code close()}</b> closes the subscriptions and the session. It leaves the records in
