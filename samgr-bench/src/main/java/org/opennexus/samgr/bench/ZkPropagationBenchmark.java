@@ -1,13 +1,11 @@
 package org.opennexus.samgr.bench;
 
 import java.io.IOException;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
-import org.apache.curator.framework.recipes.cache.CuratorCacheStorage;
 import org.apache.zookeeper.data.Stat;
 import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -102,23 +100,13 @@ public class ZkPropagationBenchmark {
       w.create().creatingParentsIfNeeded().forPath(path, new byte[106]);
       CuratorFramework r = server.openCurator();
       curatorReader = r;
-      CuratorCache started =
-          CuratorCache.builder(r, "/" + namespace)
-              .withStorage(CuratorCacheStorage.dataNotCached())
-              .build();
-      CountDownLatch initialized = new CountDownLatch(1);
-      started
-          .listenable()
-          .addListener(
+      cache =
+          ZkServer.startCache(
+              r,
+              "/" + namespace,
               CuratorCacheListener.builder()
                   .forChanges((before, after) -> saw(after.getStat().getVersion()))
-                  .forInitialized(initialized::countDown)
                   .build());
-      cache = started;
-      started.start();
-      if (!initialized.await(30, TimeUnit.SECONDS)) {
-        throw new IllegalStateException("the CuratorCache did not load within 30 s");
-      }
     }
   }
 

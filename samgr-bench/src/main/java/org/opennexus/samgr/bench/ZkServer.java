@@ -11,14 +11,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.recipes.cache.CuratorCache;
+import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.apache.curator.framework.recipes.cache.CuratorCacheStorage;
 import org.apache.curator.retry.RetryNTimes;
 import org.apache.zookeeper.server.embedded.ExitHandler;
 import org.apache.zookeeper.server.embedded.ZooKeeperServerEmbedded;
+import org.jspecify.annotations.Nullable;
 import org.opennexus.samgr.Samgr;
 import org.opennexus.samgr.ServiceManager;
 
@@ -113,6 +118,32 @@ public final class ZkServer implements AutoCloseable {
       throw new IllegalStateException("Curator could not connect to " + connect);
     }
     return client;
+  }
+
+  /**
+   * Starts a {@code CuratorCache} of {@code root} on {@code client} (data not kept, as samgr's
+   * view keeps it) and waits until it has loaded.
+   *
+   * @param changes told of every change after the load, or {@code null}
+   */
+  static CuratorCache startCache(
+      CuratorFramework client, String root, @Nullable CuratorCacheListener changes)
+      throws InterruptedException {
+    CuratorCache cache =
+        CuratorCache.builder(client, root).withStorage(CuratorCacheStorage.dataNotCached()).build();
+    CountDownLatch initialized = new CountDownLatch(1);
+    cache
+        .listenable()
+        .addListener(CuratorCacheListener.builder().forInitialized(initialized::countDown).build());
+    if (changes != null) {
+      cache.listenable().addListener(changes);
+    }
+    cache.start();
+    if (!initialized.await(30, TimeUnit.SECONDS)) {
+      cache.close();
+      throw new IllegalStateException("the CuratorCache did not load within 30 s");
+    }
+    return cache;
   }
 
   /** A namespace name no other benchmark state uses. */

@@ -3,12 +3,8 @@ package org.opennexus.samgr.bench;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
-import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
-import org.apache.curator.framework.recipes.cache.CuratorCacheStorage;
 import org.apache.zookeeper.data.Stat;
 import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Param;
@@ -77,20 +73,7 @@ public abstract class ZkWrites {
       opened.create().creatingParentsIfNeeded().forPath(records + "x");
       opened.delete().forPath(records + "x");
       if (client.equals("curator+cache")) {
-        CuratorCache started =
-            CuratorCache.builder(opened, "/" + namespace)
-                .withStorage(CuratorCacheStorage.dataNotCached())
-                .build();
-        CountDownLatch initialized = new CountDownLatch(1);
-        started
-            .listenable()
-            .addListener(
-                CuratorCacheListener.builder().forInitialized(initialized::countDown).build());
-        cache = started;
-        started.start();
-        if (!initialized.await(30, TimeUnit.SECONDS)) {
-          throw new IllegalStateException("the CuratorCache did not load within 30 s");
-        }
+        cache = ZkServer.startCache(opened, "/" + namespace, null);
       }
     }
     versions = new int[SIZE];
