@@ -9,6 +9,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,19 +20,23 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.api.ACLProvider;
+import org.apache.curator.framework.api.BackgroundCallback;
+import org.apache.curator.framework.api.CuratorEvent;
 import org.apache.curator.framework.state.ConnectionState;
-import org.apache.curator.framework.recipes.cache.ChildData;
-import org.apache.curator.framework.recipes.cache.CuratorCache;
-import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
-import org.apache.curator.framework.recipes.cache.CuratorCacheStorage;
+import org.apache.curator.framework.state.ConnectionStateListener;
+import org.apache.zookeeper.AddWatchMode;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.WatchedEvent;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.Watcher.Event.EventType;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.client.ZKClientConfig;
 import org.apache.zookeeper.data.ACL;
@@ -83,7 +88,10 @@ final class ZkServiceManager implements ServiceManager {
   private final long flushMillis;
   private final long operationNanos;
   private final CuratorFramework client;
-  private final CuratorCache cache;
+  /** The persistent recursive watch on the namespace that feeds the view (see {@link #watch}). */
+  private final Watcher feed = this::changed;
+
+  private final ConnectionStateListener rewatch = this::connectionChanged;
   private final String recordsPrefix;
   private final String clientsPrefix;
   private final Delivery delivery;
@@ -105,7 +113,7 @@ final class ZkServiceManager implements ServiceManager {
 
   private final ConcurrentHashMap<String, LocalBeat> beats = new ConcurrentHashMap<>();
 
-  /** Sessions whose client node the cache shows. */
+  /** Sessions whose client node the view's feed has seen. */
   private final Set<Long> liveSessions = ConcurrentHashMap.newKeySet();
 
   /** Sessions queued for a death check. */
@@ -119,6 +127,23 @@ final class ZkServiceManager implements ServiceManager {
   private final List<DeliveredSubscription> watchersOfAll = new ArrayList<>(); // viewLock
 
   private volatile boolean initialized;
+
+  /** Counted down when the feed's first load of the namespace has ended. */
+  private final CountDownLatch loaded = new CountDownLatch(1);
+
+  /** Why the first load failed, if it did; read by {@link #start} after {@link #loaded}. */
+  private volatile KeeperException.@Nullable Code loadFailure;
+
+  /** The name of the record this client is writing, while it writes; guarded by itself. */
+  private final Object writing = new Object();
+
+  private @Nullable String inFlight; // guarded by writing
+
+  /** The newest zxid of a change of {@code inFlight} announced while it was written. */
+  private long announcedMeanwhile; // guarded by writing
+
+  /** For tests: how many records the feed has read for single changes (not for loads). */
+  final AtomicLong feedReads = new AtomicLong();
   private volatile boolean closed;
 
   /**
@@ -127,6 +152,15 @@ final class ZkServiceManager implements ServiceManager {
    * with the connection. Cleared when used.
    */
   volatile @Nullable Runnable loseNextAnswer;
+
+  /**
+   * Test hook: while set, the watch's announcements are dropped, as if this client were
+   * disconnected; the reload after the next reconnection must bring what was missed.
+   */
+  volatile boolean deaf;
+
+  /** For tests: how many announcements were dropped while {@link #deaf}. */
+  final AtomicInteger dropped = new AtomicInteger();
 
   private ZkServiceManager(SamgrConfig config, ZkSettings settings, String connect) {
     this.settings = settings;
@@ -163,11 +197,6 @@ final class ZkServiceManager implements ServiceManager {
       builder.authorization("digest", auth.getBytes(StandardCharsets.UTF_8)).aclProvider(acls());
     }
     this.client = builder.build();
-    this.cache =
-        CuratorCache.builder(client, settings.root())
-            .withStorage(CuratorCacheStorage.dataNotCached())
-            .withExceptionHandler(e -> LOG.log(Level.DEBUG, "samgr zookeeper cache", e))
-            .build();
   }
 
   /** Opens a client of the registry the settings name; see {@link ZooKeeperBackend#open}. */
@@ -255,13 +284,20 @@ final class ZkServiceManager implements ServiceManager {
           view.values().forEach(this::suspect); // owners may have died while we were away
         }
       });
-      CountDownLatch loaded = new CountDownLatch(1);
-      cache.listenable().addListener(new CacheListener(loaded));
-      cache.start();
+      client.getConnectionStateListenable().addListener(rewatch);
+      watch();
       if (!loaded.await(operationNanos, TimeUnit.NANOSECONDS)) {
         throw new IllegalStateException(
             "the 'zookeeper' samgr backend could not read namespace '" + settings.root()
                 + "' of " + where + " within " + settings.operationTimeout());
+      }
+      KeeperException.Code failure = loadFailure;
+      if (failure == KeeperException.Code.NOAUTH || failure == KeeperException.Code.AUTHFAILED) {
+        throw new SamgrError.Denied("open", ENVIRONMENT, KeeperException.create(failure));
+      } else if (failure != null) {
+        throw new IllegalStateException(
+            "the 'zookeeper' samgr backend could not read namespace '" + settings.root()
+                + "' of " + where + ": " + KeeperException.create(failure).getMessage());
       }
       initialized = true;
       for (Rec rec : view.values()) {
@@ -653,7 +689,7 @@ final class ZkServiceManager implements ServiceManager {
     reaper.shutdownNow();
     try {
       try {
-        cache.close();
+        client.getConnectionStateListenable().removeListener(rewatch);
       } finally {
         client.close(); // ends the session: its client node goes, others announce its services
       }
@@ -716,6 +752,9 @@ final class ZkServiceManager implements ServiceManager {
           return client.setData().withVersion(base.version()).forPath(path, bytes);
         };
     boolean lost = false;
+    synchronized (writing) {
+      inFlight = name;
+    }
     try {
       Stat stat = zk(op, deadline, write);
       Runnable lose = loseNextAnswer;
@@ -743,6 +782,16 @@ final class ZkServiceManager implements ServiceManager {
       }
       checkDeadline(op, deadline);
       return null;
+    } finally {
+      long announced;
+      synchronized (writing) {
+        inFlight = null;
+        announced = announcedMeanwhile;
+        announcedMeanwhile = 0;
+      }
+      if (announced != 0 && !known(name, announced)) {
+        read(name, path, null); // announced while written, and not this write: another's
+      }
     }
   }
 
@@ -1161,56 +1210,296 @@ final class ZkServiceManager implements ServiceManager {
     return String.format("%016x", session);
   }
 
-  /** Feeds the view from the cache, on Curator's single cache thread. */
-  private final class CacheListener implements CuratorCacheListener {
-    private final CountDownLatch loaded;
+  // ---- the feed: how the view learns of changes ----
 
-    CacheListener(CountDownLatch loaded) {
-      this.loaded = loaded;
+  /**
+   * Sets this client's persistent recursive watch on the namespace, then loads it: at open, and
+   * again whenever Curator reports the connection established again (a new session has no watch;
+   * changes made while away were not announced). This is what Curator's {@code PersistentWatcher}
+   * does, with one difference that is the reason for doing it here: the watch is set on Curator's
+   * current ZooKeeper handle, since Curator (5.9) hands its watchers copies of ZooKeeper's events
+   * without the zxid of the change, which {@link #announced} needs. Curator still makes and
+   * remakes the connection and the session.
+   */
+  private void watch() {
+    if (closed) {
+      return;
     }
-
-    @Override
-    public void event(Type type, @Nullable ChildData oldData, @Nullable ChildData data) {
-      ChildData node = data != null ? data : oldData;
-      if (node == null || closed) {
-        return;
-      }
-      String path = node.getPath();
-      if (path.startsWith(recordsPrefix)) {
-        String name = Names.decode(path.substring(recordsPrefix.length()));
-        if (name == null || !Arguments.isValidName(name)) {
-          return; // not a node of this backend
-        }
-        if (type == Type.NODE_DELETED || data == null) {
-          applyAbsent(name);
-        } else {
-          Rec rec = Rec.parse(name, data.getStat(), data.getData());
-          if (rec != null) {
-            apply(name, rec);
-          }
-        }
-      } else if (path.startsWith(clientsPrefix)) {
-        long owner;
-        try {
-          owner = Long.parseUnsignedLong(path.substring(clientsPrefix.length()), 16);
-        } catch (NumberFormatException e) {
-          return;
-        }
-        if (type == Type.NODE_DELETED) {
-          liveSessions.remove(owner);
-          if (initialized && owner != session) {
-            checkOwner(owner);
-          }
-        } else {
-          liveSessions.add(owner);
-        }
-      }
+    try {
+      client.getZookeeperClient().getZooKeeper().addWatch(settings.root(), feed,
+          AddWatchMode.PERSISTENT_RECURSIVE, (rc, path, ctx) -> {
+            KeeperException.Code code = KeeperException.Code.get(rc);
+            if (code == KeeperException.Code.OK) {
+              load();
+            } else if (code == KeeperException.Code.NOAUTH) {
+              failFirstLoad(code);
+            } else {
+              LOG.log(Level.DEBUG, "samgr zookeeper: could not set the watch on "
+                  + settings.root() + " (" + code + "); set again when reconnected");
+            }
+          }, null);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      LOG.log(Level.DEBUG, "samgr zookeeper: interrupted while setting the watch", e);
+    } catch (Exception e) {
+      LOG.log(Level.DEBUG, "samgr zookeeper: could not set the watch; set again when reconnected",
+          e);
     }
+  }
 
-    @Override
-    public void initialized() {
+  private void connectionChanged(CuratorFramework c, ConnectionState state) {
+    if (state.isConnected()) {
+      watch(); // (re)connected: set the watch again, then reload what was missed
+    }
+  }
+
+  /** Ends the first load with a failure that {@link #start} reports; no-op after it. */
+  private void failFirstLoad(KeeperException.Code code) {
+    if (loaded.getCount() > 0) {
+      if (loadFailure == null) {
+        loadFailure = code;
+      }
       loaded.countDown();
     }
+  }
+
+  /**
+   * A change under the namespace, announced by the persistent recursive watch on ZooKeeper's event
+   * thread. A record that changed is read in the
+   * background and applied, unless the view needs no read for it (see {@link #announced}): this
+   * client's own writes are never read back.
+   */
+  private void changed(WatchedEvent event) {
+    String path = event.getPath();
+    if (path == null || closed) {
+      return; // a connection state, not a change; a reconnection reloads (see load)
+    }
+    if (deaf) {
+      dropped.incrementAndGet();
+      return;
+    }
+    EventType type = event.getType();
+    if (path.startsWith(recordsPrefix)) {
+      String name = recordName(path.substring(recordsPrefix.length()));
+      if (name == null) {
+        return; // not a node of this backend
+      }
+      if (type == EventType.NodeDeleted) {
+        applyAbsent(name);
+      } else if ((type == EventType.NodeCreated || type == EventType.NodeDataChanged)
+          && !announced(name, event.getZxid())) {
+        read(name, path, null);
+      }
+    } else if (path.startsWith(clientsPrefix)) {
+      long owner = sessionOf(path.substring(clientsPrefix.length()));
+      if (owner == 0) {
+        return;
+      }
+      if (type == EventType.NodeDeleted) {
+        sessionGone(owner);
+      } else if (type == EventType.NodeCreated) {
+        liveSessions.add(owner);
+      }
+    }
+  }
+
+  /**
+   * Whether a change of {@code name} made by the write with {@code zxid} needs no read: the view
+   * holds that version or a newer one, or this client is writing that name right now (the writer
+   * then checks the zxid when its write ends, see {@link #attempt}). ZooKeeper 3.9 servers tell
+   * the zxid of the change that fired a watch; for older servers every change is read.
+   */
+  private boolean announced(String name, long zxid) {
+    if (zxid == WatchedEvent.NO_ZXID) {
+      return false;
+    }
+    synchronized (writing) {
+      if (name.equals(inFlight)) {
+        announcedMeanwhile = Math.max(announcedMeanwhile, zxid);
+        return true;
+      }
+    }
+    return known(name, zxid);
+  }
+
+  /** Whether the view holds the version of {@code name} written at {@code zxid}, or a newer one. */
+  private boolean known(String name, long zxid) {
+    Rec rec = view.get(name);
+    return rec != null && rec.mzxid() >= zxid;
+  }
+
+  /**
+   * Reads the whole namespace in the background once the watch is set (see {@link #watch}), as
+   * Curator's {@code CuratorCache} does. Runs on ZooKeeper's event thread; the first load's end
+   * (or failure) is what {@link #start} waits for.
+   */
+  private void load() {
+    if (closed) {
+      return;
+    }
+    Load load = new Load();
+    background(load, cb -> client.getChildren().inBackground(cb).forPath(parent(recordsPrefix)),
+        event -> {
+          if (event.getResultCode() != KeeperException.Code.OK.intValue()) {
+            return false;
+          }
+          Set<String> listed = new HashSet<>();
+          for (String node : event.getChildren()) {
+            String name = recordName(node);
+            if (name != null) {
+              listed.add(name);
+              read(name, recordsPrefix + node, load);
+            }
+          }
+          for (String name : view.keySet()) {
+            if (!listed.contains(name)) {
+              read(name, recordsPrefix + Names.encode(name), load); // deleted by hand, or new
+            }
+          }
+          return true;
+        });
+    background(load, cb -> client.getChildren().inBackground(cb).forPath(parent(clientsPrefix)),
+        event -> {
+          if (event.getResultCode() != KeeperException.Code.OK.intValue()) {
+            return false;
+          }
+          Set<Long> listed = new HashSet<>();
+          for (String node : event.getChildren()) {
+            long owner = sessionOf(node);
+            if (owner != 0) {
+              listed.add(owner);
+            }
+          }
+          for (Long owner : liveSessions) {
+            if (!listed.contains(owner)) {
+              sessionGone(owner); // ended while this client was away
+            }
+          }
+          liveSessions.addAll(listed);
+          return true;
+        });
+    load.end(); // the load's own count: it ends when its listings and reads have
+  }
+
+  /** Reads one record node in the background and applies it to the view. */
+  private void read(String name, String path, @Nullable Load load) {
+    if (load == null) {
+      feedReads.incrementAndGet();
+    }
+    background(load, cb -> client.getData().inBackground(cb).forPath(path), event -> {
+      int rc = event.getResultCode();
+      if (rc == KeeperException.Code.OK.intValue()) {
+        Rec rec = Rec.parse(name, event.getStat(), event.getData());
+        if (rec != null) {
+          apply(name, rec);
+        }
+        return true;
+      }
+      if (rc == KeeperException.Code.NONODE.intValue()) {
+        applyAbsent(name);
+        return true;
+      }
+      return false;
+    });
+  }
+
+  /** One background request: sends it with the callback that takes its answer. */
+  private interface Request {
+    void send(BackgroundCallback callback) throws Exception;
+  }
+
+  /** Takes a background answer; {@code false} if it is a failure. */
+  private interface Answer {
+    boolean take(CuratorEvent event);
+  }
+
+  /**
+   * Sends a background request whose answer is taken on ZooKeeper's event thread. A failed one is
+   * logged (Curator has retried it; the reconnection that follows a lost connection reloads), and
+   * counted against {@code load} if it belongs to one.
+   */
+  private void background(@Nullable Load load, Request request, Answer answer) {
+    if (load != null) {
+      load.begin();
+    }
+    BackgroundCallback callback = (c, event) -> {
+      try {
+        if (!closed && !answer.take(event)) {
+          KeeperException.Code code = KeeperException.Code.get(event.getResultCode());
+          if (load != null) {
+            load.fail(code);
+          }
+          LOG.log(Level.DEBUG, "samgr zookeeper: could not read " + event.getPath() + ": " + code);
+        }
+      } finally {
+        if (load != null) {
+          load.end();
+        }
+      }
+    };
+    try {
+      request.send(callback);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      sendFailed(load, e);
+    } catch (Exception e) {
+      sendFailed(load, e); // the client is closing
+    }
+  }
+
+  private void sendFailed(@Nullable Load load, Exception e) {
+    LOG.log(Level.DEBUG, "samgr zookeeper: could not send a read", e);
+    if (load != null) {
+      load.fail(KeeperException.Code.SYSTEMERROR);
+      load.end();
+    }
+  }
+
+  /** One load of the namespace: counts its outstanding requests. */
+  private final class Load {
+    private final AtomicInteger pending = new AtomicInteger(1);
+
+    void begin() {
+      pending.incrementAndGet();
+    }
+
+    void fail(KeeperException.Code code) {
+      if (loaded.getCount() > 0 && loadFailure == null) {
+        loadFailure = code; // only the first load's failures fail open(), when it ends
+      }
+    }
+
+    void end() {
+      if (pending.decrementAndGet() == 0) {
+        loaded.countDown();
+      }
+    }
+  }
+
+  private void sessionGone(long owner) {
+    liveSessions.remove(owner);
+    if (initialized && owner != session) {
+      checkOwner(owner);
+    }
+  }
+
+  /** The name a record node holds, or {@code null} if it is not one of this backend's. */
+  private static @Nullable String recordName(String node) {
+    String name = Names.decode(node);
+    return name != null && Arguments.isValidName(name) ? name : null;
+  }
+
+  /** The session a client node is named for, or 0 if it is not one of this backend's. */
+  private static long sessionOf(String node) {
+    try {
+      return Long.parseUnsignedLong(node, 16);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  private static String parent(String prefix) {
+    return prefix.substring(0, prefix.length() - 1);
   }
 
   /** For tests: the Curator client of this registry. */

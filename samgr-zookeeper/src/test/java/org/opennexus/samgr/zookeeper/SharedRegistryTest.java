@@ -8,12 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.opennexus.samgr.Endpoint;
 import org.opennexus.samgr.SamgrError;
+import org.opennexus.samgr.ServiceEvent;
 import org.opennexus.samgr.ServiceEvent.Expired;
 import org.opennexus.samgr.ServiceEvent.Registered;
 import org.opennexus.samgr.ServiceEvent.Restarted;
@@ -68,6 +70,81 @@ class SharedRegistryTest {
         awaitGone(a, "svc");
         assertEquals(List.of(), a.services());
         assertEquals(List.of(), b.services());
+      }
+    }
+  }
+
+  /**
+   * A client never reads back its own writes (the watch's zxid says the view has that version),
+   * while another client reads each change it is told of (at most one read per change; fewer if a
+   * read already returned a newer version). Many writes make the race in which the watch event
+   * arrives before the writer has applied its result near certain: the writer then checks the zxid
+   * when its write ends.
+   */
+  @Test
+  void aClientNeverReadsBackItsOwnWritesAndOthersReadEachChangeAtMostOnce() throws Exception {
+    String ns = ZkTestSupport.freshNamespace();
+    try (ZkServiceManager a = (ZkServiceManager) client(ns);
+        ZkServiceManager b = (ZkServiceManager) client(ns)) {
+      long aBefore = a.feedReads.get();
+      long bBefore = b.feedReads.get();
+      int changes = 0;
+      for (int i = 0; i < 30; i++) {
+        ServiceHandle h = a.register("svc-" + i, Endpoint.of("tcp://a:" + i));
+        ServiceHandle h2 = a.restart(h, Endpoint.of("tcp://a2:" + i));
+        a.heartbeat(h2);
+        a.unregister(h2);
+        changes += 3; // the heartbeat stays local
+      }
+      // Fences: a client learns of the other's write only through its feed, after every change
+      // announced before it, and it reads it (one read each).
+      ServiceHandle fenceA = a.register("fence-a", Endpoint.of("tcp://a:1"));
+      assertEquals(fenceA, b.await("fence-a", Duration.ofSeconds(20)));
+      ServiceHandle fenceB = b.register("fence-b", Endpoint.of("tcp://b:1"));
+      assertEquals(fenceB, a.await("fence-b", Duration.ofSeconds(20)));
+      assertEquals(1, a.feedReads.get() - aBefore, "A read only B's fence");
+      assertEquals(List.of(fenceA, fenceB), b.services());
+      assertEquals(List.of(fenceA, fenceB), a.services());
+      assertEquals(Optional.empty(), b.find("svc-29"));
+      long bReads = b.feedReads.get() - bBefore - 1; // without A's fence
+      // At least one read per name (B never saw it before), at most one per change.
+      assertTrue(bReads >= 30 && bReads <= changes, "B read " + bReads + " for " + changes);
+    }
+  }
+
+  /**
+   * What changed while a client heard nothing (as while it was disconnected) reaches its view and
+   * its subscriptions when the connection is made again: it sets its watch again and reloads the
+   * namespace, a record node deleted by hand meanwhile included.
+   */
+  @Test
+  void aClientThatMissedChangesCatchesUpWhenItsSessionIsMadeAgain() throws Exception {
+    String ns = ZkTestSupport.freshNamespace();
+    try (ZkServiceManager w = (ZkServiceManager) client(ns);
+        ZkServiceManager a = (ZkServiceManager) client(ns)) {
+      ServiceHandle kept = a.register("kept", Endpoint.of("tcp://a:1"));
+      ServiceHandle gone = a.register("gone", Endpoint.of("tcp://a:2"));
+      ServiceHandle erased = a.register("erased", Endpoint.of("tcp://a:3"));
+      RecordingListener events = new RecordingListener();
+      try (Subscription s = w.watchAll(events)) {
+        assertEquals(
+            Set.of(new Registered(kept), new Registered(gone), new Registered(erased)),
+            Set.copyOf(events.awaitEvents(3)));
+        w.deaf = true;
+        ServiceHandle kept2 = a.restart(kept, Endpoint.of("tcp://a:4"));
+        a.unregister(gone);
+        ServiceHandle added = a.register("added", Endpoint.of("tcp://a:5"));
+        a.curator().delete().forPath("/" + ns + "/records/erased");
+        awaitUntil(() -> w.dropped.get() == 4, "W did not hear of the 4 changes");
+        w.deaf = false;
+        killSession(w); // Curator makes a new session: the watch is set again, then a reload
+        List<ServiceEvent> all = events.awaitEvents(7);
+        assertEquals(
+            Set.of(new Restarted(kept2), new Unregistered(gone), new Registered(added),
+                new Unregistered(erased)),
+            Set.copyOf(all.subList(3, 7)));
+        assertEquals(List.of(added, kept2), w.services());
+        assertEquals(7, events.count(), "no event twice: " + events.events());
       }
     }
   }
