@@ -1171,7 +1171,7 @@ final class ZkServiceManager implements ServiceManager {
     try {
       if (zk(op, deadline, () -> client.checkExists().forPath(path)) != null) {
         liveSessions.add(owner);
-        return; // alive: the cache had not shown its node yet
+        return; // alive: the feed had not shown its node yet
       }
     } catch (KeeperException e) {
       throw new SamgrError.Unavailable(op, ENVIRONMENT, e);

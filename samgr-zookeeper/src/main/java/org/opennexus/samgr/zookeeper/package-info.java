@@ -58,12 +58,18 @@
  *   <li><b>Writes</b> are linearizable, in ZooKeeper's order. A client serializes its own writes,
  *       so its own changes take effect, and reach its own listeners, in the order they return.
  *   <li><b>Reads</b> ({@code resolve}, {@code find}, {@code services}, {@code liveness}, the first
- *       events of a watch) are served from a local view fed by a Curator {@code CuratorCache}. A
- *       client sees its own changes as soon as they return (the write's result is applied to the
- *       view before the call returns); other clients' changes after propagation. The view never
- *       goes back: per name it only moves to newer versions. Errors a change reports ({@code
- *       Duplicate}, {@code NotFound}, {@code StaleHandle}) are confirmed by a fresh read from the
- *       ensemble, not taken from the view.
+ *       events of a watch) are served from a local view. A client sees its own changes as soon as
+ *       they return (the write's result is applied to the view before the call returns); other
+ *       clients' changes after propagation. The view never goes back: per name it only moves to
+ *       newer versions. Errors a change reports ({@code Duplicate}, {@code NotFound}, {@code
+ *       StaleHandle}) are confirmed by a fresh read from the ensemble, not taken from the view.
+ *   <li><b>The view is fed</b> by one persistent recursive watch on the namespace: a changed
+ *       record is read in the background and applied, unless the view already holds the version
+ *       the watch event's zxid names (ZooKeeper 3.9 servers send it): a client never reads back
+ *       its own writes. With an older server every change is read. The watch is set on the
+ *       ZooKeeper handle Curator manages, not through Curator's {@code PersistentWatcher}, whose
+ *       events (Curator 5.9) are copies without the zxid; it is set again, and the namespace
+ *       reloaded, whenever Curator reports the connection made again.
  *   <li><b>Liveness</b> is exact for the client that heartbeats: it keeps its heartbeats locally
  *       and writes one to ZooKeeper only when the written one is a quarter of the liveness timeout
  *       old (F), or the service had expired. Other clients therefore see a heartbeat at most F
@@ -78,7 +84,7 @@
  *       when it closes), its client node vanishes, every other client sees that, confirms it with
  *       the ensemble and tries the mark, and again exactly one mark lands.
  *   <li><b>Events</b> come from the shared state, per name in generation order. After a
- *       disconnection the cache reloads, and a subscription receives what it missed, at most
+ *       disconnection the client reloads the namespace, and a subscription receives what it missed, at most
  *       coalesced (two restarts may arrive as one {@code Restarted} with the latest handle), never
  *       out of order, ending in the ensemble's state. Delivery is samgr's shared one ({@link
  *       org.opennexus.samgr.spi.Delivery#handOff}), with the rules written on {@link
