@@ -402,7 +402,7 @@ final class ZkServiceManager implements ServiceManager {
         local.beat.accumulateAndGet(now, Math::max);
       }
       Rec after = view.get(name);
-      if (after != null && after.version() == cur.version()) {
+      if (after != null && after.mzxid() == cur.mzxid()) {
         return;
       }
       // The record changed since it was read (an expiry mark, say): decide again under the write
@@ -942,8 +942,8 @@ final class ZkServiceManager implements ServiceManager {
         return;
       }
       Rec old = view.get(name);
-      if (old != null && rec.version() <= old.version()) {
-        return; // already seen, or older than what this client wrote
+      if (old != null && rec.mzxid() <= old.mzxid()) {
+        return; // already seen, or older (zxids order versions, also of a node made anew)
       }
       view.put(name, rec);
       List<ServiceEvent> events = new ArrayList<>(2);
@@ -1214,12 +1214,14 @@ final class ZkServiceManager implements ServiceManager {
 
   /**
    * Sets this client's persistent recursive watch on the namespace, then loads it: at open, and
-   * again whenever Curator reports the connection established again (a new session has no watch;
-   * changes made while away were not announced). This is what Curator's {@code PersistentWatcher}
-   * does, with one difference that is the reason for doing it here: the watch is set on Curator's
-   * current ZooKeeper handle, since Curator (5.9) hands its watchers copies of ZooKeeper's events
-   * without the zxid of the change, which {@link #announced} needs. Curator still makes and
-   * remakes the connection and the session.
+   * again whenever Curator reports the connection made again (a new session has no watch, and
+   * changes made while away were not announced). Curator's {@code PersistentWatcher} does the
+   * same, but it hands its listeners copies of ZooKeeper's events without the zxid of the change
+   * (Curator 5.9), which {@link #announced} needs; so the watch is set here, on the ZooKeeper
+   * handle Curator manages (Curator still makes, keeps and remakes the connection and the
+   * session). Unlike {@code PersistentWatcher}, a failure is not retried at once: a lost
+   * connection is retried when Curator has made it again; any other failure fails {@code
+   * open()}, or, later, is logged as a warning.
    */
   private void watch() {
     if (closed) {
@@ -1231,36 +1233,55 @@ final class ZkServiceManager implements ServiceManager {
             KeeperException.Code code = KeeperException.Code.get(rc);
             if (code == KeeperException.Code.OK) {
               load();
-            } else if (code == KeeperException.Code.NOAUTH) {
-              failFirstLoad(code);
-            } else {
+            } else if (lostConnection(code)) {
               LOG.log(Level.DEBUG, "samgr zookeeper: could not set the watch on "
                   + settings.root() + " (" + code + "); set again when reconnected");
+            } else if (!failFirstLoad(code)) {
+              // Not a lost connection (an old server answers UNIMPLEMENTED): nothing to retry.
+              LOG.log(Level.WARNING, "samgr zookeeper: could not set the watch on "
+                  + settings.root() + " (" + code + "); this client sees other clients' changes"
+                  + " only after it reconnects");
             }
           }, null);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       LOG.log(Level.DEBUG, "samgr zookeeper: interrupted while setting the watch", e);
     } catch (Exception e) {
+      // Curator's handle is closing or being remade: its next connection sets the watch.
       LOG.log(Level.DEBUG, "samgr zookeeper: could not set the watch; set again when reconnected",
           e);
     }
   }
 
+  /** Whether a failure is a lost connection or session, after which Curator reconnects. */
+  private static boolean lostConnection(KeeperException.Code code) {
+    return code == KeeperException.Code.CONNECTIONLOSS
+        || code == KeeperException.Code.SESSIONEXPIRED
+        || code == KeeperException.Code.SESSIONMOVED
+        || code == KeeperException.Code.OPERATIONTIMEOUT
+        || code == KeeperException.Code.REQUESTTIMEOUT;
+  }
+
   private void connectionChanged(CuratorFramework c, ConnectionState state) {
-    if (state.isConnected()) {
-      watch(); // (re)connected: set the watch again, then reload what was missed
+    // Not CONNECTED: that is the first connection, which start() watches and loads itself.
+    if (state == ConnectionState.RECONNECTED) {
+      watch(); // set the watch again (a new session has none), then reload what was missed
     }
   }
 
-  /** Ends the first load with a failure that {@link #start} reports; no-op after it. */
-  private void failFirstLoad(KeeperException.Code code) {
-    if (loaded.getCount() > 0) {
-      if (loadFailure == null) {
-        loadFailure = code;
-      }
-      loaded.countDown();
+  /**
+   * Ends the first load with a failure that {@link #start} reports; returns {@code false} if the
+   * first load has ended already.
+   */
+  private boolean failFirstLoad(KeeperException.Code code) {
+    if (loaded.getCount() == 0) {
+      return false;
     }
+    if (loadFailure == null) {
+      loadFailure = code;
+    }
+    loaded.countDown();
+    return true;
   }
 
   /**
@@ -1285,7 +1306,9 @@ final class ZkServiceManager implements ServiceManager {
         return; // not a node of this backend
       }
       if (type == EventType.NodeDeleted) {
-        applyAbsent(name);
+        if (!announced(name, event.getZxid())) {
+          applyAbsent(name); // unless the view holds a version newer than the deletion
+        }
       } else if ((type == EventType.NodeCreated || type == EventType.NodeDataChanged)
           && !announced(name, event.getZxid())) {
         read(name, path, null);
@@ -1338,7 +1361,8 @@ final class ZkServiceManager implements ServiceManager {
       return;
     }
     Load load = new Load();
-    background(load, cb -> client.getChildren().inBackground(cb).forPath(parent(recordsPrefix)),
+    background(load, true,
+        cb -> client.getChildren().inBackground(cb).forPath(parent(recordsPrefix)),
         event -> {
           if (event.getResultCode() != KeeperException.Code.OK.intValue()) {
             return false;
@@ -1358,7 +1382,8 @@ final class ZkServiceManager implements ServiceManager {
           }
           return true;
         });
-    background(load, cb -> client.getChildren().inBackground(cb).forPath(parent(clientsPrefix)),
+    background(load, true,
+        cb -> client.getChildren().inBackground(cb).forPath(parent(clientsPrefix)),
         event -> {
           if (event.getResultCode() != KeeperException.Code.OK.intValue()) {
             return false;
@@ -1386,7 +1411,7 @@ final class ZkServiceManager implements ServiceManager {
     if (load == null) {
       feedReads.incrementAndGet();
     }
-    background(load, cb -> client.getData().inBackground(cb).forPath(path), event -> {
+    background(load, false, cb -> client.getData().inBackground(cb).forPath(path), event -> {
       int rc = event.getResultCode();
       if (rc == KeeperException.Code.OK.intValue()) {
         Rec rec = Rec.parse(name, event.getStat(), event.getData());
@@ -1418,7 +1443,8 @@ final class ZkServiceManager implements ServiceManager {
    * logged (Curator has retried it; the reconnection that follows a lost connection reloads), and
    * counted against {@code load} if it belongs to one.
    */
-  private void background(@Nullable Load load, Request request, Answer answer) {
+  private void background(
+      @Nullable Load load, boolean listing, Request request, Answer answer) {
     if (load != null) {
       load.begin();
     }
@@ -1426,8 +1452,10 @@ final class ZkServiceManager implements ServiceManager {
       try {
         if (!closed && !answer.take(event)) {
           KeeperException.Code code = KeeperException.Code.get(event.getResultCode());
-          if (load != null) {
-            load.fail(code);
+          if (load != null && listing) {
+            load.listingFailed(code);
+          } else if (load != null) {
+            load.readFailed(code);
           }
           LOG.log(Level.DEBUG, "samgr zookeeper: could not read " + event.getPath() + ": " + code);
         }
@@ -1443,34 +1471,49 @@ final class ZkServiceManager implements ServiceManager {
       Thread.currentThread().interrupt();
       sendFailed(load, e);
     } catch (Exception e) {
-      sendFailed(load, e); // the client is closing
+      sendFailed(load, e); // the client is closing, or Curator is remaking its handle
     }
   }
 
   private void sendFailed(@Nullable Load load, Exception e) {
     LOG.log(Level.DEBUG, "samgr zookeeper: could not send a read", e);
     if (load != null) {
-      load.fail(KeeperException.Code.SYSTEMERROR);
+      load.readFailed(KeeperException.Code.CONNECTIONLOSS); // the next connection loads again
       load.end();
     }
   }
 
-  /** One load of the namespace: counts its outstanding requests. */
+  /**
+   * One load of the namespace: counts its outstanding requests. The first load that ends
+   * complete lets {@link #start} go on; one that failed for a reason other than a lost connection
+   * fails it; one cut short by a lost connection does neither (the reconnection loads again).
+   */
   private final class Load {
     private final AtomicInteger pending = new AtomicInteger(1);
+    private volatile boolean cutShort;
 
     void begin() {
       pending.incrementAndGet();
     }
 
-    void fail(KeeperException.Code code) {
-      if (loaded.getCount() > 0 && loadFailure == null) {
-        loadFailure = code; // only the first load's failures fail open(), when it ends
+    /** A listing failed: this load cannot be complete. */
+    void listingFailed(KeeperException.Code code) {
+      if (lostConnection(code)) {
+        cutShort = true;
+      } else {
+        failFirstLoad(code);
+      }
+    }
+
+    /** A record's read failed: a lost connection cuts the load short; others skip the record. */
+    void readFailed(KeeperException.Code code) {
+      if (lostConnection(code)) {
+        cutShort = true;
       }
     }
 
     void end() {
-      if (pending.decrementAndGet() == 0) {
+      if (pending.decrementAndGet() == 0 && !cutShort) {
         loaded.countDown();
       }
     }

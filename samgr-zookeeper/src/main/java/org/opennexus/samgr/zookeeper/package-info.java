@@ -65,8 +65,10 @@
  *       StaleHandle}) are confirmed by a fresh read from the ensemble, not taken from the view.
  *   <li><b>The view is fed</b> by one persistent recursive watch on the namespace: a changed
  *       record is read in the background and applied, unless the view already holds the version
- *       the watch event's zxid names (ZooKeeper 3.9 servers send it): a client never reads back
- *       its own writes. With an older server every change is read. The watch is set on the
+ *       the watch event's zxid names (ZooKeeper 3.9 servers send it): a client does not read
+ *       back its own writes (except one whose answer was lost, and in the reload after a
+ *       reconnection). With an older server every change is read. Versions are ordered by
+ *       zxid, so a record node deleted and made anew by hand is not taken for an old one. The watch is set on the
  *       ZooKeeper handle Curator manages, not through Curator's {@code PersistentWatcher}, whose
  *       events (Curator 5.9) are copies without the zxid; it is set again, and the namespace
  *       reloaded, whenever Curator reports the connection made again.
@@ -84,19 +86,19 @@
  *       when it closes), its client node vanishes, every other client sees that, confirms it with
  *       the ensemble and tries the mark, and again exactly one mark lands.
  *   <li><b>Events</b> come from the shared state, per name in generation order. After a
- *       disconnection the client reloads the namespace, and a subscription receives what it missed, at most
- *       coalesced (two restarts may arrive as one {@code Restarted} with the latest handle), never
- *       out of order, ending in the ensemble's state. Delivery is samgr's shared one ({@link
- *       org.opennexus.samgr.spi.Delivery#handOff}), with the rules written on {@link
- *       org.opennexus.samgr.ServiceManager}: listeners never run on a writer's thread or on
+ *       disconnection the client reloads the namespace, and a subscription receives what it
+ *       missed, at most coalesced (two restarts may arrive as one {@code Restarted} with the
+ *       latest handle), never out of order, ending in the ensemble's state. Delivery is samgr's
+ *       shared one ({@link org.opennexus.samgr.spi.Delivery#handOff}), with the rules written on
+ *       {@link org.opennexus.samgr.ServiceManager}: listeners never run on a writer's thread or on
  *       Curator's threads, but on the builder's executor or else on the registry's one hand-off
  *       thread ({@code samgr-zookeeper-delivery}); any failure goes to {@code listenerFailures};
  *       each subscription's backlog is bounded by {@code delivery.max-backlog}. Events of one
- *       subscription arrive in order; two subscriptions are delivered independently, so one may
- *       be ahead of the other. Known limits of the one delivery thread: {@code await} from inside
- *       a listener times out unless the name is registered already; an executor's refusal is
- *       reported to the hook on the thread that queued the event (a writer or a Curator thread);
- *       a {@code watchAll} on more services than the backlog bound overflows at once.
+ *       subscription arrive in order; two subscriptions are delivered independently, so one may be
+ *       ahead of the other. Known limits of the one delivery thread: {@code await} from inside a
+ *       listener times out unless the name is registered already; an executor's refusal is reported
+ *       to the hook on the thread that queued the event (a writer or a Curator thread); a {@code
+ *       watchAll} on more services than the backlog bound overflows at once.
  *   <li><b>{@code close()}</b> closes the subscriptions and the session. It leaves the records in
  *       ZooKeeper: the services stay registered for the other clients, and, as their owner's
  *       session is gone, they are announced {@code Expired}. Record nodes are never deleted; a

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.opennexus.samgr.Endpoint;
+import org.opennexus.samgr.Generation;
 import org.opennexus.samgr.SamgrError;
 import org.opennexus.samgr.ServiceEvent;
 import org.opennexus.samgr.ServiceEvent.Expired;
@@ -84,8 +85,10 @@ class SharedRegistryTest {
   @Test
   void aClientNeverReadsBackItsOwnWritesAndOthersReadEachChangeAtMostOnce() throws Exception {
     String ns = ZkTestSupport.freshNamespace();
-    try (ZkServiceManager a = (ZkServiceManager) client(ns);
-        ZkServiceManager b = (ZkServiceManager) client(ns)) {
+    // The default session timeout (15 s): a reconnection would reload, and its reads, which this
+    // test does not count, would stand in for reads it does.
+    try (ZkServiceManager a = (ZkServiceManager) ZkTestSupport.open(server.connect(), ns);
+        ZkServiceManager b = (ZkServiceManager) ZkTestSupport.open(server.connect(), ns)) {
       long aBefore = a.feedReads.get();
       long bBefore = b.feedReads.get();
       int changes = 0;
@@ -114,37 +117,58 @@ class SharedRegistryTest {
 
   /**
    * What changed while a client heard nothing (as while it was disconnected) reaches its view and
-   * its subscriptions when the connection is made again: it sets its watch again and reloads the
-   * namespace, a record node deleted by hand meanwhile included.
+   * its subscriptions when it reconnects: it sets its watch again and reloads the namespace, a
+   * record node deleted by hand meanwhile included, and one deleted and made anew by hand (its
+   * data version starts again at 0; the view orders versions by zxid, so it is not taken for an
+   * old one).
    */
   @Test
-  void aClientThatMissedChangesCatchesUpWhenItsSessionIsMadeAgain() throws Exception {
+  void aClientThatMissedChangesCatchesUpWhenItReconnects() throws Exception {
     String ns = ZkTestSupport.freshNamespace();
     try (ZkServiceManager w = (ZkServiceManager) client(ns);
         ZkServiceManager a = (ZkServiceManager) client(ns)) {
       ServiceHandle kept = a.register("kept", Endpoint.of("tcp://a:1"));
       ServiceHandle gone = a.register("gone", Endpoint.of("tcp://a:2"));
       ServiceHandle erased = a.register("erased", Endpoint.of("tcp://a:3"));
+      ServiceHandle renewed = a.register("renewed", Endpoint.of("tcp://a:4"));
       RecordingListener events = new RecordingListener();
       try (Subscription s = w.watchAll(events)) {
         assertEquals(
-            Set.of(new Registered(kept), new Registered(gone), new Registered(erased)),
-            Set.copyOf(events.awaitEvents(3)));
+            Set.of(new Registered(kept), new Registered(gone), new Registered(erased),
+                new Registered(renewed)),
+            Set.copyOf(events.awaitEvents(4)));
         w.deaf = true;
-        ServiceHandle kept2 = a.restart(kept, Endpoint.of("tcp://a:4"));
+        ServiceHandle kept2 = a.restart(kept, Endpoint.of("tcp://a:5"));
         a.unregister(gone);
-        ServiceHandle added = a.register("added", Endpoint.of("tcp://a:5"));
-        a.curator().delete().forPath("/" + ns + "/records/erased");
-        awaitUntil(() -> w.dropped.get() == 4, "W did not hear of the 4 changes");
+        ServiceHandle added = a.register("added", Endpoint.of("tcp://a:6"));
+        org.apache.curator.framework.CuratorFramework curator = a.curator();
+        curator.delete().forPath("/" + ns + "/records/erased");
+        String renewedPath = "/" + ns + "/records/renewed";
+        byte[] bytes = curator.getData().forPath(renewedPath); // written with generation "mzxid"
+        curator.delete().forPath(renewedPath);
+        curator.create().forPath(renewedPath, bytes);
+        long remade = curator.checkExists().forPath(renewedPath).getMzxid();
+        ServiceHandle renewed2 =
+            new ServiceHandle("renewed", renewed.endpoint(), new Generation(remade));
+        awaitUntil(() -> w.dropped.get() >= 6, "W did not hear of the 6 changes");
         w.deaf = false;
-        killSession(w); // Curator makes a new session: the watch is set again, then a reload
-        List<ServiceEvent> all = events.awaitEvents(7);
+        killSession(w); // Curator reconnects: the watch is set again, then a reload
+        List<ServiceEvent> all = events.awaitEvents(10);
+        // The node made anew holds a register of its own (its generation is the new node's
+        // zxid): another incarnation, so the one W knew is unregistered first.
+        List<ServiceEvent> caughtUp = all.subList(4, 10);
         assertEquals(
             Set.of(new Restarted(kept2), new Unregistered(gone), new Registered(added),
-                new Unregistered(erased)),
-            Set.copyOf(all.subList(3, 7)));
-        assertEquals(List.of(added, kept2), w.services());
-        assertEquals(7, events.count(), "no event twice: " + events.events());
+                new Unregistered(erased), new Unregistered(renewed), new Registered(renewed2)),
+            Set.copyOf(caughtUp));
+        assertTrue(
+            caughtUp.indexOf(new Unregistered(renewed)) < caughtUp.indexOf(new Registered(renewed2)),
+            "per name in order: " + caughtUp);
+        assertEquals(List.of(added, kept2, renewed2), w.services());
+        // A fence: a change after the catch-up arrives next, so nothing came twice before it.
+        ServiceHandle fence = a.register("fence", Endpoint.of("tcp://a:7"));
+        assertEquals(new Registered(fence), events.awaitEvents(11).get(10));
+        assertEquals(11, events.count(), "no event twice: " + events.events());
       }
     }
   }
