@@ -250,7 +250,10 @@ public interface ServiceManager extends AutoCloseable {
   /**
    * Waits until a service is registered under {@code name} and returns its handle: at once if it
    * already is, otherwise as soon as it is registered. Waiting is driven by the registry's own
-   * events, not by polling. A zero timeout checks once.
+   * events, not by polling. A zero timeout checks once. It may be called inside a listener: the
+   * event it waits for does not wait for that listener to return (with samgr's own backends,
+   * whichever thread runs listeners; it blocks that thread, and the listeners behind it there,
+   * while it waits).
    *
    * @param name the service name
    * @param timeout how long to wait at most; zero or more

@@ -85,6 +85,8 @@ public final class DeliveredSubscription implements Subscription {
   private volatile @Nullable Thread drainer;
   /** The event that did not fit, until the overflow is reported. */
   private volatile @Nullable ServiceEvent overflowed;
+  /** Whether the listener is {@link Delivery#await}'s own, called as events are offered. */
+  private final boolean immediate;
 
   DeliveredSubscription(
       Delivery delivery,
@@ -96,12 +98,15 @@ public final class DeliveredSubscription implements Subscription {
     this.maxBacklog = delivery.maxBacklog();
     this.listener = listener;
     this.onClose = onClose;
+    this.immediate = listener instanceof Delivery.Waiter;
   }
 
   /**
    * Queues an event for the listener. Call it in the order the changes take effect, under the
    * backend's lock or on its single event thread; it never calls listener code, never blocks and
-   * never throws for a closed subscription (the event is dropped). If the queue already holds
+   * never throws for a closed subscription (the event is dropped). The one exception is the
+   * watch of {@link Delivery#await}, whose own listener (no user code: it completes a future) is
+   * called here instead of queueing the event. If the queue already holds
    * {@link Delivery#maxBacklog()} undelivered events, the subscription is closed instead and the
    * next {@link #dispatch} reports a {@link BacklogOverflowException} with this event to the
    * failure hook.
@@ -115,6 +120,13 @@ public final class DeliveredSubscription implements Subscription {
     Arguments.requireNonNull(event, "event");
     long last = offered;
     if ((state & CLOSED) != 0) {
+      return last;
+    }
+    if (immediate) {
+      Consumer<ServiceEvent> waiter = listener;
+      if (waiter != null) {
+        waiter.accept(event); // await's own listener: no user code, so no queue (see await)
+      }
       return last;
     }
     if (last - taken >= maxBacklog) {

@@ -272,6 +272,13 @@ public final class Delivery {
    * current handle, or the next register). Backends implement {@link ServiceManager#await} with
    * it, after their own fast path for a name already registered.
    *
+   * <p>The watch's listener runs no user code (it completes a future), so its subscription calls
+   * it as each event is offered, on the offering thread, instead of queueing it: an {@code await}
+   * called inside a listener therefore returns when the name is registered, also when the
+   * listener runs on the hand-off thread or an executor that would otherwise have to finish that
+   * listener first. This needs the backend's {@code watch} to pass its listener to {@link
+   * #subscribe} as it is; wrapped, it is delivered like any listener.
+   *
    * @param registry the registry to watch; its {@code watch} must use this delivery
    * @param name the service name
    * @param timeout how long to wait at most; zero or more
@@ -289,11 +296,12 @@ public final class Delivery {
       throws SamgrError, InterruptedException {
     Arguments.requireNonNull(registry, "registry");
     requireAwaitArguments(name, timeout);
-    CompletableFuture<ServiceHandle> found = new CompletableFuture<>();
+    Waiter waiter = new Waiter();
+    CompletableFuture<ServiceHandle> found = waiter.found;
     waiters.add(found);
     try {
       checkOpen();
-      try (Subscription watch = registry.watch(name, event -> found.complete(event.handle()))) {
+      try (Subscription watch = registry.watch(name, waiter)) {
         return found.get(saturatedNanos(timeout), TimeUnit.NANOSECONDS);
       }
     } catch (TimeoutException e) {
@@ -304,6 +312,19 @@ public final class Delivery {
           e.getCause());
     } finally {
       waiters.remove(found);
+    }
+  }
+
+  /**
+   * The listener of {@link #await}'s watch: completes its future with the first event's handle.
+   * It runs no user code, so {@link DeliveredSubscription#offer} calls it at once.
+   */
+  static final class Waiter implements Consumer<ServiceEvent> {
+    final CompletableFuture<ServiceHandle> found = new CompletableFuture<>();
+
+    @Override
+    public void accept(ServiceEvent event) {
+      found.complete(event.handle());
     }
   }
 

@@ -319,6 +319,85 @@ public interface DeliveryContract extends Contract {
   }
 
   /**
+   * {@code await} called inside a listener returns the handle when the name is registered while
+   * it waits, by default: its watch does not wait for the listener that called it, also where
+   * listeners run on one delivery thread (which that listener occupies). Before this held, such
+   * an {@code await} waited for itself until its timeout.
+   *
+   * @throws Exception on an unexpected failure
+   */
+  @Test
+  default void awaitInsideAListenerReturnsWhenTheNameIsRegisteredMeanwhile() throws Exception {
+    assertAwaitInsideAListenerReturns(builder());
+  }
+
+  /**
+   * The same with an executor of one thread, which the listener calling {@code await} occupies.
+   *
+   * @throws Exception on an unexpected failure
+   */
+  @Test
+  default void awaitInsideAListenerOnAOneThreadExecutorReturns() throws Exception {
+    ExecutorService one = Executors.newSingleThreadExecutor(
+        task -> {
+          Thread t = new Thread(task, "samgr-tck-one-listener-thread");
+          t.setDaemon(true);
+          return t;
+        });
+    try {
+      assertAwaitInsideAListenerReturns(builder().executor(one));
+    } finally {
+      one.shutdownNow();
+    }
+  }
+
+  private static void assertAwaitInsideAListenerReturns(Samgr.Builder builder) throws Exception {
+    try (ServiceManager manager = builder.open()) {
+      CountDownLatch entered = new CountDownLatch(1);
+      AtomicReference<Object> outcome = new AtomicReference<>();
+      CountDownLatch done = new CountDownLatch(1);
+      try (Subscription s =
+          manager.watch(
+              "first",
+              event -> {
+                entered.countDown();
+                try {
+                  outcome.set(manager.await("second", java.time.Duration.ofSeconds(20)));
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                  outcome.set(e);
+                } catch (SamgrError | RuntimeException e) {
+                  outcome.set(e);
+                }
+                done.countDown();
+              })) {
+        Thread registrar =
+            new Thread(
+                () -> {
+                  try {
+                    manager.register("first", Endpoint.of("tcp://first:1"));
+                  } catch (SamgrError e) {
+                    outcome.set(e);
+                    entered.countDown();
+                  }
+                },
+                "samgr-tck-registrar");
+        registrar.setDaemon(true); // on a caller-runs backend it runs the listener, and waits
+        registrar.start();
+        assertTrue(entered.await(30, TimeUnit.SECONDS), "the listener was called");
+        // Give the listener's await time to open its watch; had it not yet, it would find the
+        // name registered at once, and the test passes the easy way (it never fails wrongly).
+        Thread.sleep(100);
+        ServiceHandle second = manager.register("second", Endpoint.of("tcp://second:1"));
+        assertTrue(done.await(60, TimeUnit.SECONDS), "the listener's await returned");
+        assertEquals(second, outcome.get());
+        registrar.join(TimeUnit.SECONDS.toMillis(30));
+        assertFalse(registrar.isAlive(), "the registrar returned");
+      }
+    }
+  }
+
+  /**
    * {@code Subscription.close()} from inside a listener does not wait for a call of the closed
    * subscription's listener in flight on another thread; that call finishes, and no further call
    * starts.

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import org.junit.jupiter.api.Test;
@@ -232,6 +233,40 @@ class DeliveryBookkeepingTest {
       assertEquals("this samgr 'test' registry is closed", closed.getMessage());
       assertEquals("samgr host registry (services: 0, subscriptions: 0)", host.toString());
     }
+  }
+
+  /**
+   * await's own listener is called as the event is offered, with no dispatch, so that an await
+   * inside a listener is not queued behind that listener; a user's listener is only queued.
+   */
+  @Test
+  void awaitsWatchIsCalledAsTheEventIsOfferedAndAUsersIsOnlyQueued() throws Exception {
+    Delivery delivery = Delivery.handOff(config(Map.of(), (e, t) -> {}), "test");
+    List<ServiceEvent> seenByUser = new CopyOnWriteArrayList<>();
+    ServiceEvent registered = event("a", 7);
+    // A registry whose watch subscribes and offers the current handle, and never dispatches.
+    ServiceManager offersOnly =
+        (ServiceManager)
+            java.lang.reflect.Proxy.newProxyInstance(
+                ServiceManager.class.getClassLoader(),
+                new Class<?>[] {ServiceManager.class},
+                (proxy, method, args) -> {
+                  if (!method.getName().equals("watch")) {
+                    throw new UnsupportedOperationException(method.getName());
+                  }
+                  @SuppressWarnings("unchecked")
+                  Consumer<ServiceEvent> listener = (Consumer<ServiceEvent>) args[1];
+                  DeliveredSubscription s = delivery.subscribe("d", listener, x -> {});
+                  assertEquals(0, s.offer(registered), "await's event is not queued");
+                  assertEquals(0, s.backlog());
+                  return s;
+                });
+    assertEquals(registered.handle(), delivery.await(offersOnly, "a", Duration.ofSeconds(30)));
+    DeliveredSubscription user = delivery.subscribe("u", seenByUser::add, x -> {});
+    assertEquals(1, user.offer(registered));
+    assertEquals(1, user.backlog());
+    assertEquals(List.of(), seenByUser, "a user's listener is never called by offer");
+    delivery.closeAll();
   }
 
   @Test

@@ -95,10 +95,11 @@
  *       thread ({@code samgr-zookeeper-delivery}); any failure goes to {@code listenerFailures};
  *       each subscription's backlog is bounded by {@code delivery.max-backlog}. Events of one
  *       subscription arrive in order; two subscriptions are delivered independently, so one may be
- *       ahead of the other. Known limits of the one delivery thread: {@code await} from inside a
- *       listener times out unless the name is registered already; an executor's refusal is reported
- *       to the hook on the thread that queued the event (a writer or a Curator thread); a {@code
- *       watchAll} on more services than the backlog bound overflows at once.
+ *       ahead of the other. {@code await} may be called inside a listener (its own watch is
+ *       completed as the event arrives). Known limits of the one delivery thread: an executor's
+ *       refusal is reported to the hook on the thread that queued the event (a writer or a
+ *       Curator thread); a {@code watchAll} on more services than the backlog bound overflows at
+ *       once.
  *   <li><b>{@code close()}</b> closes the subscriptions and the session. It leaves the records in
  *       ZooKeeper: the services stay registered for the other clients, and, as their owner's
  *       session is gone, they are announced {@code Expired}. Record nodes are never deleted; a
