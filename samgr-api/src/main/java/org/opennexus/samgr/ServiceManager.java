@@ -78,6 +78,11 @@ import java.util.function.Consumer;
  *       listener, they never wait, so listeners that close each other's subscriptions, or the
  *       registry, cannot deadlock.
  * </ul>
+ *
+ * <p>These rules are about the listeners you pass. {@link #await} waits through a watch of its
+ * own, whose listener runs no user code (it completes the wait) and is called as the event is
+ * offered, on the thread that makes the change, so that {@code await} may be called inside a
+ * listener.
  */
 public interface ServiceManager extends AutoCloseable {
 
@@ -251,9 +256,10 @@ public interface ServiceManager extends AutoCloseable {
    * Waits until a service is registered under {@code name} and returns its handle: at once if it
    * already is, otherwise as soon as it is registered. Waiting is driven by the registry's own
    * events, not by polling. A zero timeout checks once. It may be called inside a listener: the
-   * event it waits for does not wait for that listener to return (with samgr's own backends,
-   * whichever thread runs listeners; it blocks that thread, and the listeners behind it there,
-   * while it waits).
+   * event it waits for does not wait for that listener to return (on samgr's own backends, in
+   * every delivery mode, unless the builder's executor runs tasks on the thread that submits
+   * them); it blocks the thread that runs that listener, and the listeners behind it there, while
+   * it waits.
    *
    * @param name the service name
    * @param timeout how long to wait at most; zero or more

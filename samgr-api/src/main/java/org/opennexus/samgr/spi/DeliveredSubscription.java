@@ -18,7 +18,9 @@ import org.opennexus.samgr.Subscription;
  *
  * <ol>
  *   <li>{@link #offer} each event, in the order the changes take effect (under the backend's lock,
- *       or on its single event thread). Offering never calls listener code and never blocks.
+ *       or on its single event thread). Offering never calls listener code and never blocks
+ *       ({@link Delivery#await}'s own watch excepted: its listener, which completes a future and
+ *       runs no user code, is called as the event is offered).
  *   <li>After releasing its lock, {@link #dispatch} with the number {@code offer} returned (or use
  *       a {@link Delivery.Batch}, which does both).
  * </ol>
@@ -118,15 +120,15 @@ public final class DeliveredSubscription implements Subscription {
    */
   public long offer(ServiceEvent event) {
     Arguments.requireNonNull(event, "event");
-    long last = offered;
-    if ((state & CLOSED) != 0) {
-      return last;
-    }
     if (immediate) {
-      Consumer<ServiceEvent> waiter = listener;
+      Consumer<ServiceEvent> waiter = listener; // null once closed
       if (waiter != null) {
         waiter.accept(event); // await's own listener: no user code, so no queue (see await)
       }
+      return 0;
+    }
+    long last = offered;
+    if ((state & CLOSED) != 0) {
       return last;
     }
     if (last - taken >= maxBacklog) {

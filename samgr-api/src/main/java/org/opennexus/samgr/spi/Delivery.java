@@ -53,7 +53,9 @@ import org.opennexus.samgr.Subscription;
  *
  * <p>The backend's duties: call {@link DeliveredSubscription#offer} in effect order (under its
  * lock or on its single event thread); call {@code dispatch} with no lock held; unlink the
- * subscription in the {@code onClose} callback, which must neither wait nor call listeners.
+ * subscription in the {@code onClose} callback, which must neither wait nor call listeners; and
+ * pass the listener {@code watch} receives to {@link #subscribe} as it is, unwrapped ({@link
+ * #await} recognises its own, see there).
  *
  * <h2>Modes</h2>
  *
@@ -194,7 +196,8 @@ public final class Delivery {
    *
    * @param description what it watches, for {@code toString} and messages, such as {@code samgr
    *     subscription to 'net'}
-   * @param listener receives the events
+   * @param listener receives the events: the one {@code watch} or {@code watchAll} received, as
+   *     it is ({@link #await} recognises its own; wrapped, it is delivered like any other)
    * @param onClose called once when the subscription closes (by the user, by {@link #closeAll()}
    *     or by a backlog overflow), on the closing thread and with no samgr lock held, to unlink
    *     it from the backend; it must neither wait nor call listeners
@@ -276,8 +279,11 @@ public final class Delivery {
    * it as each event is offered, on the offering thread, instead of queueing it: an {@code await}
    * called inside a listener therefore returns when the name is registered, also when the
    * listener runs on the hand-off thread or an executor that would otherwise have to finish that
-   * listener first. This needs the backend's {@code watch} to pass its listener to {@link
-   * #subscribe} as it is; wrapped, it is delivered like any listener.
+   * listener first. Two conditions: the backend's {@code watch} passes its listener to {@link
+   * #subscribe} as it is (wrapped, it is delivered like any listener), and the listener that
+   * awaits does not run on the thread that offers the change (an executor that runs tasks on the
+   * submitting thread, such as {@code Runnable::run}, can put it there on a backend whose changes
+   * arrive on one event thread).
    *
    * @param registry the registry to watch; its {@code watch} must use this delivery
    * @param name the service name

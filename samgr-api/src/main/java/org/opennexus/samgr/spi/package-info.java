@@ -20,7 +20,8 @@
  * org.opennexus.samgr.spi.DeliveredSubscription}; a backend says only which events took effect,
  * in which order. Create one {@code Delivery} per registry; {@code offer} events under the
  * backend's lock (or on its single event thread) in effect order; {@code dispatch} with no lock
- * held; unlink subscriptions in their {@code onClose}; call {@link
+ * held; unlink subscriptions in their {@code onClose}; pass the listener {@code watch} receives
+ * to {@code subscribe} as it is (so that {@code await} inside a listener works); call {@link
  * org.opennexus.samgr.spi.Delivery#closeAll()} from {@code close()}. The TCK's {@code
  * DeliveryContract} and {@code ExpiryRaceContract} check the result.
  */

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.lang.ref.WeakReference;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -353,6 +354,7 @@ public interface DeliveryContract extends Contract {
 
   private static void assertAwaitInsideAListenerReturns(Samgr.Builder builder) throws Exception {
     try (ServiceManager manager = builder.open()) {
+      AtomicReference<Thread> listenerThread = new AtomicReference<>();
       CountDownLatch entered = new CountDownLatch(1);
       AtomicReference<Object> outcome = new AtomicReference<>();
       CountDownLatch done = new CountDownLatch(1);
@@ -360,9 +362,10 @@ public interface DeliveryContract extends Contract {
           manager.watch(
               "first",
               event -> {
+                listenerThread.set(Thread.currentThread());
                 entered.countDown();
                 try {
-                  outcome.set(manager.await("second", java.time.Duration.ofSeconds(20)));
+                  outcome.set(manager.await("second", Duration.ofSeconds(20)));
                 } catch (InterruptedException e) {
                   Thread.currentThread().interrupt();
                   outcome.set(e);
@@ -376,21 +379,32 @@ public interface DeliveryContract extends Contract {
                 () -> {
                   try {
                     manager.register("first", Endpoint.of("tcp://first:1"));
-                  } catch (SamgrError e) {
-                    outcome.set(e);
+                  } catch (SamgrError | RuntimeException e) {
+                    outcome.set(e); // fails the test at once, not after the waits below
                     entered.countDown();
+                    done.countDown();
                   }
                 },
                 "samgr-tck-registrar");
         registrar.setDaemon(true); // on a caller-runs backend it runs the listener, and waits
         registrar.start();
         assertTrue(entered.await(30, TimeUnit.SECONDS), "the listener was called");
-        // Give the listener's await time to open its watch; had it not yet, it would find the
-        // name registered at once, and the test passes the easy way (it never fails wrongly).
-        Thread.sleep(100);
+        Thread awaiting = listenerThread.get();
+        assertNotNull(awaiting, "the registrar failed: " + outcome.get());
+        // The listener's await waits, its watch open (a timed wait: the only one in the
+        // listener), before the name is registered.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (awaiting.getState() != Thread.State.TIMED_WAITING) {
+          assertTrue(System.nanoTime() - deadline < 0, "the listener's await never waited");
+          Thread.sleep(1);
+        }
         ServiceHandle second = manager.register("second", Endpoint.of("tcp://second:1"));
         assertTrue(done.await(60, TimeUnit.SECONDS), "the listener's await returned");
-        assertEquals(second, outcome.get());
+        assertEquals(
+            second,
+            outcome.get(),
+            "an await inside a listener must not wait for that listener; a backend's watch must"
+                + " pass await's listener to Delivery.subscribe as it is, unwrapped");
         registrar.join(TimeUnit.SECONDS.toMillis(30));
         assertFalse(registrar.isAlive(), "the registrar returned");
       }

@@ -242,31 +242,70 @@ class DeliveryBookkeepingTest {
   @Test
   void awaitsWatchIsCalledAsTheEventIsOfferedAndAUsersIsOnlyQueued() throws Exception {
     Delivery delivery = Delivery.handOff(config(Map.of(), (e, t) -> {}), "test");
-    List<ServiceEvent> seenByUser = new CopyOnWriteArrayList<>();
-    ServiceEvent registered = event("a", 7);
-    // A registry whose watch subscribes and offers the current handle, and never dispatches.
-    ServiceManager offersOnly =
-        (ServiceManager)
-            java.lang.reflect.Proxy.newProxyInstance(
-                ServiceManager.class.getClassLoader(),
-                new Class<?>[] {ServiceManager.class},
-                (proxy, method, args) -> {
-                  if (!method.getName().equals("watch")) {
-                    throw new UnsupportedOperationException(method.getName());
-                  }
-                  @SuppressWarnings("unchecked")
-                  Consumer<ServiceEvent> listener = (Consumer<ServiceEvent>) args[1];
-                  DeliveredSubscription s = delivery.subscribe("d", listener, x -> {});
-                  assertEquals(0, s.offer(registered), "await's event is not queued");
-                  assertEquals(0, s.backlog());
-                  return s;
-                });
-    assertEquals(registered.handle(), delivery.await(offersOnly, "a", Duration.ofSeconds(30)));
-    DeliveredSubscription user = delivery.subscribe("u", seenByUser::add, x -> {});
-    assertEquals(1, user.offer(registered));
-    assertEquals(1, user.backlog());
-    assertEquals(List.of(), seenByUser, "a user's listener is never called by offer");
-    delivery.closeAll();
+    try {
+      List<ServiceEvent> seenByUser = new CopyOnWriteArrayList<>();
+      ServiceEvent registered = event("a", 7);
+      // A registry whose watch subscribes and offers the current handle, and never dispatches.
+      ServiceManager offersOnly =
+          (ServiceManager)
+              java.lang.reflect.Proxy.newProxyInstance(
+                  ServiceManager.class.getClassLoader(),
+                  new Class<?>[] {ServiceManager.class},
+                  (proxy, method, args) -> {
+                    switch (method.getName()) {
+                      case "watch" -> {
+                        @SuppressWarnings("unchecked")
+                        Consumer<ServiceEvent> listener = (Consumer<ServiceEvent>) args[1];
+                        DeliveredSubscription s = delivery.subscribe("d", listener, x -> {});
+                        assertEquals(0, s.offer(registered), "await's event is not queued");
+                        assertEquals(0, s.backlog());
+                        return s;
+                      }
+                      case "toString" -> {
+                        return "offers only";
+                      }
+                      case "hashCode" -> {
+                        return System.identityHashCode(proxy);
+                      }
+                      case "equals" -> {
+                        return proxy == args[0];
+                      }
+                      default -> throw new UnsupportedOperationException(method.getName());
+                    }
+                  });
+      assertEquals(registered.handle(), delivery.await(offersOnly, "a", Duration.ofSeconds(30)));
+      DeliveredSubscription user = delivery.subscribe("u", seenByUser::add, x -> {});
+      assertEquals(1, user.offer(registered));
+      assertEquals(1, user.backlog());
+      assertEquals(List.of(), seenByUser, "a user's listener is never called by offer");
+    } finally {
+      delivery.closeAll();
+    }
+  }
+
+  /** await's listener completes its wait on the first event only, and not once closed. */
+  @Test
+  void awaitsListenerCompletesOnTheFirstOfferAndNotAfterClose() {
+    Delivery delivery = callerRuns();
+    try {
+      Delivery.Waiter waiter = new Delivery.Waiter();
+      DeliveredSubscription s = delivery.subscribe("w", waiter, x -> {});
+      ServiceEvent first = event("a", 1);
+      assertEquals(0, s.offer(first));
+      assertTrue(waiter.found.isDone(), "completed by offer, without dispatch");
+      assertEquals(first.handle(), waiter.found.join());
+      assertEquals(0, s.offer(event("a", 2)));
+      assertEquals(first.handle(), waiter.found.join(), "the first event's handle stays");
+      assertEquals(0, s.backlog());
+      s.close();
+      Delivery.Waiter late = new Delivery.Waiter();
+      DeliveredSubscription closed = delivery.subscribe("late", late, x -> {});
+      closed.close();
+      assertEquals(0, closed.offer(event("a", 3)));
+      assertFalse(late.found.isDone(), "a closed subscription calls no listener");
+    } finally {
+      delivery.closeAll();
+    }
   }
 
   @Test

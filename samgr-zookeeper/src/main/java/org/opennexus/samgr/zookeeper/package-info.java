@@ -96,10 +96,10 @@
  *       each subscription's backlog is bounded by {@code delivery.max-backlog}. Events of one
  *       subscription arrive in order; two subscriptions are delivered independently, so one may be
  *       ahead of the other. {@code await} may be called inside a listener (its own watch is
- *       completed as the event arrives). Known limits of the one delivery thread: an executor's
- *       refusal is reported to the hook on the thread that queued the event (a writer or a
- *       Curator thread); a {@code watchAll} on more services than the backlog bound overflows at
- *       once.
+ *       completed as the event arrives), unless the executor runs tasks on the submitting
+ *       thread. Known limits of the one delivery thread: an executor's refusal is reported to
+ *       the hook on the thread that queued the event (a writer or a Curator thread); a {@code
+ *       watchAll} on more services than the backlog bound overflows at once.
  *   <li><b>{@code close()}</b> closes the subscriptions and the session. It leaves the records in
  *       ZooKeeper: the services stay registered for the other clients, and, as their owner's
  *       session is gone, they are announced {@code Expired}. Record nodes are never deleted; a
