@@ -232,9 +232,10 @@ final class SessionReaper {
     long deadline = calls.deadline();
     String path = layout.client(owner);
     try {
-      if (calls.run(op, deadline, () -> client.checkExists().forPath(path)) != null) {
+      Stat node = calls.run(op, deadline, () -> client.checkExists().forPath(path));
+      if (node != null && node.getEphemeralOwner() == owner) {
         liveSessions.add(owner);
-        return; // alive: the feed had not shown its node yet
+        return; // alive: the feed had not shown its node yet (a node made by hand is no proof)
       }
     } catch (KeeperException e) {
       throw new SamgrError.Unavailable(op, ENVIRONMENT, e);

@@ -115,7 +115,12 @@ final class ZkServiceManager implements ServiceManager {
                 + settings.operationTimeout() + " (" + ZkSettings.OPERATION_TIMEOUT + ")");
       }
       long deadline = calls.deadline();
-      history.createNamespace("open", deadline);
+      String auth = settings.auth();
+      if (auth != null) {
+        protect(auth, deadline, where);
+      } else {
+        history.createNamespace("open", deadline);
+      }
       history.open(deadline);
       calls.run("open", deadline, () -> client.getChildren().forPath(layout.records()));
       client.getConnectionStateListenable().addListener(reconnected);
@@ -150,6 +155,38 @@ final class ZkServiceManager implements ServiceManager {
       throw new IllegalStateException(
           "the 'zookeeper' samgr backend could not set up namespace '" + settings.root()
               + "' of " + where + " within " + settings.operationTimeout(), e);
+    }
+  }
+
+  /**
+   * Makes the namespace these credentials' own, or refuses to open it (see {@link
+   * NamespaceGuard}).
+   */
+  private void protect(String auth, long deadline, String where) throws KeeperException {
+    NamespaceGuard guard =
+        new NamespaceGuard(client, settings.root(), CuratorClients.acl(settings.readAuth()), auth,
+            settings.readAuth());
+    DeadlineRetry.begin(deadline);
+    try {
+      guard.protect();
+    } catch (NamespaceGuard.Refused e) {
+      throw new IllegalStateException(
+          "the 'zookeeper' samgr backend refuses to open namespace '" + settings.root() + "' of "
+              + where + " with the credentials of " + ZkSettings.AUTH + ": " + e.getMessage()
+              + ". Remove that node with ZooKeeper's tools as a user who may (deleteall "
+              + e.node() + "), let these credentials change its ACL (setAcl), or choose another "
+              + ZkSettings.NAMESPACE, e.denied());
+    } catch (KeeperException e) {
+      throw e;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while opening " + where, e);
+    } catch (Exception e) {
+      throw new IllegalStateException(
+          "the 'zookeeper' samgr backend could not set up namespace '" + settings.root()
+              + "' of " + where + ": " + e.getMessage(), e);
+    } finally {
+      DeadlineRetry.end();
     }
   }
 
