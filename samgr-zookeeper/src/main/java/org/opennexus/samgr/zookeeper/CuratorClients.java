@@ -51,14 +51,18 @@ final class CuratorClients {
     return config;
   }
 
-  /** Every node gets: all rights to its creator's credentials, and reads to anyone unless not. */
-  private static ACLProvider acls(boolean readAuth) {
+  /** The ACL of every node: all rights to its creator's credentials, reads to anyone unless not. */
+  static List<ACL> acl(boolean readAuth) {
     List<ACL> acl = new ArrayList<>(ZooDefs.Ids.CREATOR_ALL_ACL);
     if (!readAuth) {
       acl.addAll(ZooDefs.Ids.READ_ACL_UNSAFE);
     }
     // Not List.copyOf: ZooKeeper asks the list whether it contains null, which List.copyOf refuses.
-    List<ACL> fixed = Collections.unmodifiableList(acl);
+    return Collections.unmodifiableList(acl);
+  }
+
+  private static ACLProvider acls(boolean readAuth) {
+    List<ACL> fixed = acl(readAuth);
     return new ACLProvider() {
       @Override
       public List<ACL> getDefaultAcl() {

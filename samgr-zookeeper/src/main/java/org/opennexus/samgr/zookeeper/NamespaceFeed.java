@@ -2,7 +2,9 @@ package org.opennexus.samgr.zookeeper;
 
 import java.lang.System.Logger.Level;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,6 +38,15 @@ final class NamespaceFeed {
   private @Nullable RecordWriter writer;
   private @Nullable SessionReaper reaper;
 
+  /**
+   * Per name, the zxid of the change a feed read was sent for and has not been answered: a first
+   * register (a create and a write in one transaction) announces two changes with one zxid.
+   */
+  private final Map<String, Long> pending = new ConcurrentHashMap<>();
+
+  /** Told when the epoch node changes (see {@link NamespaceHistory}); set once. */
+  private Runnable epochChanged = () -> {};
+
   /** Counted down when the feed's first load of the namespace has ended. */
   private final CountDownLatch loaded = new CountDownLatch(1);
 
@@ -55,6 +66,11 @@ final class NamespaceFeed {
   void connect(RecordWriter writer, SessionReaper reaper) {
     this.writer = writer;
     this.reaper = reaper;
+  }
+
+  /** Gives the feed what to run when the epoch node changes (off ZooKeeper's event thread). */
+  void onEpochChange(Runnable epochChanged) {
+    this.epochChanged = epochChanged;
   }
 
   /**
@@ -150,6 +166,13 @@ final class NamespaceFeed {
       return;
     }
     EventType type = event.getType();
+    if (event.getZxid() != WatchedEvent.NO_ZXID) {
+      view.noteZxid(event.getZxid());
+    }
+    if (path.equals(layout.root() + "/" + Epoch.NODE)) {
+      epochChanged.run(); // another client opened the namespace, or wrote down a loss
+      return;
+    }
     if (layout.isUnderRecords(path)) {
       String name = layout.nameOf(path);
       if (name == null) {
@@ -161,6 +184,14 @@ final class NamespaceFeed {
         }
       } else if ((type == EventType.NodeCreated || type == EventType.NodeDataChanged)
           && !announced(name, event.getZxid())) {
+        long zxid = event.getZxid();
+        if (zxid != WatchedEvent.NO_ZXID) {
+          Long sent = pending.get(name);
+          if (sent != null && sent >= zxid) {
+            return; // the read sent for this very change brings it
+          }
+          pending.put(name, zxid);
+        }
         read(name, path, null);
       }
     } else {
@@ -269,6 +300,9 @@ final class NamespaceFeed {
       hooks.feedRead();
     }
     background(load, false, cb -> client.getData().inBackground(cb).forPath(path), event -> {
+      if (load == null) {
+        pending.remove(name);
+      }
       int rc = event.getResultCode();
       if (rc == KeeperException.Code.OK.intValue()) {
         Rec rec = RecCodec.parse(name, event.getStat(), event.getData());

@@ -10,8 +10,9 @@ import org.opennexus.samgr.ServiceHandle;
  * #restarted}, {@link #beaten}, {@link #expired}, {@link #unregistered}), each a {@link Draft} of
  * the next version.
  *
- * <p>A register or restart writes {@code gen = 0}, meaning "the mzxid of this very version", so
- * that the generation is the transaction id of that write. Every later write of the same
+ * <p>A register or restart writes {@code gen = 0}, meaning "the generation of this very
+ * version": {@code epochBase + (mzxid - epochStart)}, from the zxid of that write and the {@link
+ * Epoch} it was written in (so that generations never repeat, see there). Every later write of the same
  * incarnation (an expiry mark, a heartbeat flush, the tombstone) carries the generation
  * explicitly. {@code registeredGen} is the generation of the register that began the incarnation.
  *
@@ -28,6 +29,9 @@ import org.opennexus.samgr.ServiceHandle;
  * @param prevWriter the writer of the version this one replaced (0 for none)
  * @param prevSeq the write counter of the version this one replaced
  * @param prevGen the generation of the version this one replaced (0 for none)
+ * @param epochBase the base of the {@link Epoch} its generation was issued in (0 in a record
+ *     written before epochs: its generation is its zxid)
+ * @param epochStart the zxid at which that epoch began
  * @param handle the service handle of this version (for a tombstone: the one unregistered)
  */
 record Rec(
@@ -44,6 +48,8 @@ record Rec(
     long prevWriter,
     long prevSeq,
     long prevGen,
+    long epochBase,
+    long epochStart,
     ServiceHandle handle) {
 
   /** No expiry announced yet for this incarnation. */
@@ -117,6 +123,26 @@ record Rec(
   /** Whether this version carries the write {@code (writer, seq)}. */
   boolean wrote(long writer, long seq) {
     return this.writer == writer && this.seq == seq;
+  }
+
+  /**
+   * Where this version lies in the namespace's order of writes: the generation a register at its
+   * zxid would have had. Per name it grows with every write, also across the epochs of one
+   * history, and a new history's epochs begin beyond every stamp of the old one.
+   */
+  long stamp() {
+    return epochBase + (mzxid - epochStart);
+  }
+
+  /** Whether this version's generation was issued in an epoch below {@code floor}: void. */
+  boolean before(long floor) {
+    return epochBase < floor;
+  }
+
+  /** This version as void: issued before a loss of the ensemble's data, as if unregistered. */
+  Rec voided() {
+    return new Rec(version, mzxid, false, gen, registeredGen, owner, beat, expiredBeat, writer,
+        seq, prevWriter, prevSeq, prevGen, epochBase, epochStart, handle);
   }
 
   /** Whether the version this one replaced carried the write {@code (writer, seq)}. */

@@ -13,21 +13,29 @@ import org.opennexus.samgr.Generation;
 import org.opennexus.samgr.ServiceHandle;
 
 /**
- * The bytes of a record node: a format byte (1), a state byte (1 registered, 2 unregistered),
+ * The bytes of a record node: a format byte (2), a state byte (1 registered, 2 unregistered),
  * then {@code gen}, {@code registeredGen}, {@code owner}, {@code beat}, {@code expiredBeat},
  * {@code writer}, {@code seq}, {@code prevWriter}, {@code prevSeq}, {@code prevGen} as big-endian
- * longs, then the endpoint in modified UTF-8 ({@link DataOutputStream#writeUTF}).
+ * longs, the endpoint in modified UTF-8 ({@link DataOutputStream#writeUTF}), then {@code
+ * epochBase} and {@code epochStart} (see {@link Epoch}). Format 1, written before epochs, has no
+ * epoch fields: its generations are zxids.
  */
 final class RecCodec {
 
-  private static final byte FORMAT = 1;
+  private static final byte FORMAT = 2;
+
+  /** The format before epochs: no epoch fields, the generation is the zxid. */
+  private static final byte FORMAT_WITHOUT_EPOCH = 1;
   private static final byte REGISTERED = 1;
   private static final byte UNREGISTERED = 2;
 
   private RecCodec() {}
 
-  /** The bytes of {@code draft} written by {@code writer} as its write number {@code seq}. */
-  static byte[] encode(Rec.Draft draft, long writer, long seq) {
+  /**
+   * The bytes of {@code draft} written by {@code writer} as its write number {@code seq}, whose
+   * generation is issued in the epoch {@code (epochBase, epochStart)}.
+   */
+  static byte[] encode(Rec.Draft draft, long writer, long seq, long epochBase, long epochStart) {
     Rec base = draft.base();
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(96 + draft.endpoint().length());
     try (DataOutputStream out = new DataOutputStream(bytes)) {
@@ -44,6 +52,8 @@ final class RecCodec {
       out.writeLong(base == null ? 0 : base.seq());
       out.writeLong(base == null ? 0 : base.gen());
       out.writeUTF(draft.endpoint());
+      out.writeLong(epochBase);
+      out.writeLong(epochStart);
     } catch (IOException e) {
       throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
     }
@@ -61,11 +71,12 @@ final class RecCodec {
 
   /** Parses a stored version, or returns {@code null} if the bytes are not a record. */
   static @Nullable Rec parse(String name, Stat stat, byte @Nullable [] data) {
-    if (data == null || data.length < 2 || data[0] != FORMAT) {
+    if (data == null || data.length < 2
+        || (data[0] != FORMAT && data[0] != FORMAT_WITHOUT_EPOCH)) {
       return null;
     }
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
-      in.readByte();
+      boolean withEpoch = in.readByte() == FORMAT;
       byte state = in.readByte();
       if (state != REGISTERED && state != UNREGISTERED) {
         return null;
@@ -81,18 +92,21 @@ final class RecCodec {
       long prevSeq = in.readLong();
       long prevGen = in.readLong();
       String endpoint = in.readUTF();
-      if (endpoint.isEmpty()) {
+      long epochBase = withEpoch ? in.readLong() : 0;
+      long epochStart = withEpoch ? in.readLong() : 0;
+      if (endpoint.isEmpty() || epochBase < 0 || in.available() > 0) {
         return null;
       }
       long mzxid = stat.getMzxid();
-      long g = gen == Rec.THIS_WRITE ? mzxid : gen;
+      long own = epochBase + (mzxid - epochStart);
+      long g = gen == Rec.THIS_WRITE ? own : gen;
       ServiceHandle handle = new ServiceHandle(name, Endpoint.of(endpoint), new Generation(g));
       return new Rec(
           stat.getVersion(),
           mzxid,
           state == REGISTERED,
           g,
-          registeredGen == Rec.THIS_WRITE ? mzxid : registeredGen,
+          registeredGen == Rec.THIS_WRITE ? own : registeredGen,
           owner,
           beat,
           expiredBeat,
@@ -101,6 +115,8 @@ final class RecCodec {
           prevWriter,
           prevSeq,
           prevGen,
+          epochBase,
+          epochStart,
           handle);
     } catch (IOException | IllegalArgumentException e) {
       return null; // truncated or otherwise not written by this backend

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -18,7 +19,8 @@ import org.opennexus.samgr.spi.Delivery;
 
 /**
  * A client's local view of the namespace: per name, the newest version it has seen (versions are
- * ordered by zxid), and the subscriptions. A version that moves the view on yields the events of
+ * ordered by {@link Rec#stamp}), and the subscriptions. Versions of epochs below the floor (see
+ * {@link Epoch}) are void: issued before the ensemble lost its data, they count as absent. A version that moves the view on yields the events of
  * that transition ({@link #transitions}), queued for the subscriptions under the view's lock, so
  * that every subscription receives them in view order.
  */
@@ -40,6 +42,20 @@ final class RecordView {
 
   private final Map<String, List<DeliveredSubscription>> watchersByName = new HashMap<>(); // lock
   private final List<DeliveredSubscription> watchersOfAll = new ArrayList<>(); // lock
+
+  /** Records of epochs below it are void: issued before a loss of the ensemble's data. */
+  private volatile long floor;
+
+  /** The highest {@link Rec#stamp} or epoch base seen, in any history of the ensemble. */
+  private final AtomicLong stampSeen = new AtomicLong();
+
+  /** The newest zxid seen in the ensemble's current history. */
+  private final AtomicLong zxidSeen = new AtomicLong();
+
+  /** The name whose version in the view was written last, and that version's zxid. */
+  private volatile @Nullable String newest;
+
+  private volatile long newestZxid; // lock
 
   RecordView(ZkCalls calls, Delivery delivery, Consumer<Rec> applied) {
     this.calls = calls;
@@ -65,7 +81,79 @@ final class RecordView {
   /** Whether the view holds the version of {@code name} written at {@code zxid}, or a newer one. */
   boolean known(String name, long zxid) {
     Rec rec = view.get(name);
-    return rec != null && rec.mzxid() >= zxid;
+    return rec != null && !rec.before(floor) && rec.mzxid() >= zxid;
+  }
+
+  /** The highest stamp or epoch base seen (see {@link NamespaceHistory}). */
+  long stampSeen() {
+    return stampSeen.get();
+  }
+
+  /** Records a stamp or an epoch base seen. */
+  void noteStamp(long stamp) {
+    stampSeen.accumulateAndGet(stamp, Math::max);
+  }
+
+  /** The newest zxid seen in the ensemble's current history. */
+  long zxidSeen() {
+    return zxidSeen.get();
+  }
+
+  /** Records a zxid seen in the ensemble's current history. */
+  void noteZxid(long zxid) {
+    if (zxid > 0) {
+      zxidSeen.accumulateAndGet(zxid, Math::max);
+    }
+  }
+
+  /** The name whose version in the view was written last, or {@code null}. */
+  @Nullable String newest() {
+    return newest;
+  }
+
+  /** The zxid of {@link #newest}'s version in the view. */
+  long newestZxid() {
+    return newestZxid;
+  }
+
+  /** A new history of the ensemble begins, whose newest zxid seen is {@code zxid}. */
+  void restartZxids(long zxid) {
+    zxidSeen.set(zxid);
+  }
+
+  /**
+   * Raises the floor (see {@link Epoch}) and drops every version below it; subscriptions are told
+   * that each registered one is {@code Unregistered}.
+   */
+  void raiseFloor(long newFloor) {
+    List<Delivery.Batch> batches = new ArrayList<>();
+    lock.lock();
+    try {
+      if (newFloor <= floor) {
+        return;
+      }
+      floor = newFloor;
+      newest = null;
+      newestZxid = 0;
+      List<String> names = new ArrayList<>(view.keySet());
+      names.sort(Comparator.naturalOrder());
+      for (String name : names) {
+        Rec rec = view.get(name);
+        if (rec != null && rec.before(newFloor)) {
+          view.remove(name);
+          if (rec.registered() && !calls.closed()) {
+            Delivery.Batch batch =
+                publish(name, List.of(new ServiceEvent.Unregistered(rec.handle())));
+            if (batch != null) {
+              batches.add(batch);
+            }
+          }
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+    batches.forEach(Delivery.Batch::dispatch);
   }
 
   /** The handles of the registered services, in name order. */
@@ -86,19 +174,41 @@ final class RecordView {
     return List.copyOf(snapshot);
   }
 
-  /** Applies a version if it is newer than what the view holds, with its events. */
-  void apply(String name, Rec rec) {
+  /**
+   * Applies a version if it is newer than what the view holds, with its events. Returns the
+   * version as this client takes it: one issued in an epoch below the floor is void, as if
+   * unregistered, and announces nothing (it is kept only as the version a write replaces).
+   */
+  Rec apply(String name, Rec read) {
+    long below = floor;
+    boolean isVoid = read.before(below);
+    Rec rec = isVoid && read.registered() ? read.voided() : read;
+    noteStamp(rec.stamp());
+    if (!isVoid) {
+      noteZxid(rec.mzxid());
+    }
     Delivery.@Nullable Batch batch = null;
     lock.lock();
     try {
       if (calls.closed()) {
-        return;
+        return rec;
       }
       Rec old = view.get(name);
-      if (old != null && rec.mzxid() <= old.mzxid()) {
-        return; // already seen, or older (zxids order versions, also of a node made anew)
+      boolean oldValid = old != null && !old.before(below);
+      if (isVoid) {
+        if (!oldValid) {
+          view.put(name, rec);
+        }
+        return rec;
+      }
+      if (old != null && oldValid && rec.stamp() <= old.stamp()) {
+        return rec; // already seen, or older (stamps order versions, also of a node made anew)
       }
       view.put(name, rec);
+      if (rec.mzxid() > newestZxid) {
+        newest = name;
+        newestZxid = rec.mzxid();
+      }
       List<ServiceEvent> events = new ArrayList<>(2);
       transitions(old, rec, events);
       batch = publish(name, events);
@@ -107,6 +217,7 @@ final class RecordView {
     }
     dispatch(batch);
     applied.accept(rec);
+    return rec;
   }
 
   /** The record node is gone (only if someone deleted it by hand): the name is unregistered. */

@@ -1,10 +1,14 @@
 package org.opennexus.samgr.zookeeper;
 
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.transaction.CuratorOp;
+import org.apache.curator.framework.api.transaction.CuratorTransactionResult;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
 import org.jspecify.annotations.Nullable;
@@ -42,6 +46,9 @@ final class RecordWriter {
   /** Reads a record in the background: one announced while this client wrote it. */
   private final Consumer<String> reread;
 
+  /** The namespace's history, which every write checks first; set once, after construction. */
+  private @Nullable NamespaceHistory history;
+
   /** This client's writer id, in every version it writes (never 0). */
   private final long writerId;
 
@@ -72,6 +79,19 @@ final class RecordWriter {
       id = IDS.nextLong();
     } while (id == 0);
     this.writerId = id;
+  }
+
+  /** Gives the writer the namespace's history (which needs the writer's parts itself). */
+  void connect(NamespaceHistory history) {
+    this.history = history;
+  }
+
+  private NamespaceHistory history() {
+    NamespaceHistory h = history;
+    if (h == null) {
+      throw new IllegalStateException("the writer has no history yet"); // set at construction
+    }
+    return h;
   }
 
   /** Takes the write lock, waiting at most until the deadline; then {@link #unlock}. */
@@ -134,12 +154,35 @@ final class RecordWriter {
    */
   private @Nullable ServiceHandle attempt(String op, String name, Rec.Draft draft, long deadline)
       throws SamgrError {
+    NamespaceHistory h = history();
+    h.verify(op, deadline); // once per session: the ensemble has not lost its data
     String path = layout.record(name);
     long s = ++seq;
-    byte[] bytes = RecCodec.encode(draft, writerId, s);
     Rec base = draft.base();
+    // A new generation is issued in the current epoch, checked in the same transaction; other
+    // writes keep the epoch of the generation they carry.
+    Epoch fence = draft.gen() == Rec.THIS_WRITE ? h.current() : null;
+    long epochBase = fence != null ? fence.base() : base != null ? base.epochBase() : 0;
+    long epochStart = fence != null ? fence.start() : base != null ? base.epochStart() : 0;
+    byte[] bytes = RecCodec.encode(draft, writerId, s, epochBase, epochStart);
+    String epochPath = h.epochPath();
     ZkCalls.Call<Stat> write =
         () -> {
+          if (fence != null) {
+            List<CuratorOp> ops = new ArrayList<>(3);
+            ops.add(client.transactionOp().check().withVersion(fence.version())
+                .forPath(epochPath));
+            if (base == null) {
+              ops.add(client.transactionOp().create().forPath(path, bytes));
+              // Written again in the same transaction, for the Stat that a create lacks here.
+              ops.add(client.transactionOp().setData().withVersion(0).forPath(path, bytes));
+            } else {
+              ops.add(client.transactionOp().setData().withVersion(base.version())
+                  .forPath(path, bytes));
+            }
+            List<CuratorTransactionResult> results = client.transaction().forOperations(ops);
+            return results.get(results.size() - 1).getResultStat();
+          }
           if (base == null) {
             Stat created = new Stat();
             client.create().storingStatIn(created).forPath(path, bytes);
@@ -162,6 +205,9 @@ final class RecordWriter {
       return stored.handle();
     } catch (KeeperException conflict) {
       boolean retried = lost || DeadlineRetry.retried();
+      if (fence != null) {
+        h.check(op, false, deadline); // the epoch may have moved on, or be gone
+      }
       Rec fresh = fetch(op, name, deadline);
       if (fresh != null && fresh.wrote(writerId, s)) {
         return fresh.handle();
@@ -226,10 +272,7 @@ final class RecordWriter {
       byte[] data =
           calls.run(op, deadline, () -> client.getData().storingStatIn(stat).forPath(path));
       Rec fresh = RecCodec.parse(name, stat, data);
-      if (fresh != null) {
-        view.apply(name, fresh);
-      }
-      return fresh;
+      return fresh != null ? view.apply(name, fresh) : null;
     } catch (KeeperException e) {
       if (e.code() == KeeperException.Code.NONODE) {
         view.applyAbsent(name);

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
 import org.opennexus.samgr.SamgrError;
 
 /**
@@ -37,6 +38,9 @@ final class SessionReaper {
 
   /** The session whose client node this client created; 0 before the first write. */
   private volatile long session;
+
+  /** The zxid that created {@link #session}'s client node. */
+  private volatile long sessionZxid;
 
   /** Sessions whose client node the view's feed has seen. */
   private final Set<Long> liveSessions = ConcurrentHashMap.newKeySet();
@@ -70,6 +74,15 @@ final class SessionReaper {
     suspectAll();
   }
 
+  /** Runs a task on this client's background thread; dropped once the client is closed. */
+  void runLater(Runnable task) {
+    try {
+      executor.execute(task);
+    } catch (RejectedExecutionException closing) {
+      // closed meanwhile
+    }
+  }
+
   /** Checks every record's owner again (after a reconnection: owners may have died meanwhile). */
   void suspectAll() {
     if (initialized) {
@@ -87,6 +100,16 @@ final class SessionReaper {
   /** Whether {@code owner}'s client node is known to exist (or it is this client's session). */
   boolean vouched(long owner) {
     return owner == session || liveSessions.contains(owner);
+  }
+
+  /**
+   * Makes sure this client's node exists in the current session and returns the zxid that
+   * created it, a probe of the ensemble's history (see {@link NamespaceHistory}); 0 if it existed
+   * already.
+   */
+  long probeSession(String op, long deadline) throws SamgrError {
+    ensureSession(op, deadline);
+    return sessionZxid;
   }
 
   /** The feed saw {@code owner}'s client node. */
@@ -127,8 +150,15 @@ final class SessionReaper {
       }
       String path = layout.client(id);
       try {
+        sessionZxid = 0; // known only if this call creates it
         calls.run(op, deadline,
-            () -> client.create().withMode(CreateMode.EPHEMERAL).forPath(path));
+            () -> {
+              Stat created = new Stat();
+              client.create().storingStatIn(created).withMode(CreateMode.EPHEMERAL)
+                  .forPath(path);
+              sessionZxid = created.getCzxid();
+              return created;
+            });
       } catch (KeeperException e) {
         if (e.code() != KeeperException.Code.NODEEXISTS) {
           throw new SamgrError.Unavailable(op, ENVIRONMENT, e);
@@ -202,9 +232,10 @@ final class SessionReaper {
     long deadline = calls.deadline();
     String path = layout.client(owner);
     try {
-      if (calls.run(op, deadline, () -> client.checkExists().forPath(path)) != null) {
+      Stat node = calls.run(op, deadline, () -> client.checkExists().forPath(path));
+      if (node != null && node.getEphemeralOwner() == owner) {
         liveSessions.add(owner);
-        return; // alive: the feed had not shown its node yet
+        return; // alive: the feed had not shown its node yet (a node made by hand is no proof)
       }
     } catch (KeeperException e) {
       throw new SamgrError.Unavailable(op, ENVIRONMENT, e);

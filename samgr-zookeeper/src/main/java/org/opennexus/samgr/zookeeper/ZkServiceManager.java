@@ -1,5 +1,6 @@
 package org.opennexus.samgr.zookeeper;
 
+import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -38,6 +39,8 @@ final class ZkServiceManager implements ServiceManager {
 
   static final String ENVIRONMENT = ZkCalls.ENVIRONMENT;
 
+  private static final System.Logger LOG = System.getLogger("org.opennexus.samgr.zookeeper");
+
   private final ZkSettings settings;
   private final String connect;
   private final InstantSource clock;
@@ -50,6 +53,7 @@ final class ZkServiceManager implements ServiceManager {
   private final NamespaceFeed feed;
   private final SessionReaper reaper;
   private final Heartbeats heartbeats;
+  private final NamespaceHistory history;
   private final ConnectionStateListener reconnected = this::connectionChanged;
 
   private ZkServiceManager(
@@ -67,7 +71,11 @@ final class ZkServiceManager implements ServiceManager {
     this.feed = new NamespaceFeed(client, calls, layout, view, hooks);
     this.writer = new RecordWriter(client, calls, layout, view, hooks, feed::reread);
     this.reaper = new SessionReaper(client, calls, layout, view, writer);
+    this.history =
+        new NamespaceHistory(client, calls, layout, clock, view, reaper::probeSession);
     feed.connect(writer, reaper);
+    writer.connect(history);
+    feed.onEpochChange(() -> reaper.runLater(this::epochChanged));
   }
 
   /** Opens a client of the registry the settings name; see {@link ZooKeeperBackend#open}. */
@@ -107,19 +115,13 @@ final class ZkServiceManager implements ServiceManager {
                 + settings.operationTimeout() + " (" + ZkSettings.OPERATION_TIMEOUT + ")");
       }
       long deadline = calls.deadline();
-      for (String node : List.of(layout.records(), layout.clients())) {
-        calls.run("open", deadline, () -> {
-          if (client.checkExists().forPath(node) != null) {
-            return Boolean.TRUE; // checked first: creating needs rights that readers lack
-          }
-          try {
-            client.create().creatingParentsIfNeeded().forPath(node);
-          } catch (KeeperException.NodeExistsException exists) {
-            // made by another client meanwhile
-          }
-          return Boolean.TRUE;
-        });
+      String auth = settings.auth();
+      if (auth != null) {
+        protect(auth, deadline, where);
+      } else {
+        history.createNamespace("open", deadline);
       }
+      history.open(deadline);
       calls.run("open", deadline, () -> client.getChildren().forPath(layout.records()));
       client.getConnectionStateListenable().addListener(reconnected);
       feed.watch();
@@ -156,10 +158,57 @@ final class ZkServiceManager implements ServiceManager {
     }
   }
 
+  /**
+   * Makes the namespace these credentials' own, or refuses to open it (see {@link
+   * NamespaceGuard}).
+   */
+  private void protect(String auth, long deadline, String where) throws KeeperException {
+    NamespaceGuard guard =
+        new NamespaceGuard(client, settings.root(), CuratorClients.acl(settings.readAuth()), auth,
+            settings.readAuth());
+    DeadlineRetry.begin(deadline);
+    try {
+      guard.protect();
+    } catch (NamespaceGuard.Refused e) {
+      throw new IllegalStateException(
+          "the 'zookeeper' samgr backend refuses to open namespace '" + settings.root() + "' of "
+              + where + " with the credentials of " + ZkSettings.AUTH + ": " + e.getMessage()
+              + ". Remove that node with ZooKeeper's tools as a user who may (deleteall "
+              + e.node() + "), let these credentials change its ACL (setAcl), or choose another "
+              + ZkSettings.NAMESPACE, e.denied());
+    } catch (KeeperException e) {
+      throw e;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while opening " + where, e);
+    } catch (Exception e) {
+      throw new IllegalStateException(
+          "the 'zookeeper' samgr backend could not set up namespace '" + settings.root()
+              + "' of " + where + ": " + e.getMessage(), e);
+    } finally {
+      DeadlineRetry.end();
+    }
+  }
+
+  /** Another client wrote the epoch node: follow it (a newer epoch, or a loss written down). */
+  private void epochChanged() {
+    try {
+      history.check("recover", false, calls.deadline());
+    } catch (SamgrError | RuntimeException e) {
+      LOG.log(Level.DEBUG, "samgr zookeeper: could not read the namespace's epoch", e);
+    }
+  }
+
   /** A connection made again: owners may have died meanwhile, and changes were missed. */
   private void connectionChanged(CuratorFramework c, ConnectionState state) {
     // Not CONNECTED: that is the first connection, which start() watches and loads itself.
     if (state == ConnectionState.RECONNECTED) {
+      try {
+        // In a new session, first make sure the ensemble did not lose its data meanwhile.
+        history.verify("recover", calls.deadline());
+      } catch (SamgrError | RuntimeException e) {
+        LOG.log(Level.DEBUG, "samgr zookeeper: could not check the namespace's history", e);
+      }
       reaper.suspectAll();
       feed.watch(); // set the watch again (a new session has none), then reload what was missed
     }

@@ -33,10 +33,19 @@ class AclTest {
   void clientsWithoutTheCredentialsAreDeniedEveryChangeAndChangeNothing() throws Exception {
     String ns = ZkTestSupport.freshNamespace();
     try (ServiceManager alice = open(ns, "alice:secret");
-        ServiceManager anonymous = open(ns);
-        ServiceManager bob = open(ns, "bob:other")) {
+        ServiceManager anonymous = open(ns)) {
       ServiceHandle h = alice.register("svc", Endpoint.of("a"));
-      for (ServiceManager intruder : List.of(anonymous, bob)) {
+      // Other credentials never run on a namespace that others (alice) can change: refused.
+      IllegalStateException refused =
+          assertThrows(IllegalStateException.class, () -> open(ns, "bob:other"));
+      Throwable cause = refused.getCause();
+      while (cause != null && !(cause instanceof SamgrError.Denied)) {
+        cause = cause.getCause();
+      }
+      assertTrue(cause instanceof SamgrError.Denied, "cause: " + refused);
+      String message = String.valueOf(refused.getMessage());
+      assertTrue(message.contains("'/" + ns + "'") && message.contains("digest:alice:"), message);
+      for (ServiceManager intruder : List.of(anonymous)) {
         assertEquals(h, intruder.await("svc", Duration.ofSeconds(20))); // reads stay open
         assertDenied("register", () -> intruder.register("other", Endpoint.of("x")));
         assertDenied("restart", () -> intruder.restart(h, Endpoint.of("x")));

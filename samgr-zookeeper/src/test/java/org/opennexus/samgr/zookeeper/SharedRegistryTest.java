@@ -14,7 +14,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.opennexus.samgr.Endpoint;
-import org.opennexus.samgr.Generation;
 import org.opennexus.samgr.SamgrError;
 import org.opennexus.samgr.ServiceEvent;
 import org.opennexus.samgr.ServiceEvent.Expired;
@@ -148,12 +147,11 @@ class SharedRegistryTest {
         org.apache.curator.framework.CuratorFramework curator = a.curator();
         curator.delete().forPath("/" + ns + "/records/erased");
         String renewedPath = "/" + ns + "/records/renewed";
-        byte[] bytes = curator.getData().forPath(renewedPath); // written with generation "mzxid"
+        byte[] bytes = curator.getData().forPath(renewedPath); // generation "of this write"
         curator.delete().forPath(renewedPath);
         curator.create().forPath(renewedPath, bytes);
-        long remade = curator.checkExists().forPath(renewedPath).getMzxid();
-        ServiceHandle renewed2 =
-            new ServiceHandle("renewed", renewed.endpoint(), new Generation(remade));
+        org.apache.zookeeper.data.Stat remade = curator.checkExists().forPath(renewedPath);
+        ServiceHandle renewed2 = RecCodec.stored("renewed", remade, bytes).handle();
         awaitUntil(() -> wHooks.dropped.get() >= 6, "W did not hear of the 6 changes");
         wHooks.deaf = false;
         killSession(w); // Curator reconnects: the watch is set again, then a reload
