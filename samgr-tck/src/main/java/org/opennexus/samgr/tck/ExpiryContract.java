@@ -9,15 +9,18 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.opennexus.samgr.Endpoint;
 import org.opennexus.samgr.Liveness;
 import org.opennexus.samgr.ManualClock;
+import org.opennexus.samgr.ServiceEvent;
 import org.opennexus.samgr.ServiceEvent.Expired;
 import org.opennexus.samgr.ServiceEvent.Registered;
 import org.opennexus.samgr.ServiceEvent.Restarted;
 import org.opennexus.samgr.ServiceEvent.Unregistered;
-import org.opennexus.samgr.ServiceEvent;
 import org.opennexus.samgr.ServiceHandle;
 import org.opennexus.samgr.ServiceManager;
 import org.opennexus.samgr.Subscription;
@@ -248,6 +251,30 @@ public interface ExpiryContract extends Contract {
             new Restarted(second),
             new Expired(second));
       }
+    }
+  }
+
+  /**
+   * {@code sweepExpired} declares no checked exception, so a scheduler runs it as a {@link
+   * Runnable}, as a harness that sweeps on a schedule does.
+   *
+   * @throws Exception on an unexpected failure
+   */
+  @Test
+  default void sweepExpiredRunsAsAScheduledRunnable() throws Exception {
+    ManualClock clock = clock();
+    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    try (ServiceManager manager = open(clock)) {
+      ServiceHandle handle = manager.register("svc", Endpoint.of("a"));
+      RecordingListener events = new RecordingListener();
+      try (Subscription s = manager.watch("svc", events)) {
+        clock.advance(LIVENESS_TIMEOUT.plusMillis(1));
+        Runnable sweep = manager::sweepExpired;
+        scheduler.schedule(sweep, 0, TimeUnit.MILLISECONDS).get(30, TimeUnit.SECONDS);
+        assertEvents(events, new Registered(handle), new Expired(handle));
+      }
+    } finally {
+      scheduler.shutdownNow();
     }
   }
 }

@@ -8,6 +8,7 @@ import static org.opennexus.samgr.tck.SamgrAssertions.assertNpeNaming;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.opennexus.samgr.Endpoint;
 import org.opennexus.samgr.ServiceHandle;
@@ -74,6 +75,20 @@ public interface FindContract extends Contract {
   default void findRejectsNullNameNamingIt() throws Exception {
     try (ServiceManager manager = open()) {
       assertNpeNaming("name", () -> manager.find(nullString()));
+    }
+  }
+
+  /**
+   * {@code find} declares no checked exception, so a stream of names maps through it as it is.
+   *
+   * @throws Exception on an unexpected failure
+   */
+  @Test
+  default void findMapsAStreamOfNames() throws Exception {
+    try (ServiceManager manager = open()) {
+      ServiceHandle a = manager.register("a", Endpoint.of("x"));
+      List<Optional<ServiceHandle>> found = Stream.of("a", "b").map(manager::find).toList();
+      assertEquals(List.of(Optional.of(a), Optional.empty()), found);
     }
   }
 }

@@ -12,8 +12,8 @@ package org.opennexus.samgr.tck;
  *   <li>{@link RegisterContract}, {@link ResolveContract}, {@link FindContract}, {@link
  *       HeartbeatContract}, {@link RestartContract}, {@link UnregisterContract}, {@link
  *       ServicesContract}: the registry's operations and every error they document;
- *   <li>{@link LivenessContract}, {@link ExpiryContract}: liveness on a manual clock and the
- *       {@code Expired} event;
+ *   <li>{@link LivenessContract}, {@link ClockRangeContract}, {@link ExpiryContract}: liveness on
+ *       a manual clock, exact to the ends of the clock's range, and the {@code Expired} event;
  *   <li>{@link WatchContract}, {@link SubscriptionContract}, {@link AwaitContract}: watching;
  *   <li>{@link LifecycleContract}: opening and closing a registry;
  *   <li>{@link ArgumentContract}: the bad-input catalogue;
@@ -33,6 +33,7 @@ public interface FullContract
         UnregisterContract,
         ServicesContract,
         LivenessContract,
+        ClockRangeContract,
         ExpiryContract,
         WatchContract,
         SubscriptionContract,

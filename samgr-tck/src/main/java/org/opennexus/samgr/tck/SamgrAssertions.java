@@ -1,6 +1,7 @@
 package org.opennexus.samgr.tck;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -135,5 +136,25 @@ public final class SamgrAssertions {
     assertMessageContains(error, stale.name());
     assertMessageContainsNumber(error, stale.generation().value());
     assertMessageContainsNumber(error, current.generation().value());
+  }
+
+  /**
+   * Asserts that {@code call} is refused as unsupported: it throws {@link SamgrError.Unsupported},
+   * or, from an operation that declares no checked exception ({@code find}, {@code
+   * sweepExpired}), an {@link UnsupportedOperationException} whose cause is one, with its message.
+   *
+   * @param call the call to a backend that cannot perform it
+   * @param what names the call in the failure message
+   * @return the {@code Unsupported} thrown, directly or as the cause
+   */
+  public static SamgrError.Unsupported assertUnsupported(Executable call, String what) {
+    Throwable thrown = assertThrows(Exception.class, call, what);
+    if (thrown instanceof UnsupportedOperationException unchecked) {
+      SamgrError.Unsupported cause =
+          assertInstanceOf(SamgrError.Unsupported.class, unchecked.getCause(), what);
+      assertEquals(cause.getMessage(), unchecked.getMessage(), what);
+      return cause;
+    }
+    return assertInstanceOf(SamgrError.Unsupported.class, thrown, what);
   }
 }

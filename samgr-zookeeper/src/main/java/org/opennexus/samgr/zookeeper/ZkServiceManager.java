@@ -53,6 +53,7 @@ import org.opennexus.samgr.Subscription;
 import org.opennexus.samgr.spi.Arguments;
 import org.opennexus.samgr.spi.DeliveredSubscription;
 import org.opennexus.samgr.spi.Delivery;
+import org.opennexus.samgr.spi.LivenessClock;
 import org.opennexus.samgr.spi.SamgrConfig;
 
 /** A client of a registry kept in ZooKeeper; see the package documentation for its design. */
@@ -165,7 +166,7 @@ final class ZkServiceManager implements ServiceManager {
   private ZkServiceManager(SamgrConfig config, ZkSettings settings, String connect) {
     this.settings = settings;
     this.connect = connect;
-    this.clock = config.clock();
+    this.clock = LivenessClock.of(config.clock());
     this.timeoutMillis = config.livenessTimeoutMillis();
     this.flushMillis = Math.max(1, timeoutMillis / 4);
     this.operationNanos = settings.operationTimeout().toNanos();
@@ -575,7 +576,7 @@ final class ZkServiceManager implements ServiceManager {
   }
 
   @Override
-  public List<ServiceHandle> sweepExpired() throws SamgrError {
+  public List<ServiceHandle> sweepExpired() {
     checkOpen();
     long now = clock.millis();
     List<Rec> candidates = new ArrayList<>();
@@ -590,7 +591,7 @@ final class ZkServiceManager implements ServiceManager {
       ServiceHandle marked;
       try {
         marked = markExpired("sweepExpired", rec.handle().name(), now);
-      } catch (SamgrError.Unavailable | SamgrError.Denied e) {
+      } catch (SamgrError e) { // Unavailable or Denied: markExpired reports no other outcome
         break; // the ensemble is out of reach or refuses: report the marks that landed
       }
       if (marked != null) {
