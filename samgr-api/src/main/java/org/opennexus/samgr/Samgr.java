@@ -139,6 +139,13 @@ public final class Samgr {
      * Sets the clock that liveness is measured by. Tests pass a manual clock and advance it to
      * make liveness deterministic. Default: {@link InstantSource#system()}.
      *
+     * <p>The registry reads it in epoch milliseconds and accepts readings from {@link
+     * org.opennexus.samgr.spi.LivenessClock#MIN_MILLIS} to {@link
+     * org.opennexus.samgr.spi.LivenessClock#MAX_MILLIS} (about 146 million years either side of
+     * 1970), where its liveness arithmetic is exact; an operation that reads the clock outside that
+     * range ({@link java.time.Instant#MAX}, say) throws {@link java.time.DateTimeException} and
+     * changes nothing.
+     *
      * @param clock the clock
      * @return this builder
      * @throws NullPointerException if {@code clock} is {@code null}

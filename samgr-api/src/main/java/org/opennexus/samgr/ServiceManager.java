@@ -25,6 +25,15 @@ import java.util.function.Consumer;
  *       method. Every method that declares {@code SamgrError} throws {@link
  *       SamgrError.Unsupported} where the backend cannot perform it; the {@code os} backend
  *       throws it from all of them.
+ *   <li><b>Lambdas and streams.</b> {@link #find} and {@link #sweepExpired()} have no registry
+ *       outcome to report (no name is "not found" for {@code find}; a sweep that finds nothing
+ *       returns an empty list), so they declare no checked exception and fit where a {@link
+ *       java.util.function.Function} or a {@link Runnable} is expected: {@code
+ *       names.stream().map(samgr::find)}, {@code scheduler.scheduleAtFixedRate(samgr::sweepExpired,
+ *       1, 1, SECONDS)}. A backend that cannot perform them (the {@code os} backend) throws
+ *       {@link UnsupportedOperationException}, the JDK's exception for an optional operation,
+ *       whose cause is the {@link SamgrError.Unsupported} the other methods throw and whose
+ *       message is its message.
    *   <li><b>Fencing.</b> The operations that take a handle ({@link #heartbeat}, {@link
  *       #unregister}, {@link #restart(ServiceHandle, Endpoint)}) accept it when its name is
  *       registered and its generation is the current one. Since generations are unique within a
@@ -39,6 +48,13 @@ import java.util.function.Consumer;
  *       not alive is noticed without any background thread: by the next call that looks at the
  *       service ({@link #heartbeat}, {@link #liveness}) or by {@link #sweepExpired()}, which a
  *       harness calls after advancing a manual clock, or on a schedule of its own.
+ *       The rule is exact for every timeout ({@link Samgr.Builder#livenessTimeout}, counted in
+ *       whole milliseconds, rounded up) and every pair of clock readings the registry accepts:
+ *       from {@link org.opennexus.samgr.spi.LivenessClock#MIN_MILLIS} to {@link
+ *       org.opennexus.samgr.spi.LivenessClock#MAX_MILLIS} epoch milliseconds. An operation that
+ *       reads the clock ({@code register}, both {@code restart}s, {@code heartbeat}, {@code
+ *       liveness}, {@code sweepExpired}) while it reads outside that range throws {@link
+ *       java.time.DateTimeException} and changes nothing.
  * </ul>
  *
  * <h2>Events</h2>
@@ -115,16 +131,18 @@ public interface ServiceManager extends AutoCloseable {
 
   /**
    * Returns the current handle of a service, or an empty {@code Optional} if none is registered
-   * under {@code name}: {@link #resolve} without the exception, for polling and streams.
+   * under {@code name}: {@link #resolve} without the exception, for polling and streams. It
+   * declares no checked exception, so {@code names.stream().map(samgr::find)} compiles.
    *
    * @param name the service name
    * @return the current handle, or empty
-   * @throws SamgrError.Unsupported if the backend cannot look up services
+   * @throws UnsupportedOperationException if the backend cannot look up services; its cause is
+   *     the {@link SamgrError.Unsupported} naming {@code "find"}
    * @throws NullPointerException if {@code name} is {@code null}
    * @throws IllegalArgumentException if {@code name} is not a valid name
    * @throws IllegalStateException if this manager is closed
    */
-  Optional<ServiceHandle> find(String name) throws SamgrError;
+  Optional<ServiceHandle> find(String name);
 
   /**
    * Refreshes the liveness of the handle's generation. If the service had already turned not
@@ -215,14 +233,20 @@ public interface ServiceManager extends AutoCloseable {
 
   /**
    * Checks every service's liveness now and sends {@link ServiceEvent.Expired} for each one that
-   * has turned not alive since that was last noticed, in name order. Call it after advancing a manual clock, or
-   * from a scheduled task of your own; the registry runs no background thread.
+   * has turned not alive since that was last noticed, in name order. Call it after advancing a
+   * manual clock, or from a scheduled task of your own; the registry runs no background thread.
+   *
+   * <p>It declares no checked exception, so it can be scheduled as it is: {@code
+   * scheduler.scheduleAtFixedRate(samgr::sweepExpired, 1, 1, TimeUnit.SECONDS)}.
    *
    * @return the handles of the services this call found expired, sorted by name
-   * @throws SamgrError.Unsupported if the backend does not track liveness
+   * @throws UnsupportedOperationException if the backend does not track liveness; its cause is
+   *     the {@link SamgrError.Unsupported} naming {@code "sweepExpired"}
+   * @throws java.time.DateTimeException if the clock reads outside the range the registry accepts
+   *     (see the class documentation)
    * @throws IllegalStateException if this manager is closed
    */
-  List<ServiceHandle> sweepExpired() throws SamgrError;
+  List<ServiceHandle> sweepExpired();
 
   /**
    * Subscribes {@code listener} to the events of one name. If the name is registered when the

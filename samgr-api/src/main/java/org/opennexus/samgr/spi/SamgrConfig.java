@@ -3,16 +3,15 @@ package org.opennexus.samgr.spi;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
 import java.util.function.UnaryOperator;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
+import org.opennexus.samgr.Durations;
 import org.opennexus.samgr.ServiceEvent;
 
 /**
@@ -242,8 +241,6 @@ public record SamgrConfig(
    */
   public record Setting(String key, String value, String source) {
 
-    private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,18})(ms|s|m|h)");
-
     /**
      * Creates a setting.
      *
@@ -259,39 +256,16 @@ public record SamgrConfig(
     }
 
     /**
-     * Parses the value as a positive duration: ISO-8601 ({@code PT15S}), a whole number with a
-     * unit {@code ms}, {@code s}, {@code m} or {@code h} ({@code 15s}, {@code 500ms}), or a bare
-     * whole number of milliseconds ({@code 15000}).
+     * Parses the value as a positive duration, in the syntax of {@link Durations}: a whole number
+     * with a unit {@code ms}, {@code s}, {@code m} or {@code h} ({@code 15s}, {@code 500ms}), a
+     * bare whole number of milliseconds ({@code 15000}), or ISO-8601 ({@code PT15S}).
      *
      * @return the duration; positive
      * @throws IllegalArgumentException if the value is not such a duration or is not positive;
      *     the message names the key, the source and the value
      */
     public Duration asDuration() {
-      Duration duration;
-      Matcher shortForm = SHORT_DURATION.matcher(value);
-      try {
-        if (shortForm.matches()) {
-          long amount = Long.parseLong(shortForm.group(1));
-          duration =
-              switch (shortForm.group(2)) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                default -> Duration.ofHours(amount);
-              };
-        } else if (value.chars().allMatch(c -> c >= '0' && c <= '9')) {
-          duration = Duration.ofMillis(Long.parseLong(value));
-        } else {
-          duration = Duration.parse(value);
-        }
-      } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) {
-        throw invalid("is not a duration (such as 15s, 500ms, PT15S or 15000 for milliseconds)");
-      }
-      if (duration.isNegative() || duration.isZero()) {
-        throw invalid("must be a positive duration");
-      }
-      return duration;
+      return Durations.parsePositive(value, "setting " + key + " (from " + source + ")");
     }
 
     /**

@@ -36,7 +36,7 @@ class Delegating implements ServiceManager {
   }
 
   @Override
-  public Optional<ServiceHandle> find(String name) throws SamgrError {
+  public Optional<ServiceHandle> find(String name) {
     return registry.find(name);
   }
 
@@ -71,7 +71,7 @@ class Delegating implements ServiceManager {
   }
 
   @Override
-  public List<ServiceHandle> sweepExpired() throws SamgrError {
+  public List<ServiceHandle> sweepExpired() {
     return registry.sweepExpired();
   }
 

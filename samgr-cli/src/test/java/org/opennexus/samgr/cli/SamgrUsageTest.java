@@ -158,8 +158,8 @@ class SamgrUsageTest {
   @Test
   void badDurationsAreUsageErrors() throws Exception {
     assertUsage(
-        "samgr await: Invalid value for option '--timeout': 'soon' is not a duration (write 10s,"
-            + " 500ms, 2m, 1h or PT10S) (see 'samgr await --help')",
+        "samgr await: Invalid value for option '--timeout': 'soon' is not a duration (such as"
+            + " 500ms, 5s, 2m, 1h, PT5S, or 5000 for milliseconds) (see 'samgr await --help')",
         "await",
         "net",
         "--timeout",

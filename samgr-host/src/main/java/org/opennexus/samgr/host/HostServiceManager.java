@@ -26,6 +26,7 @@ import org.opennexus.samgr.Subscription;
 import org.opennexus.samgr.spi.Arguments;
 import org.opennexus.samgr.spi.DeliveredSubscription;
 import org.opennexus.samgr.spi.Delivery;
+import org.opennexus.samgr.spi.LivenessClock;
 import org.opennexus.samgr.spi.SamgrConfig;
 
 /** The in-memory registry; see the package documentation for its design. */
@@ -55,11 +56,6 @@ final class HostServiceManager implements ServiceManager {
     /** The announced bit of {@link #slot}. */
     static final long ANNOUNCED = 1L;
 
-    /** Clock readings are clamped to this range, so that shifting them left cannot overflow. */
-    private static final long MAX_MILLIS = Long.MAX_VALUE >> 1;
-
-    private static final long MIN_MILLIS = Long.MIN_VALUE >> 1;
-
     final ServiceHandle handle;
 
     /** {@code lastBeat << 1 | announced}; the beat only ever moves forward. */
@@ -82,9 +78,12 @@ final class HostServiceManager implements ServiceManager {
       return SLOT.compareAndSet(this, expected, next);
     }
 
-    /** The unannounced slot of a beat at {@code millis}. */
+    /**
+     * The unannounced slot of a beat at {@code millis}, a reading of a {@link LivenessClock}: its
+     * range leaves the top bit free, so the shift loses nothing.
+     */
     static long slotOf(long millis) {
-      return Math.max(MIN_MILLIS, Math.min(MAX_MILLIS, millis)) << 1;
+      return millis << 1;
     }
 
     static long beatOf(long slot) {
@@ -113,7 +112,7 @@ final class HostServiceManager implements ServiceManager {
   private volatile boolean closed;
 
   HostServiceManager(SamgrConfig config) {
-    this.clock = config.clock();
+    this.clock = LivenessClock.of(config.clock());
     this.timeoutMillis = config.livenessTimeoutMillis();
     this.delivery = Delivery.callerRuns(config, HostBackend.ENVIRONMENT);
   }

@@ -3,6 +3,7 @@ package org.opennexus.samgr.junit;
 import java.lang.reflect.Executable;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -114,11 +115,18 @@ public final class SamgrExtension
    * #clock()}. Inheritable, so that threads a test starts (JUnit's own for {@code
    * assertTimeoutPreemptively} and {@code @Timeout(threadMode = SEPARATE_THREAD)}, or the test's)
    * see its context; a thread that outlives its test (a pooled one) may carry a finished test's
-   * context, which {@link #active} tells apart. Per instance on purpose: it is this instance's view.
+   * context, which {@link #active} tells apart, or a running test's while it runs another test's
+   * task, which {@link Binding#inherited} and {@link #runsPooledTasks()} tell apart. Per instance
+   * on purpose: it is this instance's view.
    */
   @SuppressWarnings("ThreadLocalUsage")
-  private final InheritableThreadLocal<@Nullable ExtensionContext> running =
-      new InheritableThreadLocal<>();
+  private final InheritableThreadLocal<@Nullable Binding> running =
+      new InheritableThreadLocal<>() {
+        @Override
+        protected @Nullable Binding childValue(@Nullable Binding parent) {
+          return parent == null ? null : new Binding(parent.context(), true);
+        }
+      };
 
   /** The tests this instance serves right now (from beforeEach to afterEach), on any thread. */
   private final Set<ExtensionContext> active = ConcurrentHashMap.newKeySet();
@@ -155,18 +163,22 @@ public final class SamgrExtension
    *   <li>the test whose thread is the calling thread or started it (directly or through
    *       threads it started): the test thread itself, the thread JUnit starts for {@code
    *       assertTimeoutPreemptively} and for {@code @Timeout(threadMode = SEPARATE_THREAD)}, and
-   *       threads the test starts, if that test is still running;
+   *       threads the test starts, if that test is still running; but not, while several tests
+   *       run, a thread of a pool ({@link java.util.concurrent.ThreadPoolExecutor}, {@link
+   *       java.util.concurrent.ForkJoinPool} and the executors built on them, JUnit's timeout
+   *       threads excepted): the test that started it may not be the one whose task it runs;
    *   <li>otherwise, if exactly one test is running under this extension (any sequential run),
    *       that test: so a pooled thread created before the test also finds it.
    * </ol>
    *
-   * <p>Under parallel execution, a thread that no running test started (such as a shared pool's)
-   * cannot tell which of several running tests it serves, so the call fails; hand such threads the
-   * manager instead.
+   * <p>Under parallel execution, a thread that no running test started, or a pool's thread
+   * (whichever test started it), cannot tell which of several running tests it serves, so the
+   * call fails rather than return another test's registry; hand such threads the manager instead.
    *
    * @return the current test's registry
    * @throws IllegalStateException if no test is running under this extension, or several are and
-   *     none of them started the calling thread, or if the backend cannot be opened (with {@link
+   *     none of them started the calling thread or it is a pool's, or if the backend cannot be
+   *     opened (with {@link
    *     org.opennexus.samgr.Samgr}'s message)
    */
   public ServiceManager manager() {
@@ -251,7 +263,7 @@ public final class SamgrExtension
   public void beforeEach(ExtensionContext context) {
     // Kept to restore in afterEach: a test may itself run tests on this thread (EngineTestKit).
     context.getStore(namespace).put(Outer.class, new Outer(running.get()));
-    running.set(context);
+    running.set(new Binding(context, false));
     active.add(context);
   }
 
@@ -270,7 +282,7 @@ public final class SamgrExtension
     active.remove(context);
     ExtensionContext.Store store = context.getStore(namespace);
     Outer outer = store.remove(Outer.class, Outer.class);
-    ExtensionContext previous = outer == null ? null : outer.context();
+    Binding previous = outer == null ? null : outer.binding();
     if (previous == null) {
       running.remove();
     } else {
@@ -306,8 +318,14 @@ public final class SamgrExtension
     throw failure;
   }
 
-  /** The context this thread served before a test began: non-null when tests run in a test. */
-  private record Outer(@Nullable ExtensionContext context) {}
+  /** The binding this thread had before a test began: non-null when tests run in a test. */
+  private record Outer(@Nullable Binding binding) {}
+
+  /**
+   * A thread's test: {@code inherited} when the thread did not run the test's {@code beforeEach}
+   * but was started by one that did (or by a thread so started).
+   */
+  private record Binding(ExtensionContext context, boolean inherited) {}
 
   @Override
   public String toString() {
@@ -324,11 +342,17 @@ public final class SamgrExtension
   }
 
   private ExtensionContext runningTest(String method) {
-    ExtensionContext own = running.get();
-    if (own != null && active.contains(own)) {
-      return own;
-    }
+    Binding own = running.get();
     List<ExtensionContext> tests = List.copyOf(active);
+    boolean pooled = false;
+    if (own != null && active.contains(own.context())) {
+      // A thread of a pool that a running test started runs whatever task any test submits:
+      // under parallel execution it cannot tell whose registry a task wants.
+      pooled = own.inherited() && tests.size() > 1 && runsPooledTasks();
+      if (!pooled) {
+        return own.context();
+      }
+    }
     if (tests.size() == 1) {
       return tests.get(0);
     }
@@ -338,11 +362,39 @@ public final class SamgrExtension
                 : tests.size()
                     + " tests are running in parallel under "
                     + this
-                    + " and none of them started this thread")
+                    + (pooled
+                        ? " and this thread is a pool's, which may run a task of any of them"
+                        : " and none of them started this thread"))
             + ", so "
             + method
             + " has no registry to return; call it while a test runs, from its thread or a"
             + " thread it started, or hand the manager to other threads");
+  }
+
+  /**
+   * Whether the calling thread runs tasks of a thread pool ({@link
+   * java.util.concurrent.ThreadPoolExecutor}, {@link java.util.concurrent.ForkJoinPool}), other
+   * than the one JUnit makes for each {@code assertTimeoutPreemptively} call, which serves one
+   * test only.
+   */
+  private static boolean runsPooledTasks() {
+    return StackWalker.getInstance().walk(frames -> runsPooledTasks(frames.iterator()));
+  }
+
+  private static boolean runsPooledTasks(Iterator<StackWalker.StackFrame> frames) {
+    boolean pooled = false;
+    while (frames.hasNext()) {
+      StackWalker.StackFrame frame = frames.next();
+      String type = frame.getClassName();
+      if (type.equals("org.junit.jupiter.api.AssertTimeoutPreemptively")) {
+        return false;
+      }
+      pooled |=
+          frame.getMethodName().equals("runWorker")
+              && (type.equals("java.util.concurrent.ThreadPoolExecutor")
+                  || type.equals("java.util.concurrent.ForkJoinPool"));
+    }
+    return pooled;
   }
 
   /**

@@ -52,11 +52,14 @@ public @interface SamgrTest {
   String environment() default "";
 
   /**
-   * How long after its last heartbeat a service stays alive, as an ISO-8601 duration that {@link
-   * java.time.Duration#parse(CharSequence)} reads, such as {@code "PT5S"} or {@code "PT0.25S"}.
-   * Empty (the default) keeps {@code Samgr}'s default of 30 seconds. A value that does not parse
-   * or is not positive fails each test that asks for a registry with an {@link
-   * org.junit.jupiter.api.extension.ExtensionConfigurationException} naming the value.
+   * How long after its last heartbeat a service stays alive, in the duration syntax of {@link
+   * org.opennexus.samgr.Durations} that settings and the command line share: {@code "5s"}, {@code
+   * "250ms"}, {@code "2m"}, {@code "1h"}, a bare number of milliseconds ({@code "5000"}) or
+   * ISO-8601 ({@code "PT5S"}, {@code "PT0.25S"}). Empty (the default) keeps {@code Samgr}'s
+   * default of 30 seconds. A value that does not parse or is not positive fails each test that
+   * asks for a registry with an {@link
+   * org.junit.jupiter.api.extension.ExtensionConfigurationException} naming the annotation, the
+   * test and the value.
    *
    * @return the liveness timeout, or empty for the default
    */

@@ -2,7 +2,6 @@ package org.opennexus.samgr.junit;
 
 import java.lang.reflect.AnnotatedElement;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -10,6 +9,7 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.platform.commons.support.AnnotationSupport;
+import org.opennexus.samgr.Durations;
 import org.opennexus.samgr.ManualClock;
 import org.opennexus.samgr.Samgr;
 import org.opennexus.samgr.ServiceManager;
@@ -50,24 +50,16 @@ record Settings(
     Duration livenessTimeout = null;
     if (!timeout.isEmpty()) {
       try {
-        livenessTimeout = Duration.parse(timeout);
-      } catch (DateTimeParseException e) {
-        throw new ExtensionConfigurationException(
-            badTimeout(where, timeout, "is not an ISO-8601 duration such as \"PT5S\" or \"PT0.25S\""),
-            e);
-      }
-      if (livenessTimeout.isNegative() || livenessTimeout.isZero()) {
-        throw new ExtensionConfigurationException(badTimeout(where, timeout, "is not positive"));
+        String what = "@SamgrTest(livenessTimeout) on " + where + ": the value";
+        livenessTimeout = Durations.parsePositive(timeout, what);
+      } catch (IllegalArgumentException e) {
+        throw new ExtensionConfigurationException(e.getMessage(), e);
       }
     }
     return new Settings(
         environment.isEmpty() ? null : environment,
         livenessTimeout,
         annotation.failOnListenerFailure());
-  }
-
-  private static String badTimeout(AnnotatedElement where, String value, String problem) {
-    return "@SamgrTest(livenessTimeout = \"" + value + "\") on " + where + ": the value " + problem;
   }
 
   /** Opens a new registry with these settings, on a new manual clock at {@link SamgrExtension#CLOCK_START}. */

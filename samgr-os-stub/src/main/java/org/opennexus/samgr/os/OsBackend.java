@@ -28,7 +28,8 @@ public final class OsBackend implements SamgrBackend {
 
   /**
    * Opens a registry that refuses every operation with {@link
-   * org.opennexus.samgr.SamgrError.Unsupported}.
+   * org.opennexus.samgr.SamgrError.Unsupported} (directly, or as the cause of an {@link
+   * UnsupportedOperationException} from the operations that declare no checked exception).
    *
    * @param config ignored: the stub keeps no time
    * @return the new registry

@@ -13,7 +13,10 @@ import org.opennexus.samgr.ServiceManager;
 import org.opennexus.samgr.Subscription;
 import org.opennexus.samgr.spi.Arguments;
 
-/** Refuses every registry operation with {@link SamgrError.Unsupported}, after checking input. */
+/**
+ * Refuses every registry operation with {@link SamgrError.Unsupported} ({@code find} and {@code
+ * sweepExpired}: with {@link UnsupportedOperationException} caused by it), after checking input.
+ */
 final class OsServiceManager implements ServiceManager {
 
   private volatile boolean closed;
@@ -32,9 +35,9 @@ final class OsServiceManager implements ServiceManager {
   }
 
   @Override
-  public Optional<ServiceHandle> find(String name) throws SamgrError {
+  public Optional<ServiceHandle> find(String name) {
     Arguments.requireName(name);
-    throw unsupported("find");
+    throw unchecked(unsupported("find"));
   }
 
   @Override
@@ -75,8 +78,8 @@ final class OsServiceManager implements ServiceManager {
   }
 
   @Override
-  public List<ServiceHandle> sweepExpired() throws SamgrError {
-    throw unsupported("sweepExpired");
+  public List<ServiceHandle> sweepExpired() {
+    throw unchecked(unsupported("sweepExpired"));
   }
 
   @Override
@@ -123,5 +126,10 @@ final class OsServiceManager implements ServiceManager {
       throw new IllegalStateException("this samgr 'os' registry is closed");
     }
     return new SamgrError.Unsupported(operation, OsBackend.ENVIRONMENT);
+  }
+
+  /** The refusal of an operation that declares no checked exception: same message, as cause. */
+  private static UnsupportedOperationException unchecked(SamgrError.Unsupported refusal) {
+    return new UnsupportedOperationException(refusal.getMessage(), refusal);
   }
 }

@@ -6,13 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.opennexus.samgr.Endpoint;
 import org.opennexus.samgr.Liveness;
+import org.opennexus.samgr.ManualClock;
 import org.opennexus.samgr.SamgrError;
 import org.opennexus.samgr.ServiceEvent;
 import org.opennexus.samgr.ServiceEvent.Expired;
@@ -21,6 +24,7 @@ import org.opennexus.samgr.ServiceEvent.Restarted;
 import org.opennexus.samgr.ServiceEvent.Unregistered;
 import org.opennexus.samgr.ServiceHandle;
 import org.opennexus.samgr.ServiceManager;
+import org.opennexus.samgr.Subscription;
 
 /**
  * {@code Expired} is sent exactly once for each turn of a service from alive to not alive, and
@@ -223,6 +227,47 @@ public interface ExpiryRaceContract extends Contract {
         expected = List.of(new Registered(first), new Expired(first), replaced, fence);
       }
       assertEquals(expected, events.awaitEvents(expected.size()), "heartbeat gave " + outcome);
+    }
+  }
+
+  /**
+   * Several threads noticing the same expiry at once ({@code sweepExpired} and {@code liveness})
+   * send one {@code Expired} between them, and at most one sweep reports it.
+   *
+   * @throws Exception on an unexpected failure
+   */
+  @Test
+  default void concurrentSweepsAndLivenessChecksSendExpiredOnce() throws Exception {
+    int threads = 4;
+    ExecutorService pool = Races.pool(threads);
+    ManualClock clock = clock();
+    try (ServiceManager manager = open(clock)) {
+      for (int round = 0; round < 50; round++) {
+        String name = "svc-" + round;
+        ServiceHandle handle = manager.register(name, Endpoint.of("a"));
+        RecordingListener events = new RecordingListener();
+        try (Subscription s = manager.watch(name, events)) {
+          clock.advance(LIVENESS_TIMEOUT.plusMillis(1));
+          List<Callable<Object>> tasks = new ArrayList<>();
+          for (int t = 0; t < threads; t++) {
+            tasks.add(t % 2 == 0 ? manager::sweepExpired : () -> manager.liveness(name));
+          }
+          int reported = 0;
+          for (Object result : Races.together(pool, tasks)) {
+            if (result instanceof List<?> swept && swept.contains(handle)) {
+              reported++;
+            }
+          }
+          assertTrue(reported <= 1, "round " + round + ": reported by " + reported + " sweeps");
+          manager.unregister(handle); // fence
+          assertEquals(
+              List.of(new Registered(handle), new Expired(handle), new Unregistered(handle)),
+              events.awaitEvents(3),
+              "round " + round);
+        }
+      }
+    } finally {
+      Races.shutdown(pool);
     }
   }
 

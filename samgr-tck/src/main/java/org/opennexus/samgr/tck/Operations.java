@@ -3,8 +3,10 @@ package org.opennexus.samgr.tck;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.opennexus.samgr.Endpoint;
 import org.opennexus.samgr.Generation;
+import org.opennexus.samgr.SamgrError;
 import org.opennexus.samgr.ServiceEvent;
 import org.opennexus.samgr.ServiceHandle;
 import org.opennexus.samgr.ServiceManager;
@@ -44,6 +46,17 @@ final class Operations {
   static final Endpoint ENDPOINT = Endpoint.of("tcp://127.0.0.1:7000");
   static final ServiceHandle HANDLE = new ServiceHandle(NAME, ENDPOINT, new Generation(1));
   static final Consumer<ServiceEvent> LISTENER = event -> {};
+
+  /**
+   * Whether every {@link ServiceManager} method named {@code operation} declares {@code
+   * SamgrError}; those that do not ({@code find}, {@code sweepExpired}) refuse with an unchecked
+   * exception.
+   */
+  static boolean declaresSamgrError(String operation) {
+    return Stream.of(ServiceManager.class.getMethods())
+        .filter(m -> m.getName().equals(operation))
+        .allMatch(m -> List.of(m.getExceptionTypes()).contains(SamgrError.class));
+  }
 
   /** Every operation of {@link ServiceManager} but {@code environment} and {@code close}. */
   static List<Valid> valid() {

@@ -52,6 +52,17 @@ public final class PausingClock implements InstantSource {
   }
 
   /**
+   * Returns a new clock that reads {@code clock}, for a test that also moves or sets that manual
+   * clock directly.
+   *
+   * @param clock the manual clock it reads
+   * @return a new clock
+   */
+  public static PausingClock over(ManualClock clock) {
+    return new PausingClock(clock);
+  }
+
+  /**
    * Moves the clock forward.
    *
    * @param amount how far; zero or more

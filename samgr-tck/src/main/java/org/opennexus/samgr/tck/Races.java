@@ -21,6 +21,9 @@ final class Races {
   /** The bound on every wait in a contract test: generous, as CI machines are small and shared. */
   static final Duration WAIT = Duration.ofSeconds(30);
 
+  /** How many times each race that can go either way is run. */
+  static final int ROUNDS = 200;
+
   private Races() {}
 
   /** A pool for {@link #together}; shut it down with {@link #shutdown}. */

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.opennexus.samgr.tck.SamgrAssertions.assertMessageContains;
 
 import java.time.Duration;
 import java.util.List;
@@ -26,13 +26,6 @@ class BackendSelectionTest {
   static void noSelectionInTheEnvironment() {
     assertNull(System.getProperty("nexus.env"), "nexus.env must not be set for this class");
     assertNull(System.getenv("NEXUS_ENV"), "surefire should exclude NEXUS_ENV for this class");
-  }
-
-  private static void assertMessageContains(Throwable e, String... parts) {
-    String message = String.valueOf(e.getMessage());
-    for (String part : parts) {
-      assertTrue(message.contains(part), () -> "message should contain '" + part + "': " + message);
-    }
   }
 
   @Test

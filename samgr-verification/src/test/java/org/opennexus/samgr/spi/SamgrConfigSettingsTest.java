@@ -228,7 +228,7 @@ class SamgrConfigSettingsTest {
       assertEquals(
           "setting zookeeper.session-timeout (from system property x) '"
               + bad
-              + "' is not a duration (such as 15s, 500ms, PT15S or 15000 for milliseconds)",
+              + "' is not a duration (such as 500ms, 5s, 2m, 1h, PT5S, or 5000 for milliseconds)",
           assertThrows(IllegalArgumentException.class, () -> value(bad).asDuration(), bad)
               .getMessage());
     }

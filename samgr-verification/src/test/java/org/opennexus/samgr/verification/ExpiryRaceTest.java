@@ -19,6 +19,7 @@ import org.opennexus.samgr.Liveness;
 import org.opennexus.samgr.ManualClock;
 import org.opennexus.samgr.ServiceEvent;
 import org.opennexus.samgr.ServiceHandle;
+import org.opennexus.samgr.tck.PausingClock;
 
 /**
  * The races of the Expired slot (issue 9, finding 4), made deterministic with a {@link
@@ -56,13 +57,13 @@ class ExpiryRaceTest {
    */
   private static void race(ConcurrentRun run, PausingClock clock, Thread racer, Op... meanwhile)
       throws InterruptedException {
-    PausingClock.Pause pause = clock.pauseNextReadBy(racer);
+    clock.pauseNextReadOn(racer);
     racer.start();
-    pause.awaitReached();
+    clock.awaitPaused();
     Thread other = run.thread(2, meanwhile);
     other.start();
     other.join(INTERFERENCE_WAIT_MILLIS);
-    pause.release();
+    clock.resume();
     ConcurrentRun.join(racer, 30);
     ConcurrentRun.join(other, 30);
   }
@@ -70,7 +71,7 @@ class ExpiryRaceTest {
   @Test
   void heartbeatThatReadTheClockBeforeASweepLandsAfterItWithoutASecondExpired() throws Exception {
     ManualClock manual = ManualClock.at(Scenario.EPOCH);
-    PausingClock clock = new PausingClock(manual);
+    PausingClock clock = PausingClock.over(manual);
     try (ConcurrentRun run = new ConcurrentRun(manual, clock)) {
       assertEquals(new Outcome.Value(G1), run.call(0, new Op.Register("a", E0)));
       run.call(0, new Op.MoveClock(1));
@@ -95,7 +96,7 @@ class ExpiryRaceTest {
   @Test
   void heartbeatThatSawTheExpiryRacesASweepAndOneExpiredIsSent() throws Exception {
     ManualClock manual = ManualClock.at(Scenario.EPOCH);
-    PausingClock clock = new PausingClock(manual);
+    PausingClock clock = PausingClock.over(manual);
     try (ConcurrentRun run = new ConcurrentRun(manual, clock)) {
       run.call(0, new Op.Register("a", E0));
       run.call(0, new Op.MoveClock(TIMEOUT + 1));
@@ -152,7 +153,7 @@ class ExpiryRaceTest {
       Observer observer, Replacer replacer) throws Exception {
     {
       ManualClock manual = ManualClock.at(Scenario.EPOCH);
-      PausingClock clock = new PausingClock(manual);
+      PausingClock clock = PausingClock.over(manual);
       try (ConcurrentRun run = new ConcurrentRun(manual, clock)) {
         run.call(0, new Op.Register("a", E0));
         run.call(0, new Op.MoveClock(TIMEOUT + 1));

@@ -25,6 +25,7 @@ import org.opennexus.samgr.ServiceManager;
 import org.opennexus.samgr.Subscription;
 import org.opennexus.samgr.spi.Arguments;
 import org.opennexus.samgr.spi.Delivery;
+import org.opennexus.samgr.spi.LivenessClock;
 import org.opennexus.samgr.spi.SamgrConfig;
 
 /**
@@ -60,7 +61,7 @@ final class ZkServiceManager implements ServiceManager {
       SamgrConfig config, ZkSettings settings, String connect, ZkHooks hooks) {
     this.settings = settings;
     this.connect = connect;
-    this.clock = config.clock();
+    this.clock = LivenessClock.of(config.clock());
     this.calls = new ZkCalls(settings.operationTimeout().toNanos());
     this.heartbeats = new Heartbeats(config.livenessTimeoutMillis());
     // Events reach this client on Curator's threads, which must never run user code: hand-off.
@@ -396,7 +397,7 @@ final class ZkServiceManager implements ServiceManager {
   }
 
   @Override
-  public List<ServiceHandle> sweepExpired() throws SamgrError {
+  public List<ServiceHandle> sweepExpired() {
     calls.checkOpen();
     long now = clock.millis();
     List<Rec> candidates = new ArrayList<>();
@@ -411,7 +412,7 @@ final class ZkServiceManager implements ServiceManager {
       ServiceHandle marked;
       try {
         marked = markExpired("sweepExpired", rec.handle().name(), now);
-      } catch (SamgrError.Unavailable | SamgrError.Denied e) {
+      } catch (SamgrError e) { // Unavailable or Denied: markExpired reports no other outcome
         break; // the ensemble is out of reach or refuses: report the marks that landed
       }
       if (marked != null) {

@@ -1,6 +1,7 @@
 package org.opennexus.samgr.junit.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -8,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,7 +26,9 @@ import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
+import org.opennexus.samgr.Durations;
 import org.opennexus.samgr.Endpoint;
+import org.opennexus.samgr.ManualClock;
 import org.opennexus.samgr.SamgrError;
 import org.opennexus.samgr.ServiceManager;
 import org.opennexus.samgr.junit.SamgrExtension;
@@ -150,8 +154,18 @@ class FailurePathsTest {
   @OnlyInEngineTestKit
   static class BadTimeouts {
     @Test
+    @SamgrTest(livenessTimeout = "soon")
+    void notADuration(ServiceManager samgr) {}
+
+    @Test
     @SamgrTest(livenessTimeout = "5s")
-    void notIso(ServiceManager samgr) {}
+    void shortForm(ServiceManager samgr, ManualClock clock) throws SamgrError {
+      samgr.register("svc", Endpoint.of("a"));
+      clock.advance(Duration.ofSeconds(5));
+      assertTrue(samgr.liveness("svc").alive());
+      clock.advance(Duration.ofMillis(1));
+      assertFalse(samgr.liveness("svc").alive());
+    }
 
     @Test
     @SamgrTest(livenessTimeout = "PT0S")
@@ -165,6 +179,7 @@ class FailurePathsTest {
   void badTimeoutsAndUnsupportedTypesFailTheirTestsClearly() {
     EngineExecutionResults results = Kit.run(BadTimeouts.class);
     assertEquals(3, results.testEvents().failed().count());
+    assertEquals(1, results.testEvents().succeeded().count(), "shortForm: 5s is a duration");
     Map<String, Throwable> byTest = new ConcurrentHashMap<>();
     results.testEvents().failed().stream()
         .forEach(
@@ -176,18 +191,22 @@ class FailurePathsTest {
                         .flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable)
                         .orElseThrow()));
 
-    Throwable notIso = byTest.get("notIso(ServiceManager)");
+    Throwable notADuration = byTest.get("notADuration(ServiceManager)");
     ExtensionConfigurationException badFormat =
-        assertInstanceOf(ExtensionConfigurationException.class, notIso.getCause());
-    assertTrue(badFormat.getMessage().contains("\"5s\""), badFormat.getMessage());
-    assertTrue(badFormat.getMessage().contains("\"PT5S\""), badFormat.getMessage());
-    assertTrue(badFormat.getMessage().contains("notIso"), badFormat.getMessage());
+        assertInstanceOf(ExtensionConfigurationException.class, notADuration.getCause());
+    String message = badFormat.getMessage();
+    assertTrue(message.startsWith("@SamgrTest(livenessTimeout) on "), message);
+    assertTrue(message.contains("notADuration"), message);
+    assertTrue(
+        message.endsWith(": the value 'soon' is not a duration (" + Durations.EXAMPLES + ")"),
+        message);
 
     Throwable zero = byTest.get("zero(ServiceManager)");
     ExtensionConfigurationException notPositive =
         assertInstanceOf(ExtensionConfigurationException.class, zero.getCause());
-    assertTrue(notPositive.getMessage().contains("\"PT0S\""), notPositive.getMessage());
-    assertTrue(notPositive.getMessage().contains("not positive"), notPositive.getMessage());
+    assertTrue(
+        notPositive.getMessage().endsWith(": the value 'PT0S' must be a positive duration"),
+        notPositive.getMessage());
 
     Throwable unsupported = byTest.get("unsupportedType(String)");
     assertInstanceOf(ParameterResolutionException.class, unsupported);

@@ -215,8 +215,74 @@ class ThreadsOfTheTestTest {
     }
   }
 
+  @OnlyInEngineTestKit
+  static class ParallelWithAPoolATestStarted {
+    static final int TESTS = 2;
+
+    @RegisterExtension static final SamgrExtension samgr = SamgrExtension.builder().build();
+
+    /** Its one thread is made by the first task, so it inherits the context of a running test. */
+    static ExecutorService lazy;
+    static final CountDownLatch allRunning = new CountDownLatch(TESTS);
+    static final CountDownLatch allAsked = new CountDownLatch(TESTS);
+    static final List<Object> answers = new CopyOnWriteArrayList<>();
+    static final Set<ServiceManager> others = ConcurrentHashMap.newKeySet();
+
+    @BeforeAll
+    static void makeThePool() {
+      lazy = Executors.newSingleThreadExecutor();
+    }
+
+    @AfterAll
+    static void stopThePool() {
+      lazy.shutdownNow();
+    }
+
+    @RepeatedTest(TESTS)
+    void test(ServiceManager parameter) throws Exception {
+      allRunning.countDown();
+      assertTrue(allRunning.await(30, TimeUnit.SECONDS), "the tests did not run together");
+      try {
+        ServiceManager got = lazy.submit(samgr::manager).get(30, TimeUnit.SECONDS);
+        answers.add(got);
+        if (got != parameter) {
+          others.add(got);
+        }
+      } catch (ExecutionException e) {
+        answers.add(e.getCause());
+      }
+      allAsked.countDown();
+      assertTrue(allAsked.await(30, TimeUnit.SECONDS), "the other test did not ask");
+    }
+  }
+
   @Test
   @Order(5)
+  void underParallelExecutionAPoolThreadATestStartedNeverGivesAnotherTestsRegistry() {
+    EngineExecutionResults results =
+        Kit.run(
+            ParallelWithAPoolATestStarted.class,
+            Map.of(
+                "junit.jupiter.execution.parallel.enabled", "true",
+                "junit.jupiter.execution.parallel.mode.default", "concurrent",
+                "junit.jupiter.execution.parallel.config.strategy", "fixed",
+                "junit.jupiter.execution.parallel.config.fixed.parallelism", "2"));
+    assertEquals(List.of(), Kit.testFailures(results));
+    assertEquals(Set.of(), ParallelWithAPoolATestStarted.others, "another test's registry");
+    assertEquals(ParallelWithAPoolATestStarted.TESTS, ParallelWithAPoolATestStarted.answers.size());
+    for (Object answer : ParallelWithAPoolATestStarted.answers) {
+      IllegalStateException e = assertInstanceOf(IllegalStateException.class, answer);
+      assertTrue(
+          e.getMessage().contains("2 tests are running in parallel under SamgrExtension["),
+          e.getMessage());
+      assertTrue(
+          e.getMessage().contains("this thread is a pool's, which may run a task of any of them"),
+          e.getMessage());
+    }
+  }
+
+  @Test
+  @Order(6)
   void outsideAnyTestTheAccessorsSaySoOnEveryThread() throws Exception {
     SamgrExtension unused = SamgrExtension.builder().build();
     IllegalStateException onThisThread = assertThrows(IllegalStateException.class, unused::clock);
