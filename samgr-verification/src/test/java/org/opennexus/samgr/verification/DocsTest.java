@@ -9,13 +9,18 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -25,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.Timeout;
 import org.jspecify.annotations.Nullable;
+import org.opennexus.samgr.SamgrError;
 
 /**
  * The docs checked like code: every relative link of README.md, docs/*.md, CONTRIBUTING.md,
@@ -230,6 +236,43 @@ class DocsTest {
     }
     return "not text of " + source + ": the longest run that matches has " + best
         + " line(s), then \"" + want.get(Math.min(best, want.size() - 1)).strip() + "\"";
+  }
+
+  /**
+   * docs/cli.md's exit-code table against the code's one list, {@code ExitCodes}: the same codes,
+   * and the row of each {@code SamgrError} case's code (the constant named like the case) names
+   * that case.
+   */
+  @Test
+  void cliExitCodeTableMatchesExitCodes() throws IOException, ReflectiveOperationException {
+    Class<?> exitCodes = Class.forName("org.opennexus.samgr.cli.ExitCodes");
+    Map<String, Integer> constants = new TreeMap<>();
+    for (Field field : exitCodes.getFields()) {
+      if (Modifier.isStatic(field.getModifiers()) && field.getType() == int.class) {
+        constants.put(field.getName(), field.getInt(null));
+      }
+    }
+    Map<Integer, String> rows = new TreeMap<>();
+    boolean inTable = false;
+    for (String line : Files.readAllLines(ROOT.resolve("docs/cli.md"), StandardCharsets.UTF_8)) {
+      if (line.startsWith("#")) {
+        inTable = line.equals("## Exit codes");
+      } else if (inTable && line.matches("^\\| \\d+ \\|.*")) {
+        int code = Integer.parseInt(line.substring(2, line.indexOf(' ', 2)));
+        rows.put(code, line);
+      }
+    }
+    assertEquals(
+        new TreeSet<>(constants.values()), rows.keySet(), "codes in docs/cli.md and ExitCodes");
+    for (Class<?> error : SamgrError.class.getPermittedSubclasses()) {
+      String name = error.getSimpleName();
+      String constant = name.replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
+      Integer code = constants.get(constant);
+      assertTrue(code != null, "ExitCodes has no " + constant + " for " + name);
+      assertTrue(
+          String.valueOf(rows.get(code)).contains("`" + name + "`"),
+          "docs/cli.md's row for exit code " + code + " names `" + name + "`");
+    }
   }
 
   @Test
