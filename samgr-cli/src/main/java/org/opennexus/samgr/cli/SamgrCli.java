@@ -1,6 +1,5 @@
 package org.opennexus.samgr.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -57,6 +56,10 @@ public final class SamgrCli {
         });
     cli.setParameterExceptionHandler(SamgrCli::usageError);
     cli.setUsageHelpAutoWidth(true);
+    cli.getCommandSpec()
+        .usageMessage()
+        .exitCodeListHeading("%nExit codes:%n")
+        .exitCodeList(Outcome.helpList());
     return cli;
   }
 
@@ -86,41 +89,25 @@ public final class SamgrCli {
   }
 
   static int exitCode(Exception error) {
-    if (error instanceof SamgrError samgrError) {
-      return ExitCodes.of(samgrError);
-    } else if (error instanceof IllegalArgumentException) {
-      return ExitCodes.USAGE;
-    } else {
-      return ExitCodes.FAILURE;
-    }
+    return Outcome.of(error).code();
   }
 
-  /** One line: the error's own message, and for registry outcomes what to try next. */
+  /**
+   * One line: the error's own message, and for registry outcomes what to try next. Never the
+   * name of a Java class: a failure without a message says what kind of failure it is in words.
+   */
   static String describe(Exception error) {
-    String message = String.valueOf(error.getMessage()).replace('\n', ' ');
+    String message = error.getMessage();
+    if (message == null || message.isBlank()) {
+      message = "failed without a message (" + Outcome.of(error).helpText() + ")";
+    }
+    message = message.replace('\n', ' ');
     String name = nameOf(error);
     if (name != null && !Quoting.isPlain(name)) {
       // The error quotes the name as 'NAME'; a name with quotes or spaces must not forge the rest.
       message = message.replace("'" + name + "'", Quoting.quote(name));
     }
-    if (error instanceof SamgrError.NotFound) {
-      return message + " ('samgr list' shows what is registered)";
-    } else if (error instanceof SamgrError.Duplicate) {
-      return message + " ('samgr restart NAME ENDPOINT' replaces it)";
-    } else if (error instanceof SamgrError.StaleHandle) {
-      return message + " ('samgr resolve NAME' shows the current generation)";
-    } else if (error instanceof SamgrError.Unavailable) {
-      return message
-          + " (is the server running? 'samgr serve' starts one; check --connect or"
-          + " SAMGR_ZOOKEEPER_CONNECT)";
-    } else if (error instanceof SamgrError.Denied) {
-      return message + " (set SAMGR_ZOOKEEPER_AUTH to credentials the registry accepts)";
-    } else if (error instanceof SamgrError
-        || error instanceof RuntimeException
-        || error instanceof IOException) {
-      return message;
-    } else {
-      return error.getClass().getSimpleName() + ": " + message;
-    }
+    String hint = Outcome.of(error).hint();
+    return hint == null ? message : message + " (" + hint + ")";
   }
 }

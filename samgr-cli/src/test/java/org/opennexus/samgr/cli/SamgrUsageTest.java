@@ -58,10 +58,10 @@ class SamgrUsageTest {
             "  serve ",
             "  3   NotFound: the service is not registered",
             "  4   Duplicate: the name is already registered",
-            "  5   StaleHandle: the generation is not the current one",
-            "  6   Unavailable: the registry's server could not be reached in time",
-            "  7   Denied: the server refused these credentials",
-            "  2   usage: bad option, argument or setting")) {
+            "  5   StaleHandle: the generation given is not the current one",
+            "  6   Unavailable: the server could not be reached",
+            "  7   Denied: the server refused the operation",
+            "  2   usage: unknown command or option")) {
       assertTrue(help.out().contains(line), line + " missing from:\n" + help.out());
     }
   }
