@@ -3,8 +3,11 @@
  * opens it with the same settings, kept in Apache ZooKeeper through Apache Curator.
  *
  * <p>Put the {@code samgr-zookeeper} jar, Curator and ZooKeeper on the class path and open it with
- * {@code Samgr.builder().environment("zookeeper").setting("zookeeper.connect", "host:2181")}. The
- * package is not exported; use the {@code org.opennexus.samgr} API only. The jar has no {@code
+ * {@code Samgr.builder().environment("zookeeper").setting("zookeeper.connect", "host:2181")}, and
+ * use the {@code org.opennexus.samgr} API. Besides the provider, this package's one public class
+ * is {@link org.opennexus.samgr.zookeeper.EmbeddedZooKeeper}: a ZooKeeper server inside the JVM,
+ * for tools, tests and benchmarks ({@code zookeeper.connect=embedded} and {@code samgr serve} run
+ * it too). The jar has no {@code
  * module-info} (ZooKeeper 3.9 cannot be a module: its two jars split packages, ZOOKEEPER-4330, and
  * Curator has no module name), so its manifest names the automatic module {@code
  * org.opennexus.samgr.zookeeper}: a modular application keeps the API on the module path and
@@ -19,6 +22,17 @@
  * docs/zookeeper.md}</a> in the source repository. The rules every backend keeps are written on
  * {@link org.opennexus.samgr.ServiceManager}; events are delivered by samgr's shared {@link
  * org.opennexus.samgr.spi.Delivery#handOff}.
+ *
+ * <h2>Parts</h2>
+ *
+ * <p>A client ({@code ZkServiceManager}) coordinates named parts: the view ({@code RecordView}:
+ * per name the newest version, ordered by zxid, and the events of each transition), the writer
+ * ({@code RecordWriter}: one write at a time, compare-and-set, answers lost and retried), the feed
+ * ({@code NamespaceFeed}: the watch and the reloads), the session reaper ({@code SessionReaper}:
+ * whose client node vouches for which services, and the expiry of dead owners' services), the
+ * liveness rules ({@code Heartbeats}), and the record ({@code Rec}, whose named transitions are
+ * the only way to make a next version) with its codec ({@code RecCodec}). Tests step in through a
+ * hooks object given at open ({@code ZkHooks}; production clients get one that does nothing).
  */
 @NullMarked
 package org.opennexus.samgr.zookeeper;
