@@ -7,7 +7,7 @@ import org.opennexus.samgr.SamgrError;
  * means is listed by {@code samgr --help} and in the docs (docs/cli.md, "Exit codes"), both made
  * from one list in the code: 0 success, 1 other failure, 2 usage, 3 to 8 the {@link SamgrError}
  * cases {@code NotFound}, {@code Duplicate}, {@code StaleHandle}, {@code Unavailable}, {@code
- * Denied}, {@code Unsupported}.
+ * Denied}, {@code Unsupported}, and 130 for a command interrupted by Ctrl-C or SIGTERM.
  */
 public final class ExitCodes {
 
@@ -37,6 +37,9 @@ public final class ExitCodes {
 
   /** The backend cannot do the operation ({@link SamgrError.Unsupported}). */
   public static final int UNSUPPORTED = 8;
+
+  /** Ctrl-C or SIGTERM came before a one-shot command finished (128 + SIGINT's 2). */
+  public static final int INTERRUPTED = 130;
 
   private ExitCodes() {}
 

@@ -51,7 +51,13 @@ enum Outcome {
       "Denied",
       "the server refused the operation to these credentials (SAMGR_ZOOKEEPER_AUTH)",
       "set SAMGR_ZOOKEEPER_AUTH to credentials the registry accepts"),
-  UNSUPPORTED(ExitCodes.UNSUPPORTED, "Unsupported", "the backend cannot do it", null);
+  UNSUPPORTED(ExitCodes.UNSUPPORTED, "Unsupported", "the backend cannot do it", null),
+  INTERRUPTED(
+      ExitCodes.INTERRUPTED,
+      null,
+      "interrupted: Ctrl-C or SIGTERM came before the command finished (watch, serve and"
+          + " dashboard exit 0 then)",
+      null);
 
   private final int code;
   private final @Nullable String error;
@@ -107,6 +113,9 @@ enum Outcome {
    */
   static Outcome of(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof InterruptedException) {
+        return INTERRUPTED;
+      }
       if (t instanceof SamgrError samgrError) {
         return of(samgrError);
       }

@@ -34,7 +34,12 @@ public final class SamgrCli {
     Lifetime.OfProcess lifetime = new Lifetime.OfProcess(CLEANUP_BOUND).install();
     CliContext context =
         new CliContext(RegistryFactory.zookeeper(), InstantSource.system(), lifetime);
-    int code = commandLine(context).execute(arguments);
+    CommandLine cli = commandLine(context);
+    // Standard output is the commands' own (picocli's writer holds it): anything else a library
+    // prints there (ZooKeeper's purge of old snapshots on serve) goes to standard error, so that
+    // serve --json stays JSON.
+    System.setOut(System.err);
+    int code = cli.execute(arguments);
     lifetime.finish(code);
     System.exit(code);
   }
@@ -97,6 +102,9 @@ public final class SamgrCli {
    * name of a Java class: a failure without a message says what kind of failure it is in words.
    */
   static String describe(Exception error) {
+    if (Outcome.of(error) == Outcome.INTERRUPTED) {
+      return "interrupted (Ctrl-C or SIGTERM)";
+    }
     String message = error.getMessage();
     if (message == null || message.isBlank()) {
       message = "failed without a message (" + Outcome.of(error).helpText() + ")";

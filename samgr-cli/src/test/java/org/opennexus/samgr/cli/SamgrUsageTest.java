@@ -62,7 +62,9 @@ class SamgrUsageTest {
             "  6   Unavailable: the server could not be reached",
             "  7   Denied: the server refused the operation",
             "  2   usage: unknown command or option")) {
-      assertTrue(help.out().contains(line), line + " missing from:\n" + help.out());
+      assertTrue(
+          help.out().replaceAll(" +", " ").contains(line.replaceAll(" +", " ")),
+          line + " missing from:\n" + help.out());
     }
   }
 
@@ -205,6 +207,18 @@ class SamgrUsageTest {
           result.err());
       assertEquals(1, result.err().lines().count());
     }
+  }
+
+  @Test
+  void aHugeAwaitTimeoutIsRefusedNamingTheOptionAndTheLimit() {
+    Cli.Result result = cli.run("await", "x", "--timeout", "PT2562047788015215H");
+    assertEquals(
+        new Cli.Result(
+            ExitCodes.USAGE,
+            "",
+            "samgr await: --timeout PT2562047788015215H is too long: at most 365 days"
+                + System.lineSeparator()),
+        result);
   }
 
   @Test
