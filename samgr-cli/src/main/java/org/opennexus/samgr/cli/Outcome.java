@@ -119,9 +119,6 @@ enum Outcome {
       if (t instanceof SamgrError samgrError) {
         return of(samgrError);
       }
-      if (t == t.getCause()) {
-        break;
-      }
     }
     return failure instanceof IllegalArgumentException ? USAGE : FAILURE;
   }
