@@ -8,7 +8,8 @@ import org.opennexus.samgr.spi.Arguments;
  * {@code "vmo:42"}. samgr stores and returns it; it never parses or connects to it.
  *
  * @param address 1 to {@value Arguments#MAX_ADDRESS_LENGTH} UTF-16 code units, with no ISO control
- *     characters and no unpaired surrogates
+ *     characters, no invisible or bidirectional-control characters (Unicode format characters,
+ *     category Cf, such as U+200B or U+202E, and U+2028 and U+2029) and no unpaired surrogates
  */
 public record Endpoint(String address) implements Serializable {
 

@@ -7,10 +7,23 @@ import org.jspecify.annotations.Nullable;
  * on all of them.
  *
  * <p>A <em>name</em> is 1 to {@value #MAX_NAME_LENGTH} UTF-16 code units; an endpoint
- * <em>address</em> is 1 to {@value #MAX_ADDRESS_LENGTH}. Neither may contain an ISO control
- * character ({@link Character#isISOControl(char)}: U+0000 to U+001F and U+007F to U+009F) or an
- * unpaired surrogate. Any other character, including non-ASCII letters, spaces and properly paired
- * supplementary characters, is allowed.
+ * <em>address</em> is 1 to {@value #MAX_ADDRESS_LENGTH}. Neither may contain
+ *
+ * <ul>
+ *   <li>an ISO control character ({@link Character#isISOControl(char)}: U+0000 to U+001F and
+ *       U+007F to U+009F);
+ *   <li>an invisible or bidirectional-control character: a Unicode format character (general
+ *       category Cf, {@link Character#FORMAT}, such as U+200B ZERO WIDTH SPACE, U+200D ZERO WIDTH
+ *       JOINER, U+202E RIGHT-TO-LEFT OVERRIDE, U+2066 to U+2069 isolates, U+FEFF, U+00AD SOFT
+ *       HYPHEN and the tag characters U+E0001 to U+E007F), or U+2028 LINE SEPARATOR or U+2029
+ *       PARAGRAPH SEPARATOR, so that no name or address can hide text, reorder what a terminal or
+ *       page shows, or break a line;
+ *   <li>an unpaired surrogate.
+ * </ul>
+ *
+ * <p>Any other character, including non-ASCII letters, spaces and properly paired supplementary
+ * characters, is allowed. (Emoji sequences joined by U+200D are therefore refused; a single emoji
+ * is fine.) Output meant for people still has to quote values: a name may contain spaces.
  *
  * <p>Violations throw {@link IllegalArgumentException} whose message names the parameter and the
  * rule that failed and, for characters, its code and index, but never echoes the input, so a
@@ -100,8 +113,15 @@ public final class Arguments {
       if (Character.isISOControl(c)) {
         return "must not contain ISO control characters, but has " + code(c) + " at index " + i;
       }
+      if (isInvisible(c)) {
+        return INVISIBLE + code(c) + " at index " + i;
+      }
       if (Character.isHighSurrogate(c)) {
         if (i + 1 < length && Character.isLowSurrogate(value.charAt(i + 1))) {
+          int codePoint = Character.toCodePoint(c, value.charAt(i + 1));
+          if (Character.getType(codePoint) == Character.FORMAT) {
+            return INVISIBLE + String.format("U+%04X", codePoint) + " at index " + i;
+          }
           i++; // a well-formed pair: skip its low half
           continue;
         }
@@ -114,6 +134,18 @@ public final class Arguments {
       }
     }
     return null;
+  }
+
+  private static final String INVISIBLE =
+      "must not contain invisible or bidirectional-control characters (Unicode format characters"
+          + " and line or paragraph separators), but has ";
+
+  /** A format character (Cf) of the Basic Multilingual Plane, or U+2028 or U+2029. */
+  private static boolean isInvisible(char c) {
+    int type = Character.getType(c);
+    return type == Character.FORMAT
+        || type == Character.LINE_SEPARATOR
+        || type == Character.PARAGRAPH_SEPARATOR;
   }
 
   private static String code(char c) {

@@ -26,9 +26,16 @@ final class AwaitCommand extends RegistryCommand {
       description = "How long to wait: 10s, 500ms, 2m, PT1M (default: ${DEFAULT-VALUE}).")
   Duration timeout = Duration.ofSeconds(30);
 
+  /** The longest --timeout: far beyond any use, far below what overflows a count of nanos. */
+  static final Duration MAX_TIMEOUT = Duration.ofDays(365);
+
   @Override
   void run(ServiceManager samgr, Printer out, CliContext context)
       throws SamgrError, InterruptedException {
+    if (timeout.compareTo(MAX_TIMEOUT) > 0) {
+      throw new IllegalArgumentException(
+          "--timeout " + timeout + " is too long: at most " + MAX_TIMEOUT.toDays() + " days");
+    }
     out.handle("", samgr.await(name, timeout));
   }
 }

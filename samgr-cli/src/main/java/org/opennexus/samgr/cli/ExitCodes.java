@@ -3,22 +3,11 @@ package org.opennexus.samgr.cli;
 import org.opennexus.samgr.SamgrError;
 
 /**
- * The exit codes of {@code samgr}: one per outcome a script may want to tell apart.
- *
- * <table>
- *   <caption>exit codes</caption>
- *   <tr><th>code</th><th>meaning</th></tr>
- *   <tr><td>0</td><td>success</td></tr>
- *   <tr><td>1</td><td>anything else: the registry cannot be opened (no connect string, no
- *   server reachable), a server that cannot start, an I/O error</td></tr>
- *   <tr><td>2</td><td>usage: a bad option, argument or setting (picocli's convention)</td></tr>
- *   <tr><td>3</td><td>{@link SamgrError.NotFound}</td></tr>
- *   <tr><td>4</td><td>{@link SamgrError.Duplicate}</td></tr>
- *   <tr><td>5</td><td>{@link SamgrError.StaleHandle}</td></tr>
- *   <tr><td>6</td><td>{@link SamgrError.Unavailable}</td></tr>
- *   <tr><td>7</td><td>{@link SamgrError.Denied}</td></tr>
- *   <tr><td>8</td><td>{@link SamgrError.Unsupported}</td></tr>
- * </table>
+ * The exit codes of {@code samgr}: one per outcome a script may want to tell apart. What each
+ * means is listed by {@code samgr --help} and in the docs (docs/cli.md, "Exit codes"), both made
+ * from one list in the code: 0 success, 1 other failure, 2 usage, 3 to 8 the {@link SamgrError}
+ * cases {@code NotFound}, {@code Duplicate}, {@code StaleHandle}, {@code Unavailable}, {@code
+ * Denied}, {@code Unsupported}, and 130 for a command interrupted by Ctrl-C or SIGTERM.
  */
 public final class ExitCodes {
 
@@ -49,6 +38,9 @@ public final class ExitCodes {
   /** The backend cannot do the operation ({@link SamgrError.Unsupported}). */
   public static final int UNSUPPORTED = 8;
 
+  /** Ctrl-C or SIGTERM came before a one-shot command finished (128 + SIGINT's 2). */
+  public static final int INTERRUPTED = 130;
+
   private ExitCodes() {}
 
   /**
@@ -58,18 +50,6 @@ public final class ExitCodes {
    * @return its code, from 3 to 8
    */
   public static int of(SamgrError error) {
-    if (error instanceof SamgrError.NotFound) {
-      return NOT_FOUND;
-    } else if (error instanceof SamgrError.Duplicate) {
-      return DUPLICATE;
-    } else if (error instanceof SamgrError.StaleHandle) {
-      return STALE_HANDLE;
-    } else if (error instanceof SamgrError.Unavailable) {
-      return UNAVAILABLE;
-    } else if (error instanceof SamgrError.Denied) {
-      return DENIED;
-    } else {
-      return UNSUPPORTED;
-    }
+    return Outcome.of(error).code();
   }
 }

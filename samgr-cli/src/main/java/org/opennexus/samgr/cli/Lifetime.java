@@ -50,12 +50,18 @@ interface Lifetime {
     private final AtomicBoolean finishing = new AtomicBoolean();
     private final AtomicInteger exitCode = new AtomicInteger(ExitCodes.FAILURE);
     private final Duration cleanupBound;
+    private final AtomicBoolean waitingForStop = new AtomicBoolean();
+    private final Thread command = Thread.currentThread();
 
     OfProcess(Duration cleanupBound) {
       this.cleanupBound = cleanupBound;
     }
 
-    /** Installs the shutdown hook; call once, before the command runs. */
+    /**
+     * Installs the shutdown hook; call once, on the thread that runs the command, before it runs.
+     * A signal interrupts that thread unless it waits in {@link #awaitStop()}, so a one-shot
+     * command that is waiting ({@code await}, or connecting) ends at once, with exit code 130.
+     */
     OfProcess install() {
       Runtime.getRuntime().addShutdownHook(new Thread(this::onShutdown, "samgr-shutdown"));
       return this;
@@ -65,6 +71,9 @@ interface Lifetime {
       // After finish() the JVM is exiting through System.exit with the right code already.
       boolean bySignal = !finishing.get();
       stop.countDown();
+      if (bySignal && !waitingForStop.get()) {
+        command.interrupt();
+      }
       try {
         if (bySignal) {
           if (finished.await(cleanupBound.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -79,12 +88,37 @@ interface Lifetime {
 
     @Override
     public void awaitStop() throws InterruptedException {
-      stop.await();
+      if (stopped()) {
+        return;
+      }
+      waitingForStop.set(true);
+      try {
+        stop.await();
+      } finally {
+        waitingForStop.set(false);
+      }
     }
 
     @Override
     public boolean awaitStop(long timeout, TimeUnit unit) throws InterruptedException {
-      return stop.await(timeout, unit);
+      if (stopped()) {
+        return true;
+      }
+      waitingForStop.set(true);
+      try {
+        return stop.await(timeout, unit);
+      } finally {
+        waitingForStop.set(false);
+      }
+    }
+
+    /** Whether the signal came; if so the interrupt it may have sent is spent here. */
+    private boolean stopped() {
+      if (stop.getCount() == 0) {
+        Thread.interrupted(); // the stop is the answer: the command ends normally
+        return true;
+      }
+      return false;
     }
 
     /** Reports the command's exit code; a pending shutdown then ends the process with it. */

@@ -29,7 +29,10 @@ final class Printer {
     this.clock = clock;
   }
 
-  /** One handle: {@code VERB NAME generation G at ENDPOINT}, or its JSON object. */
+  /**
+   * One handle: {@code VERB NAME generation G at ENDPOINT}, or its JSON object. NAME and ENDPOINT
+   * are shown as {@link Quoting} says, so a name cannot pass for the fields after it.
+   */
   void handle(String verb, ServiceHandle handle) {
     if (json) {
       out.println(Json.write(Json.handle(handle)));
@@ -69,8 +72,8 @@ final class Printer {
     for (Liveness l : services) {
       rows.add(
           new String[] {
-            l.handle().name(),
-            l.handle().endpoint().address(),
+            Quoting.quote(l.handle().name()),
+            Quoting.quote(l.handle().endpoint().address()),
             Long.toString(l.handle().generation().value()),
             l.alive() ? "alive" : "expired",
             ago(l.lastHeartbeat(), now)
@@ -129,11 +132,11 @@ final class Printer {
 
   private static String describe(String verb, ServiceHandle handle) {
     return (verb.isEmpty() ? "" : verb + " ")
-        + handle.name()
+        + Quoting.quote(handle.name())
         + " generation "
         + handle.generation().value()
         + " at "
-        + handle.endpoint().address();
+        + Quoting.quote(handle.endpoint().address());
   }
 
   /** {@code just now}, {@code 42s ago}, {@code 3m 5s ago}, {@code 2h 1m ago}, {@code 3d ago}. */

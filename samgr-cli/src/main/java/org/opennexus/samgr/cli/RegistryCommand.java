@@ -38,7 +38,15 @@ abstract class RegistryCommand implements Callable<Integer> {
     try {
       return context.registries().open(registry.connect, registry.namespace);
     } catch (IllegalStateException e) {
-      throw new IllegalStateException(e.getMessage() + OPEN_HINT, e);
+      // Samgr.open wraps the backend's failure as "backend X (class) failed to open: its
+      // exception"; the backend's own message says what happened, without class names.
+      String message = e.getMessage();
+      if (e.getCause() instanceof RuntimeException reason && reason.getMessage() != null) {
+        message = reason.getMessage();
+      }
+      // A down server is Unavailable, whose hint says what to check.
+      String hint = Outcome.of(e).hint() == null ? OPEN_HINT : "";
+      throw new IllegalStateException(message + hint, e);
     }
   }
 

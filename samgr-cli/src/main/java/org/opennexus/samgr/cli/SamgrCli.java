@@ -1,10 +1,10 @@
 package org.opennexus.samgr.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.InstantSource;
+import org.jspecify.annotations.Nullable;
 import org.opennexus.samgr.SamgrError;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
@@ -13,7 +13,7 @@ import picocli.CommandLine.ParameterException;
  * The {@code samgr} command: {@code samgr --help} lists the subcommands, {@code samgr help
  * COMMAND} or {@code samgr COMMAND --help} explains one. Exit codes are in {@link ExitCodes}.
  *
- * <p>Errors go to standard error as one line naming the command, what failed and what to do;
+ * <p>Output is UTF-8 whatever the locale. Errors go to standard error as one line naming the command, what failed and what to do;
  * results go to standard output, for people by default and as JSON with {@code --json}.
  */
 public final class SamgrCli {
@@ -29,10 +29,17 @@ public final class SamgrCli {
    * @param args the command line
    */
   public static void main(String[] args) {
+    CommandLineText.useUtf8Output();
+    String[] arguments = CommandLineText.arguments(args);
     Lifetime.OfProcess lifetime = new Lifetime.OfProcess(CLEANUP_BOUND).install();
     CliContext context =
         new CliContext(RegistryFactory.zookeeper(), InstantSource.system(), lifetime);
-    int code = commandLine(context).execute(args);
+    CommandLine cli = commandLine(context);
+    // Standard output is the commands' own (picocli's writer holds it): anything else a library
+    // prints there (ZooKeeper's purge of old snapshots on serve) goes to standard error, so that
+    // serve --json stays JSON.
+    System.setOut(System.err);
+    int code = cli.execute(arguments);
     lifetime.finish(code);
     System.exit(code);
   }
@@ -41,8 +48,10 @@ public final class SamgrCli {
   static CommandLine commandLine(CliContext context) {
     CommandLine cli = new CommandLine(new SamgrCommand(context));
     // Straight over System.out, so that checkError() sees a closed pipe (picocli's own writer
-    // wraps System.out in a writer of its own, which hides the stream's errors).
-    cli.setOut(new PrintWriter(System.out, true, stdoutCharset()));
+    // wraps System.out in a writer of its own, which hides the stream's errors). UTF-8 whatever
+    // the locale (CommandLineText), so that every name prints as it is.
+    cli.setOut(new PrintWriter(System.out, true, StandardCharsets.UTF_8));
+    cli.setErr(new PrintWriter(System.err, true, StandardCharsets.UTF_8));
     cli.setExecutionExceptionHandler(
         (error, command, parseResult) -> {
           PrintWriter err = command.getErr();
@@ -52,18 +61,11 @@ public final class SamgrCli {
         });
     cli.setParameterExceptionHandler(SamgrCli::usageError);
     cli.setUsageHelpAutoWidth(true);
+    cli.getCommandSpec()
+        .usageMessage()
+        .exitCodeListHeading("%nExit codes:%n")
+        .exitCodeList(Outcome.helpList());
     return cli;
-  }
-
-  /** The encoding of standard output, as the JDK chose it (JDK 19+ names it, 17 and 18 less so). */
-  private static Charset stdoutCharset() {
-    for (String property : new String[] {"stdout.encoding", "sun.stdout.encoding"}) {
-      String name = System.getProperty(property);
-      if (name != null && Charset.isSupported(name)) {
-        return Charset.forName(name);
-      }
-    }
-    return Charset.defaultCharset();
   }
 
   private static int usageError(ParameterException error, String[] args) {
@@ -79,37 +81,41 @@ public final class SamgrCli {
     return command.getCommandSpec().qualifiedName() + ": ";
   }
 
-  static int exitCode(Exception error) {
-    if (error instanceof SamgrError samgrError) {
-      return ExitCodes.of(samgrError);
-    } else if (error instanceof IllegalArgumentException) {
-      return ExitCodes.USAGE;
-    } else {
-      return ExitCodes.FAILURE;
+  /** The service name a registry outcome is about, if any. */
+  private static @Nullable String nameOf(Exception error) {
+    if (error instanceof SamgrError.NotFound e) {
+      return e.name();
+    } else if (error instanceof SamgrError.Duplicate e) {
+      return e.name();
+    } else if (error instanceof SamgrError.StaleHandle e) {
+      return e.handle().name();
     }
+    return null;
   }
 
-  /** One line: the error's own message, and for registry outcomes what to try next. */
+  static int exitCode(Exception error) {
+    return Outcome.of(error).code();
+  }
+
+  /**
+   * One line: the error's own message, and for registry outcomes what to try next. Never the
+   * name of a Java class: a failure without a message says what kind of failure it is in words.
+   */
   static String describe(Exception error) {
-    String message = String.valueOf(error.getMessage()).replace('\n', ' ');
-    if (error instanceof SamgrError.NotFound) {
-      return message + " ('samgr list' shows what is registered)";
-    } else if (error instanceof SamgrError.Duplicate) {
-      return message + " ('samgr restart NAME ENDPOINT' replaces it)";
-    } else if (error instanceof SamgrError.StaleHandle) {
-      return message + " ('samgr resolve NAME' shows the current generation)";
-    } else if (error instanceof SamgrError.Unavailable) {
-      return message
-          + " (is the server running? 'samgr serve' starts one; check --connect or"
-          + " SAMGR_ZOOKEEPER_CONNECT)";
-    } else if (error instanceof SamgrError.Denied) {
-      return message + " (set SAMGR_ZOOKEEPER_AUTH to credentials the registry accepts)";
-    } else if (error instanceof SamgrError
-        || error instanceof RuntimeException
-        || error instanceof IOException) {
-      return message;
-    } else {
-      return error.getClass().getSimpleName() + ": " + message;
+    if (Outcome.of(error) == Outcome.INTERRUPTED) {
+      return "interrupted (Ctrl-C or SIGTERM)";
     }
+    String message = error.getMessage();
+    if (message == null || message.isBlank()) {
+      message = "failed without a message (" + Outcome.of(error).helpText() + ")";
+    }
+    message = message.replace('\n', ' ');
+    String name = nameOf(error);
+    if (name != null && !Quoting.isPlain(name)) {
+      // The error quotes the name as 'NAME'; a name with quotes or spaces must not forge the rest.
+      message = message.replace("'" + name + "'", Quoting.quote(name));
+    }
+    String hint = Outcome.of(error).hint();
+    return hint == null ? message : message + " (" + hint + ")";
   }
 }

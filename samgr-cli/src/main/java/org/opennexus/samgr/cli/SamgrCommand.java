@@ -8,7 +8,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** The root command: holds the context its subcommands use. */
+/**
+ * The root command: holds the context its subcommands use. Its exit-code list comes from {@link
+ * Outcome} (set in {@link SamgrCli#commandLine}).
+ */
 @Command(
     name = "samgr",
     mixinStandardHelpOptions = true,
@@ -31,18 +34,6 @@ import picocli.CommandLine.Spec;
       SweepCommand.class,
       GenerateCompletion.class,
       HelpCommand.class
-    },
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {
-      "0:success",
-      "1:other failure: registry cannot be opened, server cannot start, I/O",
-      "2:usage: bad option, argument or setting",
-      "3:NotFound: the service is not registered",
-      "4:Duplicate: the name is already registered",
-      "5:StaleHandle: the generation is not the current one",
-      "6:Unavailable: the registry's server could not be reached in time",
-      "7:Denied: the server refused these credentials",
-      "8:Unsupported: the backend cannot do this"
     })
 final class SamgrCommand implements Runnable {
 

@@ -48,8 +48,9 @@ final class WatchCommand extends RegistryCommand {
     try (Subscription subscription =
         only == null ? samgr.watchAll(print) : samgr.watch(only, print)) {
       // Until Ctrl-C, or until whatever reads the output has gone.
-      while (!outputClosed.await(POLL_MILLIS, TimeUnit.MILLISECONDS)
-          && !context.lifetime().awaitStop(0, TimeUnit.MILLISECONDS)) {
+      // It waits in awaitStop, so that Ctrl-C ends it with exit 0 (see Lifetime.OfProcess).
+      while (outputClosed.getCount() > 0
+          && !context.lifetime().awaitStop(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
         // both checked again
       }
     }

@@ -23,9 +23,10 @@ import org.opennexus.samgr.ServiceManager;
 /**
  * The bad-input catalogue: every {@link ServiceManager} entry point is given every class of bad
  * argument ({@code null} in each position; names that are empty, one unit over the limit, ten
- * million units long, contain each class of ISO control character, or an unpaired high or low
- * surrogate) and must throw the documented unchecked exception, with a short message that names
- * the parameter and the rule, before anything changes: where the backend keeps a registry, its
+ * million units long, contain each class of ISO control character, an invisible or
+ * bidirectional-control character, or an unpaired high or low surrogate) and must throw the
+ * documented unchecked exception, with a short message that names the parameter and the rule
+ * (for an invisible character, its code), before anything changes: where the backend keeps a registry, its
  * {@code services()} snapshot and the handles of its services are compared before and after.
  * Valid names at the length limit, non-ASCII ones and ones ending in a surrogate pair must pass
  * the argument rules on every backend.
@@ -58,11 +59,19 @@ public interface ArgumentContract extends Contract {
             Named.of("unpaired high surrogate", "a\uD800b"),
             Named.of("unpaired high surrogate at the end", "ab\uDBFF"),
             Named.of("unpaired low surrogate", "\uDC00"),
-            Named.of("reversed surrogate pair", "\uDE00\uD83D"));
+            Named.of("reversed surrogate pair", "\uDE00\uD83D"),
+            Named.of("U+202E right-to-left override", "x\u202Etxt.exe"),
+            Named.of("U+200B zero width space", "pay\u200Bments"),
+            Named.of("U+2066 left-to-right isolate", "\u2066a"),
+            Named.of("U+FEFF byte order mark", "a\uFEFF"),
+            Named.of("U+00AD soft hyphen", "a\u00ADb"),
+            Named.of("U+2028 line separator", "a\u2028b"),
+            Named.of("U+E0041 tag (supplementary)", "a\uDB40\uDC41"));
     List<String> rules =
         List.of(
             "256", "256", "256", "control", "control", "control", "control", "surrogate",
-            "surrogate", "surrogate", "surrogate");
+            "surrogate", "surrogate", "surrogate", "U+202E", "U+200B", "U+2066", "U+FEFF",
+            "U+00AD", "U+2028", "U+E0041");
     List<Arguments> cases = new ArrayList<>();
     for (String entryPoint : NameEntryPoints.ALL) {
       for (int i = 0; i < names.size(); i++) {
@@ -215,7 +224,8 @@ public interface ArgumentContract extends Contract {
 
   /**
    * {@link Endpoint} applies the address rules: 1 to 4096 units, no ISO control characters, no
-   * unpaired surrogates; {@code null} names {@code address}. Valid addresses at the limit pass.
+   * invisible or bidirectional-control characters, no unpaired surrogates; {@code null} names
+   * {@code address}. Valid addresses at the limit pass.
    */
   @org.junit.jupiter.api.Test
   default void endpointAppliesTheAddressRules() {
@@ -233,6 +243,10 @@ public interface ArgumentContract extends Contract {
       {"\u009F", "control"},
       {"x\uD800", "surrogate"},
       {"\uDC00x", "surrogate"},
+      {"tcp://real\u202E", "U+202E"},
+      {"tcp://a\u200Db", "U+200D"},
+      {"tcp://a\u2029", "U+2029"},
+      {"tcp://\uDB40\uDC7F", "U+E007F"},
     };
     for (String[] c : bad) {
       assertShortMessage(

@@ -113,7 +113,8 @@ final class ZkServiceManager implements ServiceManager {
           TimeUnit.MILLISECONDS)) {
         throw new IllegalStateException(
             "the 'zookeeper' samgr backend could not reach " + where + " within "
-                + settings.operationTimeout() + " (" + ZkSettings.OPERATION_TIMEOUT + ")");
+                + settings.operationTimeout() + " (" + ZkSettings.OPERATION_TIMEOUT + ")",
+            new SamgrError.Unavailable("open", ENVIRONMENT)); // the cause says: a down server
       }
       long deadline = calls.deadline();
       String auth = settings.auth();
