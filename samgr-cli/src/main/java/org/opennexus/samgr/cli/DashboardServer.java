@@ -1,59 +1,71 @@
 package org.opennexus.samgr.cli;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.ArrayList;
+import java.util.EventListener;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.TreeSet;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.opennexus.samgr.Liveness;
-import org.opennexus.samgr.SamgrError;
-import org.opennexus.samgr.ServiceEvent;
-import org.opennexus.samgr.ServiceHandle;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.Scheduler;
 import org.opennexus.samgr.ServiceManager;
-import org.opennexus.samgr.Subscription;
 
 /**
- * The live dashboard: one page and a Server-Sent Events stream over the JDK's HTTP server.
+ * The live dashboard: one page and a Server-Sent Events stream ({@link EventStream}, with the
+ * {@link LivenessTicker}'s deltas), served by an embedded Jetty.
  *
- * <p>{@code GET /events} subscribes with {@code watchAll} and pushes every registry event as it
- * takes effect (an {@code event: registry} message, the event's JSON plus the service's liveness),
- * starting with {@code registered} for every current service. Heartbeats are deliberately not
- * registry events (one per beat per service would flood every watcher), so the stream also
- * carries, every {@code refresh}, an {@code event: liveness} message with each service's alive
- * flag and last heartbeat read from the registry (a local read) and the registry clock's time, from
- * which the page shows how long ago each service last beat. The page itself never polls.
+ * <p>Why Jetty and not the JDK's {@code com.sun.net.httpserver}: the JDK server has no bound on
+ * connections, its timeouts are JVM-wide system properties read once, and it runs each exchange
+ * on whatever executor it is given without a way to refuse work early, so that slow clients took
+ * one thread and one file descriptor each, without end, from the process that also runs {@code
+ * samgr serve}'s ZooKeeper server. Jetty's core server (no servlets; three small jars on the
+ * class path, where the rest of {@code samgr-cli} runs) has each limit built in: a bounded thread
+ * pool, a cap on open connections beyond which it stops accepting (further clients wait in the
+ * kernel's backlog and hold no descriptor of this process), an idle timeout that also bounds a
+ * blocked write, request-head size limits, and correct {@code HEAD} replies. On top of it: a cap
+ * on event streams (each holds a thread; beyond it 503) and a timeout for a new connection's first
+ * request head. See {@link HttpLimits}.
+ *
+ * <p>Routes: every path the listener answers is registered in one place, {@link #routes}; a
+ * command may add its own ({@link HttpRoute}), which get the same limits, {@code Host} check and
+ * headers.
  *
  * <p>Bound to loopback, the server also refuses requests whose {@code Host} header names another
- * host, so that a web page elsewhere cannot read the registry through DNS rebinding. The
- * dashboard only reads; it offers no way to change the registry.
+ * host than a loopback name or the bound address, so that a web page elsewhere cannot read the
+ * registry through DNS rebinding. The dashboard only reads: it calls {@code services}, {@code
+ * liveness} and {@code watchAll}, and offers no way to change the registry.
  */
 final class DashboardServer implements AutoCloseable {
 
   private static final String ASSETS = "/org/opennexus/samgr/cli/dashboard/";
-  private static final Map<String, String> PAGES =
-      Map.of(
-          "/", "index.html",
-          "/index.html", "index.html",
-          "/dashboard.js", "dashboard.js",
-          "/dashboard.css", "dashboard.css");
+  private static final String EVENTS = "/events";
+  private static final String EVENT_STREAM = "text/event-stream; charset=utf-8";
   private static final String SECURITY_POLICY =
       "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self';"
           + " img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
@@ -61,59 +73,121 @@ final class DashboardServer implements AutoCloseable {
   /**
    * Events that may wait for one browser that does not read them (its connection stalled), beyond
    * the stream's first ones (one for each current service). Past it, the stream says {@code
-   * behind} and ends; the browser's {@code EventSource} reconnects by
-   * itself and starts afresh from the registry's state, so a stalled page costs bounded memory.
+   * behind} and ends; the browser's {@code EventSource} reconnects by itself and starts afresh
+   * from the registry's state, so a stalled page costs bounded memory.
    */
-  static final int MAX_QUEUED_EVENTS = 10_000;
+  static final int MAX_QUEUED_EVENTS = HttpLimits.DEFAULTS.maxQueued();
 
   private final ServiceManager samgr;
   private final InstantSource clock;
   private final Duration refresh;
-  private final int maxQueued;
-  private final HttpServer server;
-  private final ExecutorService threads;
-  private final AtomicBoolean closed = new AtomicBoolean();
+  private final HttpLimits limits;
+  private final Map<String, HttpRoute> routes;
+  private final Semaphore streams;
+  private final LivenessTicker ticker;
+  private final Server server;
+  private final ServerConnector connector;
+  private final InetAddress host;
   private final Set<String> allowedHosts;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private DashboardServer(
       ServiceManager samgr,
       InstantSource clock,
       Duration refresh,
       InetSocketAddress bind,
-      int maxQueued)
+      HttpLimits limits,
+      Map<String, HttpRoute> extraRoutes)
       throws IOException {
     this.samgr = samgr;
     this.clock = clock;
     this.refresh = refresh;
-    this.maxQueued = maxQueued;
-    this.server = HttpServer.create(bind, 0);
-    this.threads =
-        Executors.newCachedThreadPool(
-            r -> {
-              Thread t = new Thread(r, "samgr-dashboard");
-              t.setDaemon(true);
-              return t;
-            });
-    server.setExecutor(threads);
-    server.createContext("/", this::handle);
-    server.start();
-    int port = server.getAddress().getPort();
-    this.allowedHosts =
-        bind.getAddress().isLoopbackAddress()
-            ? Set.of("localhost:" + port, "127.0.0.1:" + port, "[::1]:" + port)
-            : Set.of();
+    this.limits = limits;
+    this.routes = routes(extraRoutes);
+    this.streams = new Semaphore(limits.maxStreams());
+    this.host = bind.getAddress();
+
+    QueuedThreadPool pool = new QueuedThreadPool(limits.maxThreads(), 2, 60_000);
+    pool.setName("samgr-dashboard");
+    pool.setDaemon(true);
+    pool.setReservedThreads(0);
+    pool.setStopTimeout(2_000);
+    this.server = new Server(pool);
+    HttpConfiguration config = new HttpConfiguration();
+    config.setSendServerVersion(false);
+    config.setSendXPoweredBy(false);
+    config.setRequestHeaderSize(8 * 1024);
+    this.connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(config));
+    connector.setHost(host.getHostAddress());
+    connector.setPort(bind.getPort());
+    connector.setIdleTimeout(limits.idleTimeout().toMillis());
+    connector.setAcceptQueueSize(limits.maxConnections());
+    connector.addBean(new HeadTimeout(connector.getScheduler(), limits.headerTimeout()));
+    server.addConnector(connector);
+    NetworkConnectionLimit cap = new NetworkConnectionLimit(limits.maxConnections(), connector);
+    cap.setEndPointIdleTimeout(limits.headerTimeout().toMillis());
+    server.addBean(cap);
+    server.setHandler(
+        new Handler.Abstract() {
+          @Override
+          public boolean handle(Request request, Response response, Callback callback) {
+            DashboardServer.this.handle(request, response, callback);
+            return true;
+          }
+        });
+    server.setStopTimeout(0);
+    this.ticker = new LivenessTicker(samgr, clock, refresh);
+    try {
+      server.start();
+    } catch (Exception e) {
+      close();
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof BindException bind2) {
+          throw bind2;
+        }
+      }
+      throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+    }
+    int port = connector.getLocalPort();
+    Set<String> names = new TreeSet<>();
+    if (host.isLoopbackAddress()) {
+      names.add("localhost:" + port);
+      names.add("127.0.0.1:" + port);
+      names.add("[::1]:" + port);
+      names.add(authority(host, port).toLowerCase(Locale.ROOT));
+    }
+    this.allowedHosts = Set.copyOf(names);
   }
 
   /**
-   * Starts serving {@code samgr} at {@code bind} (port 0: a free one).
+   * Every path this listener answers besides {@code /events}: the page, its script and style,
+   * then {@code extra} (e.g. {@code /metrics}). The one place where routes are registered.
+   */
+  private static Map<String, HttpRoute> routes(Map<String, HttpRoute> extra) {
+    Map<String, HttpRoute> routes = new LinkedHashMap<>();
+    routes.put("/", asset("index.html"));
+    routes.put("/index.html", asset("index.html"));
+    routes.put("/dashboard.js", asset("dashboard.js"));
+    routes.put("/dashboard.css", asset("dashboard.css"));
+    extra.forEach(
+        (path, route) -> {
+          if (path.equals(EVENTS) || routes.putIfAbsent(path, route) != null) {
+            throw new IllegalArgumentException("the dashboard already answers " + path);
+          }
+        });
+    return Map.copyOf(routes);
+  }
+
+  /**
+   * Starts serving {@code samgr} at {@code bind} (port 0: a free one) with the default limits.
    *
    * @param clock the registry's clock, for the time since each service's last heartbeat
-   * @param refresh how often the stream carries each service's liveness
+   * @param refresh how often the stream carries what changed in the services' liveness
    */
   static DashboardServer start(
       ServiceManager samgr, InstantSource clock, Duration refresh, InetSocketAddress bind)
       throws IOException {
-    return new DashboardServer(samgr, clock, refresh, bind, MAX_QUEUED_EVENTS);
+    return start(samgr, clock, refresh, bind, HttpLimits.DEFAULTS, Map.of());
   }
 
   /** As {@link #start}, with another bound on the events queued for one browser (for tests). */
@@ -124,68 +198,95 @@ final class DashboardServer implements AutoCloseable {
       InetSocketAddress bind,
       int maxQueued)
       throws IOException {
-    return new DashboardServer(samgr, clock, refresh, bind, maxQueued);
+    return start(samgr, clock, refresh, bind, HttpLimits.DEFAULTS.withMaxQueued(maxQueued), Map.of());
+  }
+
+  /** As {@link #start}, with these limits and these routes besides the dashboard's own. */
+  static DashboardServer start(
+      ServiceManager samgr,
+      InstantSource clock,
+      Duration refresh,
+      InetSocketAddress bind,
+      HttpLimits limits,
+      Map<String, HttpRoute> extraRoutes)
+      throws IOException {
+    return new DashboardServer(samgr, clock, refresh, bind, limits, extraRoutes);
   }
 
   /** The page's address, e.g. {@code http://127.0.0.1:8080/}. */
   URI uri() {
-    InetSocketAddress address = server.getAddress();
-    InetAddress host = address.getAddress();
-    String name =
-        host.isAnyLocalAddress()
-            ? "127.0.0.1"
-            : host.getHostAddress().contains(":")
-                ? "[" + host.getHostAddress() + "]"
-                : host.getHostAddress();
-    return URI.create("http://" + name + ":" + address.getPort() + "/");
+    InetAddress shown = host.isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : host;
+    return URI.create("http://" + authority(shown, connector.getLocalPort()) + "/");
+  }
+
+  private static String authority(InetAddress address, int port) {
+    String literal = address.getHostAddress();
+    int scope = literal.indexOf('%');
+    if (scope >= 0) {
+      literal = literal.substring(0, scope);
+    }
+    return (literal.contains(":") ? "[" + literal + "]" : literal) + ":" + port;
   }
 
   /** Whether the dashboard listens on a loopback address only. */
   boolean isLoopback() {
-    return server.getAddress().getAddress().isLoopbackAddress();
+    return host.isLoopbackAddress();
   }
 
   /** Stops serving: open event streams end, the port is released. */
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
-      server.stop(0);
-      threads.shutdownNow();
+      ticker.close();
+      try {
+        server.stop();
+      } catch (Exception e) {
+        throw new IllegalStateException("the dashboard's server did not stop: " + e, e);
+      }
     }
   }
 
-  private void handle(HttpExchange exchange) throws IOException {
+  private void handle(Request request, Response response, Callback callback) {
     try {
-      String host = exchange.getRequestHeaders().getFirst("Host");
+      String name = request.getHeaders().get(HttpHeader.HOST);
       if (!allowedHosts.isEmpty()
-          && (host == null || !allowedHosts.contains(host.toLowerCase(Locale.ROOT)))) {
-        send(exchange, 403, "text/plain", bytes("this dashboard answers only to loopback names"));
+          && (name == null || !allowedHosts.contains(name.toLowerCase(Locale.ROOT)))) {
+        send(request, response, callback,
+            HttpReply.text(403, "this dashboard answers only to loopback names"));
         return;
       }
-      if (!"GET".equals(exchange.getRequestMethod())) {
-        exchange.getResponseHeaders().set("Allow", "GET");
-        send(exchange, 405, "text/plain", bytes("only GET"));
+      String method = request.getMethod();
+      if (!"GET".equals(method) && !"HEAD".equals(method)) {
+        response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
+        send(request, response, callback, HttpReply.text(405, "only GET and HEAD"));
         return;
       }
-      String path = exchange.getRequestURI().getPath();
-      if ("/events".equals(path)) {
-        stream(exchange);
+      String path = request.getHttpURI().getPath();
+      if (EVENTS.equals(path)) {
+        if ("HEAD".equals(method)) {
+          send(request, response, callback, new HttpReply(200, EVENT_STREAM, new byte[0]));
+        } else {
+          stream(response, callback);
+        }
         return;
       }
-      String asset = PAGES.get(path);
-      if (asset == null) {
-        send(exchange, 404, "text/plain", bytes("no such page"));
-        return;
-      }
+      HttpRoute route = routes.get(path);
+      send(request, response, callback,
+          route == null ? HttpReply.text(404, "no such page") : route.get());
+    } catch (IOException | RuntimeException e) {
+      callback.failed(e);
+    }
+  }
+
+  private static HttpRoute asset(String asset) {
+    return () -> {
       try (InputStream in = DashboardServer.class.getResourceAsStream(ASSETS + asset)) {
         if (in == null) {
           throw new IOException("dashboard asset missing from the jar: " + asset);
         }
-        send(exchange, 200, contentType(asset), in.readAllBytes());
+        return new HttpReply(200, contentType(asset), in.readAllBytes());
       }
-    } finally {
-      exchange.close();
-    }
+    };
   }
 
   private static String contentType(String asset) {
@@ -197,114 +298,80 @@ final class DashboardServer implements AutoCloseable {
     return "text/css; charset=utf-8";
   }
 
-  private static void send(HttpExchange exchange, int status, String type, byte[] body)
-      throws IOException {
-    headers(exchange, type);
-    exchange.sendResponseHeaders(status, body.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(body);
+  private static void send(Request request, Response response, Callback callback, HttpReply reply) {
+    headers(response, reply.contentType());
+    response.setStatus(reply.status());
+    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, reply.length());
+    boolean head = "HEAD".equals(request.getMethod());
+    response.write(true, head ? null : reply.body(), callback);
+  }
+
+  private static void headers(Response response, String type) {
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, type);
+    response.getHeaders().put("Content-Security-Policy", SECURITY_POLICY);
+    response.getHeaders().put("X-Content-Type-Options", "nosniff");
+    response.getHeaders().put("Referrer-Policy", "no-referrer");
+    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+  }
+
+  /** One browser's event stream, on this request's thread, if the cap on streams allows it. */
+  private void stream(Response response, Callback callback) {
+    if (!streams.tryAcquire()) {
+      headers(response, "text/plain; charset=utf-8");
+      response.getHeaders().put(HttpHeader.RETRY_AFTER, "5");
+      HttpReply busy = HttpReply.text(503, "too many open dashboards; retrying");
+      response.setStatus(503);
+      response.write(true, busy.body(), callback);
+      return;
     }
-  }
-
-  private static void headers(HttpExchange exchange, String type) {
-    exchange.getResponseHeaders().set("Content-Type", type);
-    exchange.getResponseHeaders().set("Content-Security-Policy", SECURITY_POLICY);
-    exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
-    exchange.getResponseHeaders().set("Referrer-Policy", "no-referrer");
-    exchange.getResponseHeaders().set("Cache-Control", "no-store");
-  }
-
-  private static byte[] bytes(String text) {
-    return text.getBytes(StandardCharsets.UTF_8);
-  }
-
-  /** One SSE client: events as they come, liveness every {@code refresh}, until it goes away. */
-  private void stream(HttpExchange exchange) throws IOException {
-    headers(exchange, "text/event-stream; charset=utf-8");
-    exchange.sendResponseHeaders(200, 0);
-    AtomicBoolean behind = new AtomicBoolean();
-    OutputStream out = exchange.getResponseBody();
     try {
-      // Room for the stream's first events ('registered' for each current service) beyond the
-      // bound.
-      BlockingQueue<ServiceEvent> events =
-          new LinkedBlockingQueue<>(maxQueued + samgr.services().size());
-      try (Subscription subscription =
-          samgr.watchAll(
-              event -> {
-                if (!events.offer(event)) {
-                  behind.set(true);
-                }
-              })) {
-        write(out, "hello", Map.of("now", clock.millis(), "refreshMillis", refresh.toMillis()));
-        long nextSample = 0;
-        while (!closed.get()) {
-          if (behind.get()) {
-            // Too far behind to catch up event by event: end; the browser reconnects afresh.
-            write(out, "behind", Map.of("maxQueued", maxQueued));
-            return;
-          }
-          long now = System.nanoTime();
-          if (now - nextSample >= 0) {
-            write(out, "liveness", sample());
-            nextSample = now + refresh.toNanos();
-          }
-          ServiceEvent event = events.poll(Math.max(0, nextSample - now), TimeUnit.NANOSECONDS);
-          if (event != null) {
-            write(out, "registry", describe(event));
-          }
-        }
-      }
-    } catch (InterruptedException e) {
+      headers(response, EVENT_STREAM);
+      response.setStatus(200);
+      OutputStream out = Content.Sink.asOutputStream(response);
+      Duration keepAlive = limits.idleTimeout().dividedBy(3);
+      new EventStream(samgr, clock, refresh, keepAlive, limits.maxQueued())
+          .run(out, ticker, closed::get);
+      out.close();
+      callback.succeeded();
+    } catch (InterruptedException | InterruptedIOException e) {
       Thread.currentThread().interrupt();
-    } catch (SamgrError e) {
-      write(out, "failure", Map.of("message", String.valueOf(e.getMessage())));
-    } catch (IOException clientGone) {
-      // the browser closed the page or reconnects: the subscription is closed above
-    } catch (IllegalStateException registryClosed) {
-      // the registry closed while streaming: the dashboard is shutting down
+      callback.failed(e);
+    } catch (IOException | UncheckedIOException | IllegalStateException e) {
+      // the browser went away or stopped reading (idle timeout), or the registry closed
+      callback.failed(e);
+    } finally {
+      streams.release();
     }
   }
 
-  private Map<String, Object> describe(ServiceEvent event) throws SamgrError {
-    Map<String, Object> json = Json.event(event, clock.instant());
-    if (!(event instanceof ServiceEvent.Unregistered)) {
-      try {
-        Liveness liveness = samgr.liveness(event.handle().name());
-        json.put("alive", liveness.alive());
-        json.put("lastHeartbeat", liveness.lastHeartbeat().toEpochMilli());
-      } catch (SamgrError.NotFound goneMeanwhile) {
-        // its Unregistered event follows
-      }
-    }
-    if (event instanceof ServiceEvent.Expired) {
-      json.put("alive", false);
-    }
-    json.put("now", clock.millis());
-    return json;
-  }
+  /**
+   * Closes a connection whose first request head has not arrived within {@code timeout} of its
+   * opening (the idle timeout alone would let a client that sends a byte now and then keep it).
+   */
+  private static final class HeadTimeout implements Connection.Listener, EventListener {
+    private final Scheduler scheduler;
+    private final Duration timeout;
 
-  private Map<String, Object> sample() throws SamgrError {
-    List<Map<String, Object>> services = new ArrayList<>();
-    for (ServiceHandle service : samgr.services()) {
-      try {
-        Liveness liveness = samgr.liveness(service.name());
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("name", service.name());
-        json.put("generation", liveness.handle().generation().value());
-        json.put("alive", liveness.alive());
-        json.put("lastHeartbeat", liveness.lastHeartbeat().toEpochMilli());
-        services.add(json);
-      } catch (SamgrError.NotFound goneMeanwhile) {
-        // its Unregistered event follows
-      }
+    HeadTimeout(Scheduler scheduler, Duration timeout) {
+      this.scheduler = scheduler;
+      this.timeout = timeout;
     }
-    return Map.of("now", clock.millis(), "services", services);
-  }
 
-  private static void write(OutputStream out, String event, Object data) throws IOException {
-    // JSON from jackson-jr holds no raw newline, so one data line carries it.
-    out.write(bytes("event: " + event + "\ndata: " + Json.write(data) + "\n\n"));
-    out.flush();
+    @Override
+    public void onOpened(Connection connection) {
+      scheduler.schedule(
+          () -> {
+            if (connection.getMessagesIn() == 0 && connection.getEndPoint().isOpen()) {
+              connection.getEndPoint().close();
+            }
+          },
+          timeout.toMillis(),
+          TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void onClosed(Connection connection) {
+      // nothing to undo: the check above finds the end point closed
+    }
   }
 }

@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.opennexus.samgr.ServiceManager;
 import picocli.CommandLine.Option;
@@ -43,6 +44,16 @@ final class HttpOptions {
 
   /** Starts the dashboard over {@code samgr}, or throws {@code IllegalArgumentException}. */
   DashboardServer start(ServiceManager samgr, InstantSource clock, int port) throws IOException {
+    return start(samgr, clock, port, Map.of());
+  }
+
+  /**
+   * Starts the dashboard over {@code samgr} with {@code extraRoutes} on the same listener (such as
+   * {@code /metrics}), or throws {@code IllegalArgumentException}.
+   */
+  DashboardServer start(
+      ServiceManager samgr, InstantSource clock, int port, Map<String, HttpRoute> extraRoutes)
+      throws IOException {
     InetAddress address;
     try {
       address = InetAddress.getByName(bind);
@@ -57,7 +68,7 @@ final class HttpOptions {
     }
     InetSocketAddress at = new InetSocketAddress(address, port);
     try {
-      return DashboardServer.start(samgr, clock, refresh, at);
+      return DashboardServer.start(samgr, clock, refresh, at, HttpLimits.DEFAULTS, extraRoutes);
     } catch (BindException e) {
       BindException named =
           new BindException(

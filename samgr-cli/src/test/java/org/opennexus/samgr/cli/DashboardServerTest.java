@@ -97,7 +97,7 @@ class DashboardServerTest {
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertEquals(405, post.statusCode());
-    assertEquals("GET", post.headers().firstValue("Allow").orElse(""));
+    assertEquals("GET, HEAD", post.headers().firstValue("Allow").orElse(""));
   }
 
   @Test
@@ -150,7 +150,6 @@ class DashboardServerTest {
       reader.setDaemon(true);
       reader.start();
       next(lines, "hello");
-      next(lines, "liveness");
       CountDownLatch hold = new CountDownLatch(1);
       GatedRegistry.hold = hold;
       try {
@@ -186,6 +185,7 @@ class DashboardServerTest {
     reader.start();
 
     assertEquals(Map.of("now", T0, "refreshMillis", 100L), next(lines, "hello"));
+    // the service present when the stream started: state, marked initial, not an event
     assertEquals(
         Map.of(
             "event", "registered",
@@ -193,6 +193,7 @@ class DashboardServerTest {
             "endpoint", "tcp://127.0.0.1:7000",
             "generation", 1L,
             "at", "2026-11-27T12:00:00Z",
+            "initial", true,
             "alive", true,
             "lastHeartbeat", T0,
             "now", T0),
@@ -211,17 +212,77 @@ class DashboardServerTest {
             "lastHeartbeat", T0 + 5_000,
             "now", T0 + 5_000),
         next(lines, "registry"));
-    // liveness samples carry the registry clock's time and each service's last heartbeat
+    // liveness messages carry the registry clock's time and only what changed since the last one
     cli.clock.advance(Duration.ofSeconds(3));
+    Map<String, Object> last = Map.of();
     Map<String, Object> sample;
     do {
       sample = next(lines, "liveness");
+      assertEquals(Map.of("state", "ok"), sample.get("registry"));
+      for (Object changed : changed(sample)) {
+        last = normalize(cast(changed));
+      }
     } while (!Long.valueOf(T0 + 8_000).equals(sample.get("now")));
     assertEquals(
-        java.util.List.of(
-            Map.of("name", "net", "generation", 2L, "alive", true, "lastHeartbeat", T0 + 5_000)),
-        sample.get("services"));
+        Map.of("name", "net", "generation", 2L, "alive", true, "lastHeartbeat", T0 + 5_000), last);
+    // nothing changed since: the next one carries no service at all
+    assertEquals(
+        Map.of("now", T0 + 8_000, "registry", Map.of("state", "ok"), "changed", List.of()),
+        next(lines, "liveness"));
+    cli.registry.heartbeat(cli.registry.resolve("net"));
+    do {
+      sample = next(lines, "liveness");
+    } while (changed(sample).isEmpty());
+    assertEquals(
+        List.of(Map.of("name", "net", "generation", 2L, "alive", true, "lastHeartbeat", T0 + 8_000)),
+        sample.get("changed"));
     stream.body().close();
+  }
+
+  /**
+   * The dashboard's data path (page, assets, event stream with its liveness deltas, across an
+   * expiry) calls only reading operations: every write of the registry it sees fails.
+   */
+  @Test
+  void theDashboardNeverWritesToTheRegistry() throws Exception {
+    ReadOnlyRegistry readOnly = new ReadOnlyRegistry(cli.registry);
+    try (DashboardServer watching =
+        DashboardServer.start(
+            readOnly,
+            cli.clock,
+            Duration.ofMillis(50),
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+      cli.registry.register("net", Endpoint.of("tcp://127.0.0.1:7000"));
+      for (String path : List.of("/", "/dashboard.js", "/dashboard.css")) {
+        assertEquals(
+            200,
+            http.send(
+                    HttpRequest.newBuilder(watching.uri().resolve(path)).build(),
+                    HttpResponse.BodyHandlers.discarding())
+                .statusCode());
+      }
+      BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+      HttpResponse<Stream<String>> stream =
+          http.send(
+              HttpRequest.newBuilder(watching.uri().resolve("/events")).build(),
+              HttpResponse.BodyHandlers.ofLines());
+      Thread reader = new Thread(() -> stream.body().forEach(lines::add));
+      reader.setDaemon(true);
+      reader.start();
+      next(lines, "hello");
+      next(lines, "registry");
+      cli.clock.advance(Cli.LIVENESS.plusSeconds(1));
+      boolean expired = false;
+      while (!expired) {
+        for (Object changed : changed(next(lines, "liveness"))) {
+          expired |= Boolean.FALSE.equals(normalize(cast(changed)).get("alive"));
+        }
+      }
+      cli.registry.register("storage", Endpoint.of("tcp://127.0.0.1:7001"));
+      assertEquals("storage", next(lines, "registry").get("name"));
+      stream.body().close();
+    }
+    assertEquals(List.of(), readOnly.writes);
   }
 
   @Test
@@ -258,6 +319,16 @@ class DashboardServerTest {
     throw new AssertionError("no '" + type + "' message within 20 s");
   }
 
+  /** A liveness message's {@code changed} list. */
+  private static List<?> changed(Map<String, Object> sample) {
+    return (List<?>) java.util.Objects.requireNonNull(sample.get("changed"), "changed");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> cast(Object value) {
+    return (Map<String, Object>) value;
+  }
+
   /** jackson-jr reads small numbers as Integer; compare them as Long. */
   @SuppressWarnings("unchecked")
   private static Map<String, Object> normalize(Map<String, Object> data) {
@@ -266,6 +337,8 @@ class DashboardServerTest {
         (k, v) -> {
           if (v instanceof Integer i) {
             copy.put(k, i.longValue());
+          } else if (v instanceof Map<?, ?> m) {
+            copy.put(k, normalize((Map<String, Object>) m));
           } else if (v instanceof java.util.List<?> list) {
             copy.put(
                 k,
