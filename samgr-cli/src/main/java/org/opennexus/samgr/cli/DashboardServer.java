@@ -75,6 +75,12 @@ final class DashboardServer implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Set<String> allowedHosts;
 
+  /** Extra GET routes beside the dashboard's own, added with {@link #route}. */
+  private final Map<String, Route> routes = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** A GET route's answer: its content type and a body made at each request. */
+  record Route(String contentType, java.util.function.Supplier<String> body) {}
+
   private DashboardServer(
       ServiceManager samgr,
       InstantSource clock,
@@ -140,6 +146,14 @@ final class DashboardServer implements AutoCloseable {
     return URI.create("http://" + name + ":" + address.getPort() + "/");
   }
 
+  /**
+   * Serves {@code route}'s body at {@code path} (GET only, with the dashboard's host check), such
+   * as {@code /metrics}. The dashboard's own pages keep their paths.
+   */
+  void route(String path, Route route) {
+    routes.put(path, route);
+  }
+
   /** Whether the dashboard listens on a loopback address only. */
   boolean isLoopback() {
     return server.getAddress().getAddress().isLoopbackAddress();
@@ -170,6 +184,11 @@ final class DashboardServer implements AutoCloseable {
       String path = exchange.getRequestURI().getPath();
       if ("/events".equals(path)) {
         stream(exchange);
+        return;
+      }
+      Route route = routes.get(path);
+      if (route != null) {
+        send(exchange, 200, route.contentType(), bytes(route.body().get()));
         return;
       }
       String asset = PAGES.get(path);
