@@ -48,10 +48,20 @@ final class ServeCommand implements Callable<Integer> {
 
   @Mixin HttpOptions http = new HttpOptions();
 
+  @Option(
+      names = "--metrics",
+      description =
+          "Also serve Prometheus text at /metrics on the dashboard's listener (needs --http):"
+              + " this client's samgr meters and the ZooKeeper server's.")
+  boolean metrics;
+
   @Override
   public Integer call() throws IOException, InterruptedException {
     if (port < 0 || port > 65_535) {
       throw new IllegalArgumentException("--port " + port + " is not a port (0 to 65535)");
+    }
+    if (metrics && http.port == null) {
+      throw new IllegalArgumentException("--metrics needs --http PORT (it serves /metrics there)");
     }
     CliContext context = Commands.context(spec);
     CommandSpec self = Commands.required(spec);
@@ -68,9 +78,15 @@ final class ServeCommand implements Callable<Integer> {
         announce(self.commandLine().getOut(), zookeeper, dir, null);
         context.lifetime().awaitStop();
       } else {
-        try (ServiceManager samgr =
-                context.registries().open(zookeeper.connectString(), null);
-            DashboardServer dashboard = http.start(samgr, context.clock(), httpPort)) {
+        MetricsEndpoint endpoint = metrics ? new MetricsEndpoint(zookeeper.port()) : null;
+        ServiceManager client = context.registries().open(zookeeper.connectString(), null);
+        try (ServiceManager samgr = endpoint == null ? client : endpoint.monitor(client);
+            DashboardServer dashboard =
+                http.start(
+                    samgr,
+                    context.clock(),
+                    httpPort,
+                    endpoint == null ? Map.of() : endpoint.routes())) {
           announce(self.commandLine().getOut(), zookeeper, dir, dashboard);
           HttpOptions.announce(dashboard, self.commandLine().getErr());
           context.lifetime().awaitStop();

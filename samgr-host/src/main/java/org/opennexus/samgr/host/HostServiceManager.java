@@ -27,10 +27,11 @@ import org.opennexus.samgr.spi.Arguments;
 import org.opennexus.samgr.spi.DeliveredSubscription;
 import org.opennexus.samgr.spi.Delivery;
 import org.opennexus.samgr.spi.LivenessClock;
+import org.opennexus.samgr.spi.RegistryStats;
 import org.opennexus.samgr.spi.SamgrConfig;
 
 /** The in-memory registry; see the package documentation for its design. */
-final class HostServiceManager implements ServiceManager {
+final class HostServiceManager implements ServiceManager, RegistryStats.Source {
 
   private static final Comparator<ServiceHandle> BY_NAME =
       Comparator.comparing(ServiceHandle::name);
@@ -110,6 +111,9 @@ final class HostServiceManager implements ServiceManager {
 
   /** Written under the lock; read without it on the lock-free paths. */
   private volatile boolean closed;
+
+  /** What {@link #stats()} returns: reads only, nothing is counted for it. */
+  private final RegistryStats stats = new HostStats(this);
 
   HostServiceManager(SamgrConfig config) {
     this.clock = LivenessClock.of(config.clock());
@@ -338,6 +342,43 @@ final class HostServiceManager implements ServiceManager {
       lock.unlock();
     }
     delivery.closeAll(); // outside the lock: it may wait for listener calls in flight
+  }
+
+  @Override
+  public Optional<RegistryStats> stats() {
+    return Optional.of(stats);
+  }
+
+  /** Whether {@link #close()} was called. For {@link HostStats}. */
+  boolean isClosed() {
+    return closed;
+  }
+
+  /** The number of registered services: zero once closed. For {@link HostStats}. */
+  int serviceCount() {
+    return closed ? 0 : services.size();
+  }
+
+  /**
+   * The events queued for listeners and not yet taken for delivery, over every open subscription:
+   * zero once closed. For {@link HostStats}; the one place that reads the delivery queues for it.
+   */
+  long deliveryBacklog() {
+    long backlog = 0;
+    lock.lock();
+    try {
+      for (DeliveredSubscription watch : watchersOfAll) {
+        backlog += watch.backlog();
+      }
+      for (List<DeliveredSubscription> watchers : watchersByName.values()) {
+        for (DeliveredSubscription watch : watchers) {
+          backlog += watch.backlog();
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+    return backlog;
   }
 
   /**
