@@ -245,7 +245,7 @@ class ThreadsOfTheTestTest {
       try {
         ServiceManager got = lazy.submit(samgr::manager).get(30, TimeUnit.SECONDS);
         answers.add(got);
-        if (got != parameter) {
+        if (!got.equals(parameter)) {
           others.add(got);
         }
       } catch (ExecutionException e) {
