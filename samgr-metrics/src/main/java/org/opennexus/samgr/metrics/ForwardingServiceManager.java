@@ -37,7 +37,7 @@ abstract class ForwardingServiceManager implements ServiceManager, RegistryStats
   }
 
   @Override
-  public Optional<ServiceHandle> find(String name) throws SamgrError {
+  public Optional<ServiceHandle> find(String name) {
     return delegate.find(name);
   }
 
@@ -72,7 +72,7 @@ abstract class ForwardingServiceManager implements ServiceManager, RegistryStats
   }
 
   @Override
-  public List<ServiceHandle> sweepExpired() throws SamgrError {
+  public List<ServiceHandle> sweepExpired() {
     return delegate.sweepExpired();
   }
 

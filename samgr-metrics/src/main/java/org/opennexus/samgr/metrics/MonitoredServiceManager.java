@@ -63,12 +63,12 @@ final class MonitoredServiceManager extends ForwardingServiceManager {
   }
 
   @Override
-  public Optional<ServiceHandle> find(String name) throws SamgrError {
+  public Optional<ServiceHandle> find(String name) {
     Optional<ServiceHandle> handle;
     try {
       handle = delegate.find(name);
-    } catch (SamgrError e) {
-      meters.failed(Operation.FIND, e);
+    } catch (UnsupportedOperationException e) {
+      failed(Operation.FIND, e);
       throw e;
     }
     (handle.isPresent() ? found : notFound).increment();
@@ -150,12 +150,12 @@ final class MonitoredServiceManager extends ForwardingServiceManager {
   }
 
   @Override
-  public List<ServiceHandle> sweepExpired() throws SamgrError {
+  public List<ServiceHandle> sweepExpired() {
     List<ServiceHandle> expired;
     try {
       expired = delegate.sweepExpired();
-    } catch (SamgrError e) {
-      meters.failed(Operation.SWEEP_EXPIRED, e);
+    } catch (UnsupportedOperationException e) {
+      failed(Operation.SWEEP_EXPIRED, e);
       throw e;
     }
     meters.count(Operation.SWEEP_EXPIRED, Outcome.OK);
@@ -234,5 +234,15 @@ final class MonitoredServiceManager extends ForwardingServiceManager {
         throw t;
       }
     };
+  }
+
+  /**
+   * Counts a refusal of {@code find} or {@code sweepExpired}, which report {@code Unsupported} as
+   * the cause of an {@link UnsupportedOperationException} (they declare no checked exception).
+   */
+  private void failed(Operation operation, UnsupportedOperationException e) {
+    if (e.getCause() instanceof SamgrError cause) {
+      meters.failed(operation, cause);
+    }
   }
 }
