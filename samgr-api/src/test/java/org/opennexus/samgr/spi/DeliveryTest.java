@@ -46,8 +46,13 @@ class DeliveryTest {
 
   private static SamgrConfig config(
       @Nullable Executor executor, BiConsumer<ServiceEvent, Throwable> hook, Map<String, String> settings) {
-    return new SamgrConfig(
-        InstantSource.system(), Duration.ofSeconds(30), settings, executor, hook);
+    return SamgrConfig.builder()
+        .clock(InstantSource.system())
+        .livenessTimeout(Duration.ofSeconds(30))
+        .settings(settings)
+        .executor(executor)
+        .listenerFailures(hook)
+        .build();
   }
 
   private static SamgrConfig config(@Nullable Executor executor) {

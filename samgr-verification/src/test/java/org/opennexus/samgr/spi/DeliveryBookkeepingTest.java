@@ -51,7 +51,12 @@ class DeliveryBookkeepingTest {
 
   private static SamgrConfig config(
       Map<String, String> settings, BiConsumer<ServiceEvent, Throwable> hook) {
-    return new SamgrConfig(InstantSource.system(), Duration.ofSeconds(30), settings, null, hook);
+    return SamgrConfig.builder()
+        .clock(InstantSource.system())
+        .livenessTimeout(Duration.ofSeconds(30))
+        .settings(settings)
+        .listenerFailures(hook)
+        .build();
   }
 
   private static Delivery callerRuns() {
@@ -404,12 +409,12 @@ class DeliveryBookkeepingTest {
   @Test
   void settingsParsersAtTheirEdges() {
     SamgrConfig config =
-        new SamgrConfig(
-            InstantSource.system(),
-            Duration.ofSeconds(30),
-            Map.of("a.millis", "1090", "a.long", "v".repeat(200), "a.longer", "w".repeat(201)),
-            null,
-            (e, t) -> {});
+        SamgrConfig.builder()
+            .clock(InstantSource.system())
+            .livenessTimeout(Duration.ofSeconds(30))
+            .settings(Map.of("a.millis", "1090", "a.long", "v".repeat(200), "a.longer", "w".repeat(201)))
+            .listenerFailures((e, t) -> {})
+            .build();
     assertEquals(Duration.ofMillis(1090), config.setting("a.millis").orElseThrow().asDuration());
     assertEquals(
         "setting a.long (from builder setting 'a.long') '" + "v".repeat(200) + "' is bad",

@@ -39,7 +39,13 @@ class DeliveryEdgesTest {
 
   private static SamgrConfig config(
       @Nullable Executor executor, BiConsumer<ServiceEvent, Throwable> hook) {
-    return new SamgrConfig(InstantSource.system(), Duration.ofSeconds(30), Map.of(), executor, hook);
+    return SamgrConfig.builder()
+        .clock(InstantSource.system())
+        .livenessTimeout(Duration.ofSeconds(30))
+        .settings(Map.of())
+        .executor(executor)
+        .listenerFailures(hook)
+        .build();
   }
 
   @SuppressWarnings("unchecked") // the erased cast is the point: nothing is checked at run time

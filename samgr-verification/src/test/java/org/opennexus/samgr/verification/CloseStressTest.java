@@ -74,12 +74,14 @@ class CloseStressTest {
       ManualClock clock = ManualClock.at(Scenario.EPOCH);
       registry =
           ConcurrentRun.HOST.open(
-              new SamgrConfig(
-                  clock,
-                  Scenario.TIMEOUT,
-                  Map.of(),
-                  executor,
-                  (event, thrown) -> problem("listener threw on " + event + ": " + thrown)));
+              SamgrConfig.builder()
+                  .clock(clock)
+                  .livenessTimeout(Scenario.TIMEOUT)
+                  .settings(Map.of())
+                  .executor(executor)
+                  .listenerFailures(
+                      (event, thrown) -> problem("listener threw on " + event + ": " + thrown))
+                  .build());
       registryCloser = random.nextInt(2 * THREADS) - THREADS; // half the trials: none
       closeRegistryOutside = random.nextBoolean();
       step = 1 + random.nextInt(2);
