@@ -22,11 +22,11 @@
  * org.opennexus.samgr.tck.RecordingListener}, which records events, waits for them with a bound
  * and detects overlapping listener calls.
  *
- * <p>{@link org.opennexus.samgr.tck.DeliveryContract} (listener failures, the close rules, the
+ * <p>{@link org.opennexus.samgr.tck.DeliveryContract} (in parts: listener failures, closing, the
  * executor, the backlog bound, the writer's budget, memory after close) and {@link
  * org.opennexus.samgr.tck.ExpiryRaceContract} (exactly one {@code Expired} per turn, under
  * races made deterministic with a {@link org.opennexus.samgr.tck.PausingClock}) are the
- * delivery rules of DESIGN.md; a backend built on {@link org.opennexus.samgr.spi.Delivery} meets
+ * delivery rules of DESIGN.md; a backend built on {@link org.opennexus.samgr.spi.EventHub} meets
  * them. {@code FullContract} includes both. Every contract opens registries through {@link
  * org.opennexus.samgr.tck.Contract#builder()}, so a backend that needs settings (a connect
  * string, a fresh namespace per registry) overrides it; a backend whose listeners run on one
