@@ -1,11 +1,12 @@
 /*
- * Fails unless every code block of README's "Using samgr in your build" section is text of the
- * consumer project, so what a user copies from the README is what CI builds and runs.
+ * Fails unless every code block marked <!-- from FILE --> in the given Markdown files is text of
+ * that file (the consumer project), so what a user copies from the docs is what CI builds and runs.
  *
- *   java .ci/ReadmeSnippets.java README.md
+ *   java .ci/ReadmeSnippets.java README.md docs/user-guide.md
  *
- * Each fenced block of the section is preceded by a comment naming the file it is taken from,
- * relative to the repository root, e.g. <!-- from consumer/pom.xml -->. The block's lines must
+ * A marked block is preceded by a comment naming the file it is taken from, relative to the
+ * repository root, e.g. <!-- from consumer/pom.xml -->. Every file given must have at least one
+ * marked block, and README's "Add it to your build" section must have no unmarked one. The block's lines must
  * appear in that file as consecutive lines, compared without leading and trailing whitespace (a
  * snippet is shown at column 0, the file indents it).
  */
@@ -20,22 +21,40 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 public final class ReadmeSnippets {
-  static final String SECTION = "## Using samgr in your build";
+  static final String SECTION = "## Add it to your build";
   static final Pattern SOURCE = Pattern.compile("<!-- from (\\S+) -->");
 
   public static void main(String[] args) throws IOException {
-    Path readme = Path.of(args.length > 0 ? args[0] : "README.md");
-    Path root = readme.toAbsolutePath().getParent();
-    List<String> lines = Files.readAllLines(readme, StandardCharsets.UTF_8);
-    int start = lines.indexOf(SECTION);
-    if (start < 0) {
-      fail(readme + " has no section \"" + SECTION + "\"");
-    }
-    int checked = 0;
     List<String> problems = new ArrayList<>();
+    int checked = 0;
+    for (String arg : args.length > 0 ? args : new String[] {"README.md"}) {
+      Path doc = Path.of(arg);
+      int before = checked;
+      checked += check(doc, problems);
+      if (checked == before) {
+        problems.add(doc + ": no <!-- from FILE --> code block found");
+      }
+    }
+    if (!problems.isEmpty()) {
+      problems.forEach(System.err::println);
+      fail(problems.size() + " doc snippet(s) differ from the consumer project: change the"
+          + " docs and consumer/ together (the consumer is what CI proves)");
+    }
+    System.out.println(checked + " doc snippets, each text of the consumer project");
+  }
+
+  /** Checks the marked blocks of one Markdown file; returns how many it checked. */
+  static int check(Path doc, List<String> problems) throws IOException {
+    Path root = Path.of("").toAbsolutePath();
+    List<String> lines = Files.readAllLines(doc, StandardCharsets.UTF_8);
+    int checked = 0;
     String source = null;
-    for (int i = start + 1; i < lines.size() && !lines.get(i).startsWith("## "); i++) {
+    boolean inSection = false;
+    for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i);
+      if (line.startsWith("## ")) {
+        inSection = doc.getFileName().toString().equals("README.md") && line.equals(SECTION);
+      }
       Matcher m = SOURCE.matcher(line.strip());
       if (m.matches()) {
         source = m.group(1);
@@ -46,14 +65,16 @@ public final class ReadmeSnippets {
           block.add(lines.get(i));
         }
         if (source == null) {
-          problems.add("README.md:" + (open + 1) + ": code block without a <!-- from FILE --> line before it");
+          if (inSection) {
+            problems.add(doc + ":" + (open + 1) + ": code block without a <!-- from FILE --> line before it");
+          }
         } else {
           Path file = root.resolve(source);
           String problem = !Files.exists(file)
               ? source + " does not exist"
               : contains(Files.readAllLines(file, StandardCharsets.UTF_8), block);
           if (problem != null) {
-            problems.add("README.md:" + (open + 1) + ": this snippet is not text of " + source + ": " + problem);
+            problems.add(doc + ":" + (open + 1) + ": this snippet is not text of " + source + ": " + problem);
           }
           checked++;
         }
@@ -62,15 +83,7 @@ public final class ReadmeSnippets {
         source = null; // the comment must come right before its block
       }
     }
-    if (checked == 0) {
-      problems.add("no code block found in \"" + SECTION + "\"");
-    }
-    if (!problems.isEmpty()) {
-      problems.forEach(System.err::println);
-      fail(problems.size() + " README snippet(s) differ from the consumer project: change the"
-          + " README and consumer/ together (the consumer is what CI proves)");
-    }
-    System.out.println("README \"" + SECTION + "\": " + checked + " snippets, each text of the consumer project");
+    return checked;
   }
 
   /** Null if {@code block} occurs in {@code file} (ignoring indentation), else what is missing. */

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Turns a JMH JSON result file (-rf json) of samgr-bench into the Markdown ratio tables of
-BENCHMARKS.md. Usage: python3 samgr-bench/scripts/tables.py samgr-bench/results/jmh.json"""
+BENCHMARKS.md. Usage: python3 samgr-bench/scripts/tables.py samgr-bench/target/jmh.json"""
 import json
 import sys
 from collections import defaultdict
@@ -90,4 +90,4 @@ def main(path):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "samgr-bench/results/jmh.json")
+    main(sys.argv[1] if len(sys.argv) > 1 else "samgr-bench/target/jmh.json")

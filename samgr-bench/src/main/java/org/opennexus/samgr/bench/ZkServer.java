@@ -4,28 +4,21 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.apache.curator.framework.recipes.cache.CuratorCacheStorage;
 import org.apache.curator.retry.RetryNTimes;
-import org.apache.zookeeper.server.embedded.ExitHandler;
-import org.apache.zookeeper.server.embedded.ZooKeeperServerEmbedded;
 import org.jspecify.annotations.Nullable;
 import org.opennexus.samgr.Samgr;
 import org.opennexus.samgr.ServiceManager;
+import org.opennexus.samgr.zookeeper.EmbeddedZooKeeper;
 
 /**
  * One in-process ZooKeeper server for the {@code zookeeper} benchmarks, with {@code
@@ -34,14 +27,10 @@ import org.opennexus.samgr.ServiceManager;
  */
 public final class ZkServer implements AutoCloseable {
 
-  private final ZooKeeperServerEmbedded server;
-  private final Path directory;
-  private final String connect;
+  private final EmbeddedZooKeeper server;
 
-  private ZkServer(ZooKeeperServerEmbedded server, Path directory, String connect) {
+  private ZkServer(EmbeddedZooKeeper server) {
     this.server = server;
-    this.directory = directory;
-    this.connect = connect;
   }
 
   /**
@@ -64,35 +53,17 @@ public final class ZkServer implements AutoCloseable {
   /** Starts a server on a free loopback port, its data in a new temporary directory. */
   static ZkServer start() throws Exception {
     System.setProperty("zookeeper.forceSync", "no");
-    Path directory = Files.createTempDirectory("samgr-bench-zk-");
-    int port;
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = socket.getLocalPort();
-    }
-    Properties config = new Properties();
-    config.setProperty("clientPort", Integer.toString(port));
-    config.setProperty("clientPortAddress", "127.0.0.1");
-    config.setProperty("admin.enableServer", "false");
-    config.setProperty("tickTime", "500");
-    config.setProperty("maxClientCnxns", "0");
-    ZooKeeperServerEmbedded server =
-        ZooKeeperServerEmbedded.builder()
-            .baseDir(directory)
-            .configuration(config)
-            .exitHandler(ExitHandler.LOG_ONLY)
-            .build();
-    server.start(TimeUnit.SECONDS.toMillis(30));
-    return new ZkServer(server, directory, "127.0.0.1:" + port);
+    return new ZkServer(EmbeddedZooKeeper.start());
   }
 
   /** The connect string of this server. */
   String connect() {
-    return connect;
+    return server.connectString();
   }
 
   /** Opens a samgr client of the registry {@code namespace} on this server. */
   ServiceManager openSamgr(String namespace) {
-    return openSamgr(connect, namespace);
+    return openSamgr(connect(), namespace);
   }
 
   /**
@@ -111,11 +82,12 @@ public final class ZkServer implements AutoCloseable {
 
   /** Opens a bare, started and connected Curator client of this server. */
   CuratorFramework openCurator() throws InterruptedException {
-    CuratorFramework client = CuratorFrameworkFactory.newClient(connect, new RetryNTimes(3, 100));
+    CuratorFramework client =
+        CuratorFrameworkFactory.newClient(connect(), new RetryNTimes(3, 100));
     client.start();
     if (!client.blockUntilConnected(30, TimeUnit.SECONDS)) {
       client.close();
-      throw new IllegalStateException("Curator could not connect to " + connect);
+      throw new IllegalStateException("Curator could not connect to " + connect());
     }
     return client;
   }
@@ -153,8 +125,7 @@ public final class ZkServer implements AutoCloseable {
 
   /** The server's last transaction id (ZooKeeper's {@code srvr} command): it counts writes. */
   long lastZxid() throws IOException {
-    int port = Integer.parseInt(connect.substring(connect.lastIndexOf(':') + 1));
-    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
       OutputStream out = socket.getOutputStream();
       out.write("srvr".getBytes(StandardCharsets.US_ASCII));
       out.flush();
@@ -165,16 +136,11 @@ public final class ZkServer implements AutoCloseable {
         }
       }
     }
-    throw new IOException("no Zxid line in the answer to srvr from " + connect);
+    throw new IOException("no Zxid line in the answer to srvr from " + connect());
   }
 
   @Override
-  public void close() throws IOException {
+  public void close() {
     server.close();
-    try (Stream<Path> paths = Files.walk(directory)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
-    }
   }
 }

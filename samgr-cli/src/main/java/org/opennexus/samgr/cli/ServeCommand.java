@@ -2,13 +2,13 @@ package org.opennexus.samgr.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import org.opennexus.samgr.ServiceManager;
+import org.opennexus.samgr.zookeeper.EmbeddedZooKeeper;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -55,9 +55,14 @@ final class ServeCommand implements Callable<Integer> {
     }
     CliContext context = Commands.context(spec);
     CommandSpec self = Commands.required(spec);
-    Path given = data;
-    Path dir = given != null ? given : Files.createTempDirectory("samgr-serve-data");
-    try (EmbeddedZooKeeper zookeeper = EmbeddedZooKeeper.start(port, dir)) {
+    EmbeddedZooKeeper started;
+    try {
+      started = EmbeddedZooKeeper.start(port, data); // without --data: a directory it deletes
+    } catch (IOException e) {
+      throw port == 0 ? e : new IOException(e.getMessage() + " (try --port 0)", e);
+    }
+    try (EmbeddedZooKeeper zookeeper = started) {
+      Path dir = zookeeper.dataDirectory();
       Integer httpPort = http.port;
       if (httpPort == null) {
         announce(self.commandLine().getOut(), zookeeper, dir, null);
@@ -70,10 +75,6 @@ final class ServeCommand implements Callable<Integer> {
           HttpOptions.announce(dashboard, self.commandLine().getErr());
           context.lifetime().awaitStop();
         }
-      }
-    } finally {
-      if (given == null) {
-        EmbeddedZooKeeper.deleteTree(dir);
       }
     }
     return ExitCodes.OK;

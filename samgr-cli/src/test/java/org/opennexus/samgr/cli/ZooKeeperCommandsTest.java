@@ -21,6 +21,7 @@ import org.opennexus.samgr.Endpoint;
 import org.opennexus.samgr.Samgr;
 import org.opennexus.samgr.ServiceHandle;
 import org.opennexus.samgr.ServiceManager;
+import org.opennexus.samgr.zookeeper.EmbeddedZooKeeper;
 
 /**
  * Every command end to end on the {@code zookeeper} backend, through the CLI's own registry

@@ -31,8 +31,8 @@ import org.opennexus.samgr.ServiceManager;
 import org.opennexus.samgr.Subscription;
 
 /**
- * Choices of the host backend that DESIGN.md leaves open (README, "Design choices"), so they are
- * not in the TCK: the liveness slot only moves forward, timeouts count in whole milliseconds
+ * Choices of the host backend that the contract leaves open (docs/design.md, "The host backend"),
+ * so they are not in the TCK: the liveness slot only moves forward, timeouts count in whole milliseconds
  * rounded up and saturate, and what its registries, subscriptions and warnings say.
  */
 class HostInternalsTest {
@@ -249,7 +249,7 @@ class HostInternalsTest {
   }
 
   /**
-   * README, watch: a change made on another thread while a listener runs is delivered after the
+   * User guide, watch: a change made on another thread while a listener runs is delivered after the
    * listener returns, in order; the other thread does not wait for it, and the delivering writer
    * does not deliver it either (it took effect after the writer's own change): the registry's
    * hand-off thread does.

@@ -16,7 +16,7 @@ import org.opennexus.samgr.verification.Outcome.Rule;
 
 /**
  * The sequential specification of a samgr registry: a sorted map and a counter, written from
- * DESIGN.md and the {@code ServiceManager} Javadoc, not from the host backend's code.
+ * docs/user-guide.md and the {@code ServiceManager} Javadoc, not from the host backend's code.
  *
  * <p>Each method returns the {@link Outcome} the real call must have, and records the events a
  * {@code watchAll} must receive ({@link #events()}). Checks follow the documented

@@ -31,7 +31,7 @@ import org.opennexus.samgr.ServiceHandle;
 import org.opennexus.samgr.ServiceManager;
 
 /**
- * The two layouts DESIGN.md supports for the {@code zookeeper} backend, each run by an
+ * The two layouts docs/zookeeper.md supports for the {@code zookeeper} backend, each run by an
  * application that only calls {@code Samgr.open()} with {@code nexus.env=zookeeper} and {@code
  * zookeeper.connect=embedded}:
  *

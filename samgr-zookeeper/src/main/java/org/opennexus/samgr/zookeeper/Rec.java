@@ -1,20 +1,14 @@
 package org.opennexus.samgr.zookeeper;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import org.apache.zookeeper.data.Stat;
 import org.jspecify.annotations.Nullable;
-import org.opennexus.samgr.Endpoint;
-import org.opennexus.samgr.Generation;
 import org.opennexus.samgr.ServiceHandle;
 
 /**
  * One version of a name's record node, as read from ZooKeeper (or as written by this client and
- * confirmed by the returned {@link Stat}).
+ * confirmed by the returned {@code Stat}); {@link RecCodec} reads and writes its bytes. A change
+ * is made by one of the named transitions ({@link #registration}, {@link #reregistered}, {@link
+ * #restarted}, {@link #beaten}, {@link #expired}, {@link #unregistered}), each a {@link Draft} of
+ * the next version.
  *
  * <p>A register or restart writes {@code gen = 0}, meaning "the mzxid of this very version", so
  * that the generation is the transaction id of that write. Every later write of the same
@@ -55,71 +49,69 @@ record Rec(
   /** No expiry announced yet for this incarnation. */
   static final long NEVER = Long.MIN_VALUE;
 
-  private static final byte FORMAT = 1;
-  private static final byte REGISTERED = 1;
-  private static final byte UNREGISTERED = 2;
+  /** "The mzxid of the version that holds it": the generation of a register or restart. */
+  static final long THIS_WRITE = 0;
 
-  /** What a client writes: the fields of a new version, before ZooKeeper gives it a zxid. */
+  /**
+   * The next version of a record, before ZooKeeper stores it (and before the writer stamps it
+   * with its id and write counter, see {@link RecCodec#encode}).
+   *
+   * @param base the version it replaces, or {@code null} if it creates the record node
+   * @param registered {@code false} for a tombstone
+   * @param gen the generation, or {@link #THIS_WRITE}
+   * @param registeredGen the generation of the incarnation's register, or {@link #THIS_WRITE}
+   * @param owner the session that vouches for the service
+   * @param beat the heartbeat written, epoch milliseconds
+   * @param expiredBeat the beat that {@code Expired} is announced for, or {@link #NEVER}
+   * @param endpoint the service's endpoint address
+   */
   record Draft(
+      @Nullable Rec base,
       boolean registered,
       long gen,
       long registeredGen,
       long owner,
       long beat,
       long expiredBeat,
-      long writer,
-      long seq,
-      long prevWriter,
-      long prevSeq,
-      long prevGen,
-      String endpoint) {
+      String endpoint) {}
 
-    byte[] encode() {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream(96 + endpoint.length());
-      try (DataOutputStream out = new DataOutputStream(bytes)) {
-        out.writeByte(FORMAT);
-        out.writeByte(registered ? REGISTERED : UNREGISTERED);
-        out.writeLong(gen);
-        out.writeLong(registeredGen);
-        out.writeLong(owner);
-        out.writeLong(beat);
-        out.writeLong(expiredBeat);
-        out.writeLong(writer);
-        out.writeLong(seq);
-        out.writeLong(prevWriter);
-        out.writeLong(prevSeq);
-        out.writeLong(prevGen);
-        out.writeUTF(endpoint);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
-      }
-      return bytes.toByteArray();
-    }
-
-    /** The version this draft became, once ZooKeeper stored it with {@code stat}. */
-    Rec stored(String name, Stat stat) {
-      return Rec.of(name, stat, this);
-    }
+  /** The first register of a name: creates its record node. */
+  static Draft registration(long owner, long beat, String endpoint) {
+    return new Draft(null, true, THIS_WRITE, THIS_WRITE, owner, beat, NEVER, endpoint);
   }
 
-  /** A draft that replaces this version, keeping what is not given, for the same writer fields. */
-  Draft next(
-      boolean registered,
-      long gen,
-      long registeredGen,
-      long owner,
-      long beat,
-      long expiredBeat,
-      long writer,
-      long seq,
-      String endpoint) {
-    return new Draft(
-        registered, gen, registeredGen, owner, beat, expiredBeat, writer, seq, this.writer,
-        this.seq, this.gen, endpoint);
+  /** A register of a name whose record is a tombstone: a new incarnation. */
+  Draft reregistered(long owner, long beat, String endpoint) {
+    return new Draft(this, true, THIS_WRITE, THIS_WRITE, owner, beat, NEVER, endpoint);
+  }
+
+  /** A restart: a new generation of the same incarnation, alive, owned by {@code owner}. */
+  Draft restarted(long owner, long beat, String endpoint) {
+    return new Draft(this, true, THIS_WRITE, registeredGen, owner, beat, NEVER, endpoint);
+  }
+
+  /** A heartbeat written by {@code owner}, with the expiry mark it keeps or sets. */
+  Draft beaten(long owner, long beat, long expiredBeat) {
+    return new Draft(this, true, gen, registeredGen, owner, beat, expiredBeat, endpoint());
+  }
+
+  /** The expiry mark: {@code Expired} announced for the heartbeat {@code last}. */
+  Draft expired(long last) {
+    return new Draft(this, true, gen, registeredGen, owner, last, last, endpoint());
+  }
+
+  /** The tombstone that unregister writes. */
+  Draft unregistered() {
+    return new Draft(this, false, gen, registeredGen, owner, beat, expiredBeat, endpoint());
   }
 
   String endpoint() {
     return handle.endpoint().address();
+  }
+
+  /** Whether this incarnation's expiry has been announced for its latest written heartbeat. */
+  boolean expiryAnnounced() {
+    return expiredBeat >= beat;
   }
 
   /** Whether this version carries the write {@code (writer, seq)}. */
@@ -130,60 +122,5 @@ record Rec(
   /** Whether the version this one replaced carried the write {@code (writer, seq)}. */
   boolean replaced(long writer, long seq) {
     return prevWriter == writer && prevSeq == seq;
-  }
-
-  /** Parses a stored version, or returns {@code null} if the bytes are not a record. */
-  static @Nullable Rec parse(String name, Stat stat, byte @Nullable [] data) {
-    if (data == null || data.length < 2 || data[0] != FORMAT) {
-      return null;
-    }
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
-      in.readByte();
-      byte state = in.readByte();
-      if (state != REGISTERED && state != UNREGISTERED) {
-        return null;
-      }
-      Draft draft =
-          new Draft(
-              state == REGISTERED,
-              in.readLong(),
-              in.readLong(),
-              in.readLong(),
-              in.readLong(),
-              in.readLong(),
-              in.readLong(),
-              in.readLong(),
-              in.readLong(),
-              in.readLong(),
-              in.readLong(),
-              in.readUTF());
-      if (draft.endpoint().isEmpty()) {
-        return null;
-      }
-      return of(name, stat, draft);
-    } catch (IOException | IllegalArgumentException e) {
-      return null; // truncated or otherwise not written by this backend
-    }
-  }
-
-  private static Rec of(String name, Stat stat, Draft d) {
-    long gen = d.gen() == 0 ? stat.getMzxid() : d.gen();
-    long registeredGen = d.registeredGen() == 0 ? stat.getMzxid() : d.registeredGen();
-    ServiceHandle handle = new ServiceHandle(name, Endpoint.of(d.endpoint()), new Generation(gen));
-    return new Rec(
-        stat.getVersion(),
-        stat.getMzxid(),
-        d.registered(),
-        gen,
-        registeredGen,
-        d.owner(),
-        d.beat(),
-        d.expiredBeat(),
-        d.writer(),
-        d.seq(),
-        d.prevWriter(),
-        d.prevSeq(),
-        d.prevGen(),
-        handle);
   }
 }

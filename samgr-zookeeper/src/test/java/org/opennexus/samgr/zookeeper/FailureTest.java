@@ -86,9 +86,10 @@ class FailureTest {
   @Test
   void aRegisterWhoseAnswerWasLostIsNotADuplicateAndAppliesOnce() throws Exception {
     String ns = ZkTestSupport.freshNamespace();
-    try (ServiceManager manager = ZkTestSupport.open(ZkSettings.EMBEDDED, ns);
+    TestHooks hooks = new TestHooks();
+    try (ServiceManager manager = ZkTestSupport.open(ZkSettings.EMBEDDED, ns, hooks);
         ServiceManager other = ZkTestSupport.open(ZkSettings.EMBEDDED, ns)) {
-      ((ZkServiceManager) manager).loseNextAnswer = () -> { };
+      hooks.loseNextAnswer = () -> { };
       ServiceHandle h = manager.register("svc", Endpoint.of("a"));
       assertEquals(h, manager.resolve("svc"));
       assertEquals(h, other.await("svc", Duration.ofSeconds(20)));
@@ -101,9 +102,10 @@ class FailureTest {
   @Test
   void aFencedRestartWhoseAnswerWasLostIsNotStale() throws Exception {
     String ns = ZkTestSupport.freshNamespace();
-    try (ServiceManager manager = ZkTestSupport.open(ZkSettings.EMBEDDED, ns)) {
+    TestHooks hooks = new TestHooks();
+    try (ServiceManager manager = ZkTestSupport.open(ZkSettings.EMBEDDED, ns, hooks)) {
       ServiceHandle h1 = manager.register("svc", Endpoint.of("a"));
-      ((ZkServiceManager) manager).loseNextAnswer = () -> { };
+      hooks.loseNextAnswer = () -> { };
       ServiceHandle h2 = manager.restart(h1, Endpoint.of("b"));
       assertTrue(h2.generation().isAfter(h1.generation()));
       assertEquals(h2, manager.resolve("svc"));
@@ -115,11 +117,12 @@ class FailureTest {
   @Test
   void aLostAnswerOverwrittenByAnotherClientIsStillTheWritersSuccess() throws Exception {
     String ns = ZkTestSupport.freshNamespace();
-    try (ServiceManager manager = ZkTestSupport.open(ZkSettings.EMBEDDED, ns);
+    TestHooks hooks = new TestHooks();
+    try (ServiceManager manager = ZkTestSupport.open(ZkSettings.EMBEDDED, ns, hooks);
         ServiceManager other = ZkTestSupport.open(ZkSettings.EMBEDDED, ns)) {
       ServiceHandle h1 = manager.register("svc", Endpoint.of("a"));
       ServiceHandle[] overwrite = new ServiceHandle[1];
-      ((ZkServiceManager) manager).loseNextAnswer =
+      hooks.loseNextAnswer =
           () -> {
             try {
               overwrite[0] = other.restart("svc", Endpoint.of("other"));
@@ -141,11 +144,12 @@ class FailureTest {
   @Test
   void anUnregisterWhoseAnswerWasLostIsNotNotFound() throws Exception {
     String ns = ZkTestSupport.freshNamespace();
-    try (ServiceManager manager = ZkTestSupport.open(ZkSettings.EMBEDDED, ns)) {
+    TestHooks hooks = new TestHooks();
+    try (ServiceManager manager = ZkTestSupport.open(ZkSettings.EMBEDDED, ns, hooks)) {
       ServiceHandle h = manager.register("svc", Endpoint.of("a"));
       RecordingListener events = new RecordingListener();
       try (Subscription s = manager.watch("svc", events)) {
-        ((ZkServiceManager) manager).loseNextAnswer = () -> { };
+        hooks.loseNextAnswer = () -> { };
         manager.unregister(h);
         assertThrows(SamgrError.NotFound.class, () -> manager.resolve("svc"));
         ServiceHandle again = manager.register("svc", Endpoint.of("b"));

@@ -87,10 +87,12 @@ class SharedRegistryTest {
     String ns = ZkTestSupport.freshNamespace();
     // The default session timeout (15 s): a reconnection would reload, and its reads, which this
     // test does not count, would stand in for reads it does.
-    try (ZkServiceManager a = (ZkServiceManager) ZkTestSupport.open(server.connect(), ns);
-        ZkServiceManager b = (ZkServiceManager) ZkTestSupport.open(server.connect(), ns)) {
-      long aBefore = a.feedReads.get();
-      long bBefore = b.feedReads.get();
+    TestHooks aHooks = new TestHooks();
+    TestHooks bHooks = new TestHooks();
+    try (ZkServiceManager a = ZkTestSupport.open(server.connect(), ns, aHooks);
+        ZkServiceManager b = ZkTestSupport.open(server.connect(), ns, bHooks)) {
+      long aBefore = aHooks.feedReads.get();
+      long bBefore = bHooks.feedReads.get();
       int changes = 0;
       for (int i = 0; i < 30; i++) {
         ServiceHandle h = a.register("svc-" + i, Endpoint.of("tcp://a:" + i));
@@ -105,11 +107,11 @@ class SharedRegistryTest {
       assertEquals(fenceA, b.await("fence-a", Duration.ofSeconds(20)));
       ServiceHandle fenceB = b.register("fence-b", Endpoint.of("tcp://b:1"));
       assertEquals(fenceB, a.await("fence-b", Duration.ofSeconds(20)));
-      assertEquals(1, a.feedReads.get() - aBefore, "A read only B's fence");
+      assertEquals(1, aHooks.feedReads.get() - aBefore, "A read only B's fence");
       assertEquals(List.of(fenceA, fenceB), b.services());
       assertEquals(List.of(fenceA, fenceB), a.services());
       assertEquals(Optional.empty(), b.find("svc-29"));
-      long bReads = b.feedReads.get() - bBefore - 1; // without A's fence
+      long bReads = bHooks.feedReads.get() - bBefore - 1; // without A's fence
       // At least one read per name (B never saw it before), at most one per change.
       assertTrue(bReads >= 30 && bReads <= changes, "B read " + bReads + " for " + changes);
     }
@@ -125,7 +127,9 @@ class SharedRegistryTest {
   @Test
   void aClientThatMissedChangesCatchesUpWhenItReconnects() throws Exception {
     String ns = ZkTestSupport.freshNamespace();
-    try (ZkServiceManager w = (ZkServiceManager) client(ns);
+    TestHooks wHooks = new TestHooks();
+    try (ZkServiceManager w = ZkTestSupport.open(server.connect(), ns, wHooks,
+            "zookeeper.session-timeout", "2s");
         ZkServiceManager a = (ZkServiceManager) client(ns)) {
       ServiceHandle kept = a.register("kept", Endpoint.of("tcp://a:1"));
       ServiceHandle gone = a.register("gone", Endpoint.of("tcp://a:2"));
@@ -137,7 +141,7 @@ class SharedRegistryTest {
             Set.of(new Registered(kept), new Registered(gone), new Registered(erased),
                 new Registered(renewed)),
             Set.copyOf(events.awaitEvents(4)));
-        w.deaf = true;
+        wHooks.deaf = true;
         ServiceHandle kept2 = a.restart(kept, Endpoint.of("tcp://a:5"));
         a.unregister(gone);
         ServiceHandle added = a.register("added", Endpoint.of("tcp://a:6"));
@@ -150,8 +154,8 @@ class SharedRegistryTest {
         long remade = curator.checkExists().forPath(renewedPath).getMzxid();
         ServiceHandle renewed2 =
             new ServiceHandle("renewed", renewed.endpoint(), new Generation(remade));
-        awaitUntil(() -> w.dropped.get() >= 6, "W did not hear of the 6 changes");
-        w.deaf = false;
+        awaitUntil(() -> wHooks.dropped.get() >= 6, "W did not hear of the 6 changes");
+        wHooks.deaf = false;
         killSession(w); // Curator reconnects: the watch is set again, then a reload
         List<ServiceEvent> all = events.awaitEvents(10);
         // The node made anew holds a register of its own (its generation is the new node's

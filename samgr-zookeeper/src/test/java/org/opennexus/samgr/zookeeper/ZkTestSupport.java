@@ -1,10 +1,12 @@
 package org.opennexus.samgr.zookeeper;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.opennexus.samgr.ManualClock;
 import org.opennexus.samgr.Samgr;
 import org.opennexus.samgr.ServiceManager;
+import org.opennexus.samgr.spi.SamgrConfig;
 
 /** Opens zookeeper registries for tests: each in a namespace of its own on a given ensemble. */
 final class ZkTestSupport {
@@ -32,5 +34,27 @@ final class ZkTestSupport {
 
   static ServiceManager open(String connect, String namespace, ManualClock clock, Duration timeout) {
     return builder(connect, namespace).clock(clock).livenessTimeout(timeout).open();
+  }
+
+  /**
+   * Opens a client whose work the test steps into through {@code hooks}, with more settings as
+   * key, value, key, value...
+   */
+  static ZkServiceManager open(
+      String connect, String namespace, ZkHooks hooks, String... keysAndValues) {
+    Map<String, String> settings = new java.util.HashMap<>();
+    settings.put("zookeeper.connect", connect);
+    settings.put("zookeeper.namespace", namespace);
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      settings.put(keysAndValues[i], keysAndValues[i + 1]);
+    }
+    SamgrConfig config =
+        new SamgrConfig(
+            java.time.InstantSource.system(),
+            SamgrConfig.DEFAULT_LIVENESS_TIMEOUT,
+            settings,
+            null,
+            SamgrConfig.loggingListenerFailures());
+    return ZkServiceManager.open(config, hooks);
   }
 }

@@ -1,0 +1,112 @@
+package org.opennexus.samgr.zookeeper;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The liveness rules and the heartbeats this client took but did not write: a heartbeat reaches
+ * ZooKeeper only when the written one is a quarter of the liveness timeout old, or the service
+ * had expired, or nobody vouches for its owner; the rest stay here, so liveness is exact for the
+ * client that heartbeats.
+ */
+final class Heartbeats {
+
+  /** A heartbeat this client took, newer than what it wrote to ZooKeeper. */
+  static final class LocalBeat {
+    final long gen;
+    final AtomicLong beat;
+
+    LocalBeat(long gen, long beat) {
+      this.gen = gen;
+      this.beat = new AtomicLong(beat);
+    }
+  }
+
+  private final long timeoutMillis;
+  private final long flushMillis;
+  private final ConcurrentHashMap<String, LocalBeat> beats = new ConcurrentHashMap<>();
+
+  /** The rules for a liveness timeout of {@code timeoutMillis}. */
+  Heartbeats(long timeoutMillis) {
+    this.timeoutMillis = timeoutMillis;
+    this.flushMillis = Math.max(1, timeoutMillis / 4);
+  }
+
+  /** This client's local heartbeat of {@code name}'s generation {@code gen}, or {@code null}. */
+  @Nullable LocalBeat local(String name, long gen) {
+    LocalBeat local = beats.get(name);
+    return local != null && local.gen == gen ? local : null;
+  }
+
+  /** Keeps a heartbeat at {@code now} locally, with {@code local} as {@link #local} gave it. */
+  void keep(String name, long gen, @Nullable LocalBeat local, long now) {
+    if (local == null) {
+      beats.put(name, new LocalBeat(gen, now));
+    } else {
+      local.beat.accumulateAndGet(now, Math::max);
+    }
+  }
+
+  /** Forgets the local heartbeat of a name (it was unregistered). */
+  void forget(String name) {
+    beats.remove(name);
+  }
+
+  /** Forgets every local heartbeat (the client closed). */
+  void clear() {
+    beats.clear();
+  }
+
+  /** The newest heartbeat this client knows of for the record's generation. */
+  long lastBeat(Rec rec) {
+    LocalBeat local = local(rec.handle().name(), rec.gen());
+    return local != null ? Math.max(rec.beat(), local.beat.get()) : rec.beat();
+  }
+
+  /**
+   * Whether a heartbeat at {@code now} must reach ZooKeeper rather than stay local; {@code last}
+   * is {@link #lastBeat} of {@code cur}, {@code vouched} whether its owner's node is known.
+   */
+  boolean needsWrite(Rec cur, long now, long last, boolean vouched) {
+    if (now - last > timeoutMillis || cur.expiryAnnounced()) {
+      return true; // expired (maybe unnoticed) or announced expired: others must see the revival
+    }
+    if (now - cur.beat() >= flushMillis) {
+      return true;
+    }
+    return !vouched;
+  }
+
+  /** Whether the service is alive at {@code now}, its newest heartbeat being {@code last}. */
+  boolean alive(Rec rec, long now, long last) {
+    return now - last <= timeoutMillis && rec.expiredBeat() < last;
+  }
+
+  /** Whether the service has expired at {@code now} and no client has announced it yet. */
+  boolean expiredUnannounced(Rec rec, long now) {
+    return expiredUnannounced(rec, now, lastBeat(rec));
+  }
+
+  /** {@link #expiredUnannounced(Rec, long)} with its newest heartbeat {@code last} given. */
+  boolean expiredUnannounced(Rec rec, long now, long last) {
+    return now - last > timeoutMillis && rec.expiredBeat() < last;
+  }
+
+  /**
+   * The heartbeat draft that {@code owner} writes at {@code now} for {@code cur}: a revival is
+   * never older than what it ends, and an expiry that went unnoticed is announced with it.
+   */
+  Rec.Draft beat(Rec cur, long owner, long now) {
+    long last = lastBeat(cur);
+    long beat = Math.max(now, last);
+    long expiredBeat = cur.expiredBeat();
+    if (now - last > timeoutMillis && expiredBeat < last) {
+      expiredBeat = last; // it expired unnoticed: announce that, then revive
+    }
+    if (expiredBeat >= beat) {
+      beat = expiredBeat + 1; // a revival must be newer than the expiry it ends
+    }
+    return cur.beaten(owner, beat, expiredBeat);
+  }
+}

@@ -1,0 +1,241 @@
+package org.opennexus.samgr.zookeeper;
+
+import java.security.SecureRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
+import org.jspecify.annotations.Nullable;
+import org.opennexus.samgr.Endpoint;
+import org.opennexus.samgr.Generation;
+import org.opennexus.samgr.SamgrError;
+import org.opennexus.samgr.ServiceHandle;
+
+/**
+ * Writes one client's changes of record nodes: one at a time (its lock), each a compare-and-set
+ * on the version it replaces, applied to the view as soon as it lands, and retried on a conflict
+ * with the fresh version. A write whose answer was lost (Curator sends it again, and the second
+ * try meets the first) is recognised by the writer's id and write counter in the version.
+ */
+final class RecordWriter {
+
+  private static final SecureRandom IDS = new SecureRandom();
+  private static final String ENVIRONMENT = ZkCalls.ENVIRONMENT;
+
+  /** Decides the next version of a record from the version the view holds. */
+  interface Step {
+    /**
+     * The next version, or {@code null} if nothing is to be written; may read the record afresh
+     * ({@link #fetch}) and base the draft on what it read; throws what the operation reports.
+     */
+    Rec.@Nullable Draft next(@Nullable Rec current) throws SamgrError;
+  }
+
+  private final CuratorFramework client;
+  private final ZkCalls calls;
+  private final Layout layout;
+  private final RecordView view;
+  private final ZkHooks hooks;
+
+  /** Reads a record in the background: one announced while this client wrote it. */
+  private final Consumer<String> reread;
+
+  /** This client's writer id, in every version it writes (never 0). */
+  private final long writerId;
+
+  /** Serializes this client's writes, so that its own changes apply to the view in zxid order. */
+  private final ReentrantLock lock = new ReentrantLock();
+
+  private long seq; // guarded by lock
+
+  /** The name of the record this client is writing, while it writes; guarded by itself. */
+  private final Object writing = new Object();
+
+  private @Nullable String inFlight; // guarded by writing
+
+  /** The newest zxid of a change of {@code inFlight} announced while it was written. */
+  private long announcedMeanwhile; // guarded by writing
+
+  RecordWriter(
+      CuratorFramework client, ZkCalls calls, Layout layout, RecordView view, ZkHooks hooks,
+      Consumer<String> reread) {
+    this.client = client;
+    this.calls = calls;
+    this.layout = layout;
+    this.view = view;
+    this.hooks = hooks;
+    this.reread = reread;
+    long id;
+    do {
+      id = IDS.nextLong();
+    } while (id == 0);
+    this.writerId = id;
+  }
+
+  /** Takes the write lock, waiting at most until the deadline; then {@link #unlock}. */
+  void lock(String op, long deadline) throws SamgrError {
+    try {
+      if (!lock.tryLock(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+        throw new SamgrError.Unavailable(op, ENVIRONMENT);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SamgrError.Unavailable(op, ENVIRONMENT, e);
+    }
+    if (calls.closed()) {
+      lock.unlock();
+      throw ZkCalls.closedError();
+    }
+  }
+
+  void unlock() {
+    lock.unlock();
+  }
+
+  /**
+   * Under the write lock (held by the caller): writes what {@code step} decides until one write
+   * lands; returns its handle, or {@code null} if {@code step} decided to write nothing.
+   */
+  @Nullable ServiceHandle update(String op, String name, long deadline, Step step)
+      throws SamgrError {
+    while (true) {
+      Rec.Draft draft = step.next(view.get(name));
+      if (draft == null) {
+        return null;
+      }
+      ServiceHandle done = attempt(op, name, draft, deadline);
+      if (done != null) {
+        return done;
+      }
+    }
+  }
+
+  /** Takes the write lock, runs {@link #update}, and lets the lock go. */
+  @Nullable ServiceHandle locked(String op, String name, long deadline, Step step)
+      throws SamgrError {
+    lock(op, deadline);
+    try {
+      return update(op, name, deadline, step);
+    } finally {
+      unlock();
+    }
+  }
+
+  /**
+   * Writes {@code draft} over its base (or creates the record if it has none) and applies the
+   * stored version to the view. Returns the handle of the written version, or {@code null} after
+   * a conflict (the view then holds the fresh version; the caller decides again).
+   *
+   * <p>A conflict may be this very write: Curator retries after a lost connection, and a first try
+   * that committed makes the retry fail. The written (writer, seq) in the latest version, or in
+   * the one it replaced, recognises it; if that cannot be told, the outcome is unknown.
+   */
+  private @Nullable ServiceHandle attempt(String op, String name, Rec.Draft draft, long deadline)
+      throws SamgrError {
+    String path = layout.record(name);
+    long s = ++seq;
+    byte[] bytes = RecCodec.encode(draft, writerId, s);
+    Rec base = draft.base();
+    ZkCalls.Call<Stat> write =
+        () -> {
+          if (base == null) {
+            Stat created = new Stat();
+            client.create().storingStatIn(created).forPath(path, bytes);
+            return created;
+          }
+          return client.setData().withVersion(base.version()).forPath(path, bytes);
+        };
+    boolean lost = false;
+    synchronized (writing) {
+      inFlight = name;
+    }
+    try {
+      Stat stat = calls.run(op, deadline, write);
+      if (hooks.loseAnswer()) {
+        lost = true;
+        stat = calls.run(op, deadline, write); // the retry meets the first try's committed write
+      }
+      Rec stored = RecCodec.stored(name, stat, bytes);
+      view.apply(name, stored);
+      return stored.handle();
+    } catch (KeeperException conflict) {
+      boolean retried = lost || DeadlineRetry.retried();
+      Rec fresh = fetch(op, name, deadline);
+      if (fresh != null && fresh.wrote(writerId, s)) {
+        return fresh.handle();
+      }
+      if (fresh != null && fresh.replaced(writerId, s)) {
+        return new ServiceHandle(
+            name, Endpoint.of(draft.endpoint()), new Generation(fresh.prevGen()));
+      }
+      if (retried) {
+        throw new SamgrError.Unavailable(op, ENVIRONMENT, conflict);
+      }
+      ZkCalls.checkDeadline(op, deadline);
+      return null;
+    } finally {
+      long announced;
+      synchronized (writing) {
+        inFlight = null;
+        announced = announcedMeanwhile;
+        announcedMeanwhile = 0;
+      }
+      if (announced != 0 && !view.known(name, announced)) {
+        reread.accept(name); // announced while written, and not this write: another's
+      }
+    }
+  }
+
+  /**
+   * Whether a change of {@code name} announced with {@code zxid} falls within this client's write
+   * of that name, now in flight: then the writer checks the zxid when its write ends, and the
+   * feed need not read it.
+   */
+  boolean announcedWhileWriting(String name, long zxid) {
+    synchronized (writing) {
+      if (name.equals(inFlight)) {
+        announcedMeanwhile = Math.max(announcedMeanwhile, zxid);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Returns the current version of the handle's record, read from the ensemble, if the handle is
+   * current; throws what the caller must report otherwise.
+   */
+  Rec confirmCurrent(String op, ServiceHandle handle, long deadline) throws SamgrError {
+    Rec fresh = fetch(op, handle.name(), deadline);
+    if (fresh == null || !fresh.registered()) {
+      throw new SamgrError.NotFound(handle.name());
+    }
+    if (fresh.gen() != handle.generation().value()) {
+      throw new SamgrError.StaleHandle(handle, fresh.handle().generation());
+    }
+    return fresh;
+  }
+
+  /** Reads a record from the ensemble and applies it to the view; {@code null} if absent. */
+  @Nullable Rec fetch(String op, String name, long deadline) throws SamgrError {
+    String path = layout.record(name);
+    try {
+      Stat stat = new Stat();
+      byte[] data =
+          calls.run(op, deadline, () -> client.getData().storingStatIn(stat).forPath(path));
+      Rec fresh = RecCodec.parse(name, stat, data);
+      if (fresh != null) {
+        view.apply(name, fresh);
+      }
+      return fresh;
+    } catch (KeeperException e) {
+      if (e.code() == KeeperException.Code.NONODE) {
+        view.applyAbsent(name);
+        return null;
+      }
+      throw new SamgrError.Unavailable(op, ENVIRONMENT, e);
+    }
+  }
+}

@@ -1,0 +1,231 @@
+package org.opennexus.samgr.zookeeper;
+
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.opennexus.samgr.SamgrError;
+
+/**
+ * Sessions: this client's own (whose client node vouches for the services it owns) and the
+ * others' (whose client nodes the feed reports). When a record's owner has no client node, a
+ * death check runs on the reaper's thread: if the ensemble confirms the node is gone, it marks
+ * every service of that session expired. Every client does this; each mark is a compare-and-set,
+ * so exactly one client's write lands, and that write is the {@code Expired} event that all of
+ * them see.
+ */
+final class SessionReaper {
+
+  private static final System.Logger LOG = System.getLogger("org.opennexus.samgr.zookeeper");
+  private static final String ENVIRONMENT = ZkCalls.ENVIRONMENT;
+
+  private final CuratorFramework client;
+  private final ZkCalls calls;
+  private final Layout layout;
+  private final RecordView view;
+  private final RecordWriter writer;
+  private final ScheduledExecutorService executor;
+
+  /** The session whose client node this client created; 0 before the first write. */
+  private volatile long session;
+
+  /** Sessions whose client node the view's feed has seen. */
+  private final Set<Long> liveSessions = ConcurrentHashMap.newKeySet();
+
+  /** Sessions queued for a death check. */
+  private final Set<Long> suspects = ConcurrentHashMap.newKeySet();
+
+  /** Whether the first load has ended: before that, the view is not complete enough to judge. */
+  private volatile boolean initialized;
+
+  SessionReaper(
+      CuratorFramework client, ZkCalls calls, Layout layout, RecordView view,
+      RecordWriter writer) {
+    this.client = client;
+    this.calls = calls;
+    this.layout = layout;
+    this.view = view;
+    this.writer = writer;
+    this.executor =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "samgr-zookeeper-expiry");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /** The first load has ended: checks the owner of every record in the view. */
+  void start() {
+    initialized = true;
+    suspectAll();
+  }
+
+  /** Checks every record's owner again (after a reconnection: owners may have died meanwhile). */
+  void suspectAll() {
+    if (initialized) {
+      for (Rec rec : view.all()) {
+        suspect(rec);
+      }
+    }
+  }
+
+  /** This client's own session, or 0 before its first write. */
+  long session() {
+    return session;
+  }
+
+  /** Whether {@code owner}'s client node is known to exist (or it is this client's session). */
+  boolean vouched(long owner) {
+    return owner == session || liveSessions.contains(owner);
+  }
+
+  /** The feed saw {@code owner}'s client node. */
+  void sessionSeen(long owner) {
+    liveSessions.add(owner);
+  }
+
+  /** The sessions whose client nodes the feed has seen; a live view. */
+  Set<Long> liveSessions() {
+    return liveSessions;
+  }
+
+  /** {@code owner}'s client node is gone: its services are checked. */
+  void sessionGone(long owner) {
+    liveSessions.remove(owner);
+    if (initialized && owner != session) {
+      checkOwner(owner);
+    }
+  }
+
+  /**
+   * Creates this client's node for the current session if needed; returns the session. Call under
+   * the write lock.
+   */
+  long ensureSession(String op, long deadline) throws SamgrError {
+    try {
+      long id = client.getZookeeperClient().getZooKeeper().getSessionId();
+      if (id != 0 && id == session) {
+        return id;
+      }
+      if (!client.getZookeeperClient().isConnected()) {
+        long remaining = deadline - System.nanoTime();
+        if (remaining <= 0 || !client.blockUntilConnected(
+            (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining)), TimeUnit.MILLISECONDS)) {
+          throw new SamgrError.Unavailable(op, ENVIRONMENT);
+        }
+        id = client.getZookeeperClient().getZooKeeper().getSessionId();
+      }
+      String path = layout.client(id);
+      try {
+        calls.run(op, deadline,
+            () -> client.create().withMode(CreateMode.EPHEMERAL).forPath(path));
+      } catch (KeeperException e) {
+        if (e.code() != KeeperException.Code.NODEEXISTS) {
+          throw new SamgrError.Unavailable(op, ENVIRONMENT, e);
+        }
+      }
+      liveSessions.add(id);
+      session = id;
+      return id;
+    } catch (SamgrError e) {
+      throw e;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SamgrError.Unavailable(op, ENVIRONMENT, e);
+    } catch (Exception e) {
+      calls.checkOpen();
+      throw new SamgrError.Unavailable(op, ENVIRONMENT, e);
+    }
+  }
+
+  /** Queues a death check if the record's owner has no client node in the view. */
+  void suspect(Rec rec) {
+    if (!initialized || calls.closed() || !rec.registered() || rec.expiryAnnounced()) {
+      return;
+    }
+    long owner = rec.owner();
+    if (vouched(owner)) {
+      return;
+    }
+    checkOwner(owner);
+  }
+
+  private void checkOwner(long owner) {
+    if (calls.closed() || !suspects.add(owner)) {
+      return;
+    }
+    scheduleCheck(owner, 0);
+  }
+
+  /**
+   * Runs a death check of {@code owner} after {@code delayMillis}; a check that fails (the
+   * ensemble out of reach, say) runs again later, with back-off, until it succeeds or the registry
+   * closes, so that an expiry is never left unannounced.
+   */
+  private void scheduleCheck(long owner, long delayMillis) {
+    try {
+      var unused = executor.schedule(() -> { // the task handles its own failures
+        try {
+          announceDeath(owner);
+          suspects.remove(owner);
+        } catch (SamgrError.Denied e) {
+          suspects.remove(owner); // no right to mark: a client with the credentials announces it
+        } catch (SamgrError | RuntimeException e) {
+          LOG.log(Level.DEBUG, "samgr zookeeper: will retry announcing the expiry of session "
+              + Layout.sessionName(owner) + "'s services", e);
+          if (!calls.closed()) {
+            scheduleCheck(owner, Math.min(Math.max(2 * delayMillis, 100), 5_000));
+          }
+        }
+      }, delayMillis, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException closing) {
+      suspects.remove(owner);
+    }
+  }
+
+  /** Marks every service of a dead session expired, unless its client node exists after all. */
+  private void announceDeath(long owner) throws SamgrError {
+    if (calls.closed()) {
+      return;
+    }
+    String op = "expiry";
+    long deadline = calls.deadline();
+    String path = layout.client(owner);
+    try {
+      if (calls.run(op, deadline, () -> client.checkExists().forPath(path)) != null) {
+        liveSessions.add(owner);
+        return; // alive: the feed had not shown its node yet
+      }
+    } catch (KeeperException e) {
+      throw new SamgrError.Unavailable(op, ENVIRONMENT, e);
+    }
+    List<String> names = new ArrayList<>();
+    for (Rec rec : view.all()) {
+      if (rec.registered() && rec.owner() == owner && !rec.expiryAnnounced()) {
+        names.add(rec.handle().name());
+      }
+    }
+    names.sort(Comparator.naturalOrder());
+    for (String name : names) {
+      writer.locked(op, name, deadline, cur ->
+          cur == null || !cur.registered() || cur.owner() != owner || cur.expiryAnnounced()
+              ? null
+              : cur.expired(cur.beat()));
+    }
+  }
+
+  /** Stops the death checks. */
+  void close() {
+    executor.shutdownNow();
+  }
+}

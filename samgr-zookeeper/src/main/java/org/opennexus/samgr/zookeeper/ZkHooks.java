@@ -1,0 +1,32 @@
+package org.opennexus.samgr.zookeeper;
+
+/**
+ * Points where a test may step into a client's work, given to it when it opens. The default,
+ * {@link #NONE}, does nothing: production clients open with it, and its methods are empty, so the
+ * hot paths that call them cost nothing.
+ */
+class ZkHooks {
+
+  /** The hooks of every client that is not under test: they do nothing. */
+  static final ZkHooks NONE = new ZkHooks();
+
+  /** The feed read one record for a single change it was told of (not for a load). */
+  void feedRead() {}
+
+  /**
+   * Whether the feed drops this announcement of a change, as if the client were disconnected
+   * (the reload after the next reconnection must bring what was missed).
+   */
+  boolean dropAnnouncement() {
+    return false;
+  }
+
+  /**
+   * Called after a write's first try committed. If it returns {@code true}, the write is sent
+   * again, as Curator does when the first answer was lost with the connection (another client may
+   * write in between, inside this call).
+   */
+  boolean loseAnswer() {
+    return false;
+  }
+}
