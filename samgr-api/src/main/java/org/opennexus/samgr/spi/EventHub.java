@@ -54,6 +54,9 @@ public final class EventHub {
 
   private static final System.Logger LOG = System.getLogger("org.opennexus.samgr");
 
+  /** How many listener calls (of any samgr registry) the current thread is inside. */
+  static final ThreadLocal<int[]> DEPTH = ThreadLocal.withInitial(() -> new int[1]);
+
   /** What this thread published and has not flushed yet, for any hub. */
   private static final ThreadLocal<Pending> PENDING = ThreadLocal.withInitial(Pending::new);
 
@@ -131,7 +134,7 @@ public final class EventHub {
    * @return whether a samgr listener call is in progress on this thread
    */
   public static boolean insideListener() {
-    return Delivery.DEPTH.get()[0] > 0;
+    return DEPTH.get()[0] > 0;
   }
 
   /**
@@ -295,7 +298,14 @@ public final class EventHub {
    */
   public static void requireAwaitArguments(String name, Duration timeout)
       throws InterruptedException {
-    Delivery.requireAwaitArguments(name, timeout);
+    Arguments.requireName(name);
+    Arguments.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative()) {
+      throw new IllegalArgumentException("timeout must not be negative, but is " + timeout);
+    }
+    if (Thread.interrupted()) {
+      throw new InterruptedException("interrupted before awaiting '" + name + "'");
+    }
   }
 
   /**
@@ -380,7 +390,7 @@ public final class EventHub {
     if (listener == null) {
       return;
     }
-    int[] depth = Delivery.DEPTH.get();
+    int[] depth = DEPTH.get();
     depth[0]++;
     try {
       listener.accept(event);
@@ -484,7 +494,7 @@ public final class EventHub {
       } catch (RejectedExecutionException closing) {
         return; // the hub is closed: its subscriptions are closed too
       }
-      ServiceEvent first = runner == executor ? subscription.firstWaiting() : null;
+      ServiceEvent first = executor != null ? subscription.firstWaiting() : null; // the user's
       Task task = new Task(subscription, first);
       Submitting mark = SUBMITTING.get();
       HubSubscription outer = mark.subscription;
@@ -571,7 +581,7 @@ public final class EventHub {
 
   /** Passes a failure to the hook; a failing hook is logged, never propagated. */
   private void report(ServiceEvent event, Throwable failure) {
-    int[] depth = Delivery.DEPTH.get();
+    int[] depth = DEPTH.get();
     depth[0]++;
     try {
       failures.accept(event, failure);

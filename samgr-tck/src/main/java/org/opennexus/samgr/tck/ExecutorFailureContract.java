@@ -171,7 +171,7 @@ public interface ExecutorFailureContract extends DeliveryModes {
 
   /**
    * A direct executor ({@code Runnable::run}) and a listener that changes the registry on every
-   * event: the chain of 20,000 changes is delivered on the writer's thread iteratively, on a
+   * event: the chain of 200,000 changes is delivered on the writer's thread iteratively, on a
    * thread with a small stack, without a {@code StackOverflowError}, in order. (Backends whose
    * writers do not run listeners run them on their own event thread with such an executor,
    * which a listener changing the registry must not use: skipped there.)
@@ -181,7 +181,7 @@ public interface ExecutorFailureContract extends DeliveryModes {
   @Test
   default void directExecutorDeliversIterativelyWithABoundedStack() throws Exception {
     Assumptions.assumeTrue(writersRunListeners(), "listeners run on the backend's event thread");
-    int chain = 20_000;
+    int chain = 200_000;
     Failures failures = new Failures();
     try (ServiceManager manager =
         builder().executor(Runnable::run).listenerFailures(failures).open()) {
