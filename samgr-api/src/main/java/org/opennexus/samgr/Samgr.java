@@ -266,7 +266,14 @@ public final class Samgr {
             broken.cause());
       }
       return openBackend(
-          chosen, new SamgrConfig(clock, livenessTimeout, settings, executor, listenerFailures));
+          chosen,
+          SamgrConfig.builder()
+              .clock(clock)
+              .livenessTimeout(livenessTimeout)
+              .settings(settings)
+              .executor(executor)
+              .listenerFailures(listenerFailures)
+              .build());
     }
   }
 

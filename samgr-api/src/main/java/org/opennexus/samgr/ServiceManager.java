@@ -69,7 +69,7 @@ import java.util.function.Consumer;
  * <h2>Events</h2>
  *
  * <p>{@link #watch} and {@link #watchAll} deliver {@link ServiceEvent}s. Every backend delivers
- * through {@link org.opennexus.samgr.spi.Delivery}, so these rules hold for all of them:
+ * through {@link org.opennexus.samgr.spi.EventHub}, so these rules hold for all of them:
  *
  * <ul>
  *   <li><b>Order.</b> For one subscription, events arrive one at a time, in the order the changes

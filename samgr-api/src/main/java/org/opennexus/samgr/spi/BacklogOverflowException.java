@@ -3,7 +3,7 @@ package org.opennexus.samgr.spi;
 /**
  * What {@link SamgrConfig#listenerFailures()} receives when a subscription's listener falls so far
  * behind that its backlog would exceed the bound (the setting {@value
- * Delivery#MAX_BACKLOG_SETTING}): the subscription has been closed, the event passed to the hook
+ * EventHub#MAX_BACKLOG_SETTING}): the subscription has been closed, the event passed to the hook
  * with this exception was not queued, and neither it nor any later event reaches that listener.
  * The loss is explicit and final; the writer is never blocked and never sees this exception.
  *
@@ -33,7 +33,7 @@ public final class BacklogOverflowException extends IllegalStateException {
             + " was closed: its listener fell "
             + maxBacklog
             + " events behind (the bound set by "
-            + Delivery.MAX_BACKLOG_SETTING
+            + EventHub.MAX_BACKLOG_SETTING
             + "); this event and all later ones were dropped for it");
     this.subscription = subscription;
     this.maxBacklog = maxBacklog;

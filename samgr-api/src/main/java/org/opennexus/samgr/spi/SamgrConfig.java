@@ -3,6 +3,7 @@ package org.opennexus.samgr.spi;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -23,20 +24,11 @@ import org.opennexus.samgr.ServiceEvent;
  * the builder to a system property and then to an environment variable, and parses them with the
  * methods of {@link Setting}, whose errors name the key and where its value came from.
  *
- * @param clock the clock that liveness is measured by
- * @param livenessTimeout how long after its last heartbeat a service stays alive; positive
- * @param settings the builder's backend-specific settings, key to value; unmodifiable
- * @param executor the executor listeners run on, or {@code null} for delivery on a changing
- *     thread (caller-runs, the default)
- * @param listenerFailures called with the event and the {@code Throwable} whenever a listener
- *     throws
+ * <p>An immutable value built with {@link #builder()} (or {@link #SamgrConfig(InstantSource,
+ * Duration)} for the two settings every backend reads). New settings arrive as new accessors and
+ * builder methods, so a backend compiled against an older version keeps working.
  */
-public record SamgrConfig(
-    InstantSource clock,
-    Duration livenessTimeout,
-    Map<String, String> settings,
-    @Nullable Executor executor,
-    BiConsumer<ServiceEvent, Throwable> listenerFailures) {
+public final class SamgrConfig {
 
   /** The liveness timeout used when none is set: 30 seconds. */
   public static final Duration DEFAULT_LIVENESS_TIMEOUT = Duration.ofSeconds(30);
@@ -70,30 +62,18 @@ public record SamgrConfig(
 
   private static final int MAX_KEY_LENGTH = 128;
 
-  /**
-   * Creates a configuration.
-   *
-   * @param clock the clock
-   * @param livenessTimeout the liveness timeout
-   * @param settings the backend-specific settings; copied
-   * @param executor the delivery executor, or {@code null} for caller-runs delivery
-   * @param listenerFailures the listener failure hook
-   * @throws NullPointerException if an argument other than {@code executor} is {@code null}, or
-   *     {@code settings} holds a {@code null} key or value
-   * @throws IllegalArgumentException if {@code livenessTimeout} is zero or negative, or a key of
-   *     {@code settings} is not a valid key (see {@link #requireKey(String)}) or its value is empty
-   */
-  public SamgrConfig {
-    Arguments.requireNonNull(clock, "clock");
-    Arguments.requireNonNull(livenessTimeout, "livenessTimeout");
-    Arguments.requireNonNull(settings, "settings");
-    Arguments.requireNonNull(listenerFailures, "listenerFailures");
-    if (livenessTimeout.isNegative() || livenessTimeout.isZero()) {
-      throw new IllegalArgumentException(
-          "livenessTimeout must be positive, but is " + livenessTimeout);
-    }
-    settings.forEach(SamgrConfig::requireEntry);
-    settings = Map.copyOf(settings);
+  private final InstantSource clock;
+  private final Duration livenessTimeout;
+  private final Map<String, String> settings;
+  private final @Nullable Executor executor;
+  private final BiConsumer<ServiceEvent, Throwable> listenerFailures;
+
+  private SamgrConfig(Builder builder) {
+    this.clock = Arguments.requireNonNull(builder.clock, "clock");
+    this.livenessTimeout = requireTimeout(builder.livenessTimeout);
+    this.settings = Map.copyOf(builder.settings);
+    this.executor = builder.executor;
+    this.listenerFailures = builder.listenerFailures;
   }
 
   /**
@@ -106,7 +86,17 @@ public record SamgrConfig(
    * @throws IllegalArgumentException if {@code livenessTimeout} is zero or negative
    */
   public SamgrConfig(InstantSource clock, Duration livenessTimeout) {
-    this(clock, livenessTimeout, Map.of(), null, LoggingHook.INSTANCE);
+    this(builder().clock(clock).livenessTimeout(livenessTimeout));
+  }
+
+  /**
+   * Returns a builder with the defaults: the system clock, a liveness timeout of {@link
+   * #DEFAULT_LIVENESS_TIMEOUT}, no settings, caller-runs delivery and listener failures logged.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
   }
 
   /**
@@ -117,7 +107,177 @@ public record SamgrConfig(
    * @return the default configuration
    */
   public static SamgrConfig defaults() {
-    return new SamgrConfig(InstantSource.system(), DEFAULT_LIVENESS_TIMEOUT);
+    return builder().build();
+  }
+
+  /**
+   * Returns the clock that liveness is measured by.
+   *
+   * @return the clock
+   */
+  public InstantSource clock() {
+    return clock;
+  }
+
+  /**
+   * Returns how long after its last heartbeat a service stays alive.
+   *
+   * @return the liveness timeout, positive
+   */
+  public Duration livenessTimeout() {
+    return livenessTimeout;
+  }
+
+  /**
+   * Returns the builder's backend-specific settings, key to value; read them with {@link
+   * #setting(String)}, which also falls back to properties and variables.
+   *
+   * @return the settings, unmodifiable
+   */
+  public Map<String, String> settings() {
+    return settings;
+  }
+
+  /**
+   * Returns the executor listeners run on.
+   *
+   * @return the executor, or {@code null} for delivery on a changing thread (caller-runs, the
+   *     default)
+   */
+  public @Nullable Executor executor() {
+    return executor;
+  }
+
+  /**
+   * Returns the hook called with the event and the {@code Throwable} whenever a listener throws.
+   *
+   * @return the listener failure hook
+   */
+  public BiConsumer<ServiceEvent, Throwable> listenerFailures() {
+    return listenerFailures;
+  }
+
+  /**
+   * Tells whether {@code other} is a configuration with equal values of every setting (the
+   * clock, executor and hook compared with their own {@code equals}).
+   */
+  @Override
+  public boolean equals(@Nullable Object other) {
+    return other instanceof SamgrConfig that
+        && clock.equals(that.clock)
+        && livenessTimeout.equals(that.livenessTimeout)
+        && settings.equals(that.settings)
+        && java.util.Objects.equals(executor, that.executor)
+        && listenerFailures.equals(that.listenerFailures);
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(clock, livenessTimeout, settings, executor, listenerFailures);
+  }
+
+  /** Names every setting; backend settings by key only, since their values may be secrets. */
+  @Override
+  public String toString() {
+    return "SamgrConfig[clock=" + clock + ", livenessTimeout=" + livenessTimeout + ", settings="
+        + settings.keySet() + ", executor=" + executor + ", listenerFailures=" + listenerFailures
+        + "]";
+  }
+
+  /**
+   * Builds a {@link SamgrConfig}; every method checks its argument at once. Not thread-safe.
+   */
+  public static final class Builder {
+    private InstantSource clock = InstantSource.system();
+    private Duration livenessTimeout = DEFAULT_LIVENESS_TIMEOUT;
+    private final Map<String, String> settings = new HashMap<>();
+    private @Nullable Executor executor;
+    private BiConsumer<ServiceEvent, Throwable> listenerFailures = LoggingHook.INSTANCE;
+
+    private Builder() {}
+
+    /**
+     * Sets the clock that liveness is measured by.
+     *
+     * @param clock the clock
+     * @return this builder
+     * @throws NullPointerException if {@code clock} is {@code null}
+     */
+    public Builder clock(InstantSource clock) {
+      this.clock = Arguments.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Sets the liveness timeout.
+     *
+     * @param livenessTimeout how long after its last heartbeat a service stays alive
+     * @return this builder
+     * @throws NullPointerException if {@code livenessTimeout} is {@code null}
+     * @throws IllegalArgumentException if it is zero or negative
+     */
+    public Builder livenessTimeout(Duration livenessTimeout) {
+      this.livenessTimeout = requireTimeout(livenessTimeout);
+      return this;
+    }
+
+    /**
+     * Adds backend-specific settings, replacing those with the same keys.
+     *
+     * @param settings key to value; copied
+     * @return this builder
+     * @throws NullPointerException if {@code settings} is {@code null} or holds a {@code null}
+     *     key or value
+     * @throws IllegalArgumentException if a key is not a valid key (see {@link
+     *     #requireKey(String)}) or its value is empty
+     */
+    public Builder settings(Map<String, String> settings) {
+      Arguments.requireNonNull(settings, "settings");
+      settings.forEach(SamgrConfig::requireEntry);
+      this.settings.putAll(settings);
+      return this;
+    }
+
+    /**
+     * Sets the executor listeners run on; {@code null} for caller-runs delivery (the default).
+     *
+     * @param executor the executor, or {@code null}
+     * @return this builder
+     */
+    public Builder executor(@Nullable Executor executor) {
+      this.executor = executor;
+      return this;
+    }
+
+    /**
+     * Sets the hook called with the event and the {@code Throwable} whenever a listener throws.
+     *
+     * @param listenerFailures the hook
+     * @return this builder
+     * @throws NullPointerException if {@code listenerFailures} is {@code null}
+     */
+    public Builder listenerFailures(BiConsumer<ServiceEvent, Throwable> listenerFailures) {
+      this.listenerFailures = Arguments.requireNonNull(listenerFailures, "listenerFailures");
+      return this;
+    }
+
+    /**
+     * Builds the configuration.
+     *
+     * @return a new, immutable configuration
+     */
+    public SamgrConfig build() {
+      return new SamgrConfig(this);
+    }
+  }
+
+  private static Duration requireTimeout(Duration livenessTimeout) {
+    Arguments.requireNonNull(livenessTimeout, "livenessTimeout");
+    if (livenessTimeout.isNegative() || livenessTimeout.isZero()) {
+      throw new IllegalArgumentException(
+          "livenessTimeout must be positive, but is " + livenessTimeout);
+    }
+    return livenessTimeout;
   }
 
   /**

@@ -7,9 +7,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -24,8 +22,7 @@ import org.opennexus.samgr.ServiceHandle;
 import org.opennexus.samgr.ServiceManager;
 import org.opennexus.samgr.Subscription;
 import org.opennexus.samgr.spi.Arguments;
-import org.opennexus.samgr.spi.DeliveredSubscription;
-import org.opennexus.samgr.spi.Delivery;
+import org.opennexus.samgr.spi.EventHub;
 import org.opennexus.samgr.spi.LivenessClock;
 import org.opennexus.samgr.spi.RegistryStats;
 import org.opennexus.samgr.spi.SamgrConfig;
@@ -99,15 +96,12 @@ final class HostServiceManager implements ServiceManager, RegistryStats.Source {
   private final ConcurrentHashMap<String, Entry> services = new ConcurrentHashMap<>();
   private final InstantSource clock;
   private final long timeoutMillis;
-  private final Delivery delivery;
+  private final EventHub hub;
 
   /** Guards every change, the generation counter, the subscriptions and the expiry marks. */
   private final ReentrantLock lock = new ReentrantLock();
 
   private long lastGeneration; // guarded by lock
-  private final Map<String, List<DeliveredSubscription>> watchersByName =
-      new HashMap<>(); // guarded by lock
-  private final List<DeliveredSubscription> watchersOfAll = new ArrayList<>(); // guarded by lock
 
   /** Written under the lock; read without it on the lock-free paths. */
   private volatile boolean closed;
@@ -118,25 +112,24 @@ final class HostServiceManager implements ServiceManager, RegistryStats.Source {
   HostServiceManager(SamgrConfig config) {
     this.clock = LivenessClock.of(config.clock());
     this.timeoutMillis = config.livenessTimeoutMillis();
-    this.delivery = Delivery.callerRuns(config, HostBackend.ENVIRONMENT);
+    this.hub = EventHub.callerRuns(config, HostBackend.ENVIRONMENT);
   }
 
   @Override
   public ServiceHandle register(String name, Endpoint endpoint) throws SamgrError {
     // nextHandle checks the arguments in order: the handle's constructor validates both.
     ServiceHandle handle;
-    Delivery.@Nullable Batch batch;
     lock.lock();
     try {
       handle = nextHandle(name, endpoint);
       if (services.putIfAbsent(name, new Entry(handle, clock.millis())) != null) {
         throw new SamgrError.Duplicate(name);
       }
-      batch = installed(new ServiceEvent.Registered(handle));
+      installed(new ServiceEvent.Registered(handle));
     } finally {
       lock.unlock();
     }
-    dispatch(batch);
+    hub.flush();
     return handle;
   }
 
@@ -187,18 +180,17 @@ final class HostServiceManager implements ServiceManager, RegistryStats.Source {
   public ServiceHandle restart(String name, Endpoint endpoint) throws SamgrError {
     // nextHandle checks the arguments in order: the handle's constructor validates both.
     ServiceHandle handle;
-    Delivery.@Nullable Batch batch;
     lock.lock();
     try {
       handle = nextHandle(name, endpoint);
       if (services.replace(name, new Entry(handle, clock.millis())) == null) {
         throw new SamgrError.NotFound(name);
       }
-      batch = installed(new ServiceEvent.Restarted(handle));
+      installed(new ServiceEvent.Restarted(handle));
     } finally {
       lock.unlock();
     }
-    dispatch(batch);
+    hub.flush();
     return handle;
   }
 
@@ -206,7 +198,6 @@ final class HostServiceManager implements ServiceManager, RegistryStats.Source {
   public ServiceHandle restart(ServiceHandle current, Endpoint endpoint) throws SamgrError {
     String name = Arguments.requireNonNull(current, "current").name();
     ServiceHandle handle;
-    Delivery.@Nullable Batch batch;
     lock.lock();
     try {
       handle = nextHandle(name, endpoint);
@@ -216,18 +207,17 @@ final class HostServiceManager implements ServiceManager, RegistryStats.Source {
       }
       requireCurrent(entry, current);
       services.put(name, new Entry(handle, clock.millis()));
-      batch = installed(new ServiceEvent.Restarted(handle));
+      installed(new ServiceEvent.Restarted(handle));
     } finally {
       lock.unlock();
     }
-    dispatch(batch);
+    hub.flush();
     return handle;
   }
 
   @Override
   public void unregister(ServiceHandle handle) throws SamgrError {
     Arguments.requireNonNull(handle, "handle");
-    Delivery.@Nullable Batch batch;
     lock.lock();
     try {
       checkOpen();
@@ -237,11 +227,11 @@ final class HostServiceManager implements ServiceManager, RegistryStats.Source {
       }
       requireCurrent(entry, handle);
       services.remove(handle.name());
-      batch = publish(new ServiceEvent.Unregistered(entry.handle), null);
+      hub.publish(new ServiceEvent.Unregistered(entry.handle));
     } finally {
       lock.unlock();
     }
-    dispatch(batch);
+    hub.flush();
   }
 
   @Override
@@ -277,7 +267,6 @@ final class HostServiceManager implements ServiceManager, RegistryStats.Source {
   @Override
   public List<ServiceHandle> sweepExpired() {
     List<ServiceHandle> expired = new ArrayList<>();
-    Delivery.@Nullable Batch batch = null;
     lock.lock();
     try {
       checkOpen();
@@ -289,12 +278,12 @@ final class HostServiceManager implements ServiceManager, RegistryStats.Source {
       }
       expired.sort(BY_NAME); // events in name order, like the returned list
       for (ServiceHandle handle : expired) {
-        batch = publish(new ServiceEvent.Expired(handle), batch);
+        hub.publish(new ServiceEvent.Expired(handle));
       }
     } finally {
       lock.unlock();
     }
-    dispatch(batch);
+    hub.flush();
     return List.copyOf(expired);
   }
 
@@ -313,13 +302,13 @@ final class HostServiceManager implements ServiceManager, RegistryStats.Source {
 
   @Override
   public ServiceHandle await(String name, Duration timeout) throws SamgrError, InterruptedException {
-    Delivery.requireAwaitArguments(name, timeout);
+    EventHub.requireAwaitArguments(name, timeout);
     Entry entry = services.get(name);
     if (entry != null) {
       checkOpen();
       return entry.handle;
     }
-    return delivery.await(this, name, timeout);
+    return hub.await(this, name, timeout);
   }
 
   @Override
@@ -331,17 +320,12 @@ final class HostServiceManager implements ServiceManager, RegistryStats.Source {
   public void close() {
     lock.lock();
     try {
-      if (closed) {
-        return;
-      }
       // The services stay: every later call checks `closed` first, so they are never read again.
       closed = true;
-      watchersByName.clear();
-      watchersOfAll.clear();
     } finally {
       lock.unlock();
     }
-    delivery.closeAll(); // outside the lock: it may wait for listener calls in flight
+    hub.close(); // on every close, outside the lock: it waits for listener calls in flight
   }
 
   @Override
@@ -364,21 +348,7 @@ final class HostServiceManager implements ServiceManager, RegistryStats.Source {
    * zero once closed. For {@link HostStats}; the one place that reads the delivery queues for it.
    */
   long deliveryBacklog() {
-    long backlog = 0;
-    lock.lock();
-    try {
-      for (DeliveredSubscription watch : watchersOfAll) {
-        backlog += watch.backlog();
-      }
-      for (List<DeliveredSubscription> watchers : watchersByName.values()) {
-        for (DeliveredSubscription watch : watchers) {
-          backlog += watch.backlog();
-        }
-      }
-    } finally {
-      lock.unlock();
-    }
-    return backlog;
+    return closed ? 0 : hub.backlog();
   }
 
   /**
@@ -393,10 +363,7 @@ final class HostServiceManager implements ServiceManager, RegistryStats.Source {
       if (closed) {
         return "samgr host registry (closed)";
       }
-      int subscriptions = watchersOfAll.size();
-      for (List<DeliveredSubscription> watchers : watchersByName.values()) {
-        subscriptions += watchers.size();
-      }
+      int subscriptions = hub.subscriptions();
       return "samgr host registry (services: " + services.size() + ", subscriptions: "
           + subscriptions + ")";
     } finally {
@@ -452,9 +419,9 @@ final class HostServiceManager implements ServiceManager, RegistryStats.Source {
   }
 
   /** Takes the generation of the handle just stored and publishes its event; call under the lock. */
-  private Delivery.@Nullable Batch installed(ServiceEvent event) {
+  private void installed(ServiceEvent event) {
     lastGeneration = event.handle().generation().value();
-    return publish(event, null);
+    hub.publish(event);
   }
 
   /** The current handles, in map order; call under the lock. */
@@ -473,7 +440,6 @@ final class HostServiceManager implements ServiceManager, RegistryStats.Source {
    * revives the service at the clock's current reading.
    */
   private void announceThenBeat(ServiceHandle handle) throws SamgrError {
-    Delivery.@Nullable Batch batch = null;
     lock.lock();
     try {
       Entry entry = current(handle);
@@ -481,7 +447,7 @@ final class HostServiceManager implements ServiceManager, RegistryStats.Source {
         long slot = entry.slot();
         long now = clock.millis();
         if (announceIfExpired(entry, now)) {
-          batch = publish(new ServiceEvent.Expired(entry.handle), batch);
+          hub.publish(new ServiceEvent.Expired(entry.handle));
           continue;
         }
         long next = Entry.slotOf(Math.max(now, Entry.beatOf(slot)));
@@ -492,7 +458,7 @@ final class HostServiceManager implements ServiceManager, RegistryStats.Source {
     } finally {
       lock.unlock();
     }
-    dispatch(batch);
+    hub.flush();
   }
 
   /**
@@ -502,7 +468,6 @@ final class HostServiceManager implements ServiceManager, RegistryStats.Source {
    * still due, so that a "not alive" answer always comes with exactly one {@code Expired}.
    */
   private Liveness livenessAnnouncing(String name) throws SamgrError {
-    Delivery.@Nullable Batch batch = null;
     Liveness answer;
     lock.lock();
     try {
@@ -513,7 +478,7 @@ final class HostServiceManager implements ServiceManager, RegistryStats.Source {
       checkOpen();
       long now = clock.millis();
       if (announceIfExpired(entry, now)) {
-        batch = publish(new ServiceEvent.Expired(entry.handle), null);
+        hub.publish(new ServiceEvent.Expired(entry.handle));
       }
       long slot = entry.slot();
       boolean alive = !Entry.announced(slot) && now - Entry.beatOf(slot) <= timeoutMillis;
@@ -521,7 +486,7 @@ final class HostServiceManager implements ServiceManager, RegistryStats.Source {
     } finally {
       lock.unlock();
     }
-    dispatch(batch);
+    hub.flush();
     return answer;
   }
 
@@ -543,85 +508,28 @@ final class HostServiceManager implements ServiceManager, RegistryStats.Source {
   }
 
   /**
-   * Subscribes to one name, or to all when {@code name} is {@code null}: links the subscription
-   * and queues {@code Registered} for what is registered now (in name order), under the lock, so
-   * that no change can fall between the two; delivers after releasing it.
+   * Subscribes to one name, or to all when {@code name} is {@code null}: the hub links the
+   * subscription and queues {@code Registered} for what is registered now (in name order), under
+   * the lock, so that no change can fall between the two; delivers after releasing it.
    */
   private Subscription subscribe(@Nullable String name, Consumer<ServiceEvent> listener) {
-    DeliveredSubscription watch;
-    long upTo = 0;
+    Subscription watch;
     lock.lock();
     try {
       checkOpen();
-      String description =
-          name == null ? "samgr subscription to all services" : "samgr subscription to '" + name + "'";
-      watch = delivery.subscribe(description, listener, w -> unsubscribe(name, w));
       List<ServiceHandle> current;
       if (name == null) {
         current = handles();
         current.sort(BY_NAME);
-        watchersOfAll.add(watch);
       } else {
         Entry entry = services.get(name);
         current = entry == null ? List.of() : List.of(entry.handle);
-        watchersByName.computeIfAbsent(name, n -> new ArrayList<>(2)).add(watch);
       }
-      for (ServiceHandle handle : current) {
-        upTo = watch.offer(new ServiceEvent.Registered(handle));
-      }
+      watch = hub.subscribe(name, listener, current);
     } finally {
       lock.unlock();
     }
-    watch.dispatch(upTo);
+    hub.flush();
     return watch;
-  }
-
-  /** Removes a closed subscription; its {@code onClose}, run once, with no lock of ours held. */
-  private void unsubscribe(@Nullable String name, DeliveredSubscription watch) {
-    lock.lock();
-    try {
-      if (name == null) {
-        watchersOfAll.remove(watch);
-      } else {
-        List<DeliveredSubscription> watchers = watchersByName.get(name);
-        if (watchers != null) { // null: the registry closed, or it was the name's last one
-          watchers.remove(watch);
-          if (watchers.isEmpty()) {
-            watchersByName.remove(name);
-          }
-        }
-      }
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /**
-   * Queues the event for every subscription it concerns, in {@code batch} (created if needed), and
-   * returns the batch; {@code null} when no subscription is concerned (the common case, which
-   * allocates nothing). Call under the lock.
-   */
-  private Delivery.@Nullable Batch publish(ServiceEvent event, Delivery.@Nullable Batch batch) {
-    List<DeliveredSubscription> named = watchersByName.get(event.handle().name());
-    if (named == null && watchersOfAll.isEmpty()) {
-      return batch;
-    }
-    Delivery.Batch into = batch == null ? delivery.batch() : batch;
-    if (named != null) {
-      for (DeliveredSubscription watch : named) {
-        into.offer(watch, event);
-      }
-    }
-    for (DeliveredSubscription watch : watchersOfAll) {
-      into.offer(watch, event);
-    }
-    return into;
-  }
-
-  /** Delivers a batch after the lock is released. */
-  private static void dispatch(Delivery.@Nullable Batch batch) {
-    if (batch != null) {
-      batch.dispatch();
-    }
   }
 }

@@ -27,12 +27,12 @@
  *       expired and unannounced goes to the lock and checks again there, so it announces, or
  *       takes effect after whatever replaced the entry, never acting on a view whose {@code
  *       Expired} was not sent.
- *   <li><b>Events go through {@link org.opennexus.samgr.spi.Delivery}</b> (caller-runs): queued
- *       under the lock in effect order, delivered after it is released; see that class for the
- *       writer's budget, the hand-off thread, failures, the backlog bound and the close rules.
- *   <li><b>{@code close}</b> marks the registry closed and forgets every subscription under the
- *       lock, then closes them all through {@code Delivery.closeAll()} outside it. The services
- *       stay (every later call checks the flag first, so they are never read again).
+ *   <li><b>Events go through {@link org.opennexus.samgr.spi.EventHub}</b> (caller-runs): each
+ *       change and each {@code watch} publishes under the lock, in effect order, and flushes
+ *       after releasing it; the hub owns the subscriptions and the delivery rules.
+ *   <li><b>{@code close}</b> marks the registry closed under the lock, then closes the hub
+ *       outside it, on every call (each waits for listener calls in flight). The services stay
+ *       (every later call checks the flag first, so they are never read again).
  * </ul>
  */
 @NullMarked

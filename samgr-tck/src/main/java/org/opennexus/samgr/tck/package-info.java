@@ -25,12 +25,12 @@
  * org.opennexus.samgr.tck.SamgrAssertions}, the assertions on event sequences and exception
  * messages that the contracts use.
  *
- * <p>{@link org.opennexus.samgr.tck.DeliveryContract} (listener failures, the close rules, the
+ * <p>{@link org.opennexus.samgr.tck.DeliveryContract} (in parts: listener failures, closing, the
  * executor, the backlog bound, the writer's budget, memory after close) and {@link
  * org.opennexus.samgr.tck.ExpiryRaceContract} (exactly one {@code Expired} per turn, under
  * races made deterministic with a {@link org.opennexus.samgr.tck.PausingClock}) check the
  * delivery rules that {@link org.opennexus.samgr.ServiceManager} documents; a backend built on
- * {@link org.opennexus.samgr.spi.Delivery} meets them. {@code FullContract} includes both.
+ * {@link org.opennexus.samgr.spi.EventHub} meets them. {@code FullContract} includes both.
  * Every contract opens registries through {@link org.opennexus.samgr.tck.Contract#builder()}, so
  * a backend that needs settings (a connect string, a fresh namespace per registry) overrides it;
  * a backend whose listeners run on one delivery thread of its own overrides {@link

@@ -32,8 +32,12 @@ class SamgrConfigSettingsTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   private static SamgrConfig config(Map<String, String> settings) {
-    return new SamgrConfig(
-        CLOCK, TIMEOUT, settings, null, SamgrConfig.loggingListenerFailures());
+    return SamgrConfig.builder()
+        .clock(CLOCK)
+        .livenessTimeout(TIMEOUT)
+        .settings(settings)
+        .listenerFailures(SamgrConfig.loggingListenerFailures())
+        .build();
   }
 
   private static UnaryOperator<@Nullable String> table(Map<String, String> values) {
@@ -193,15 +197,36 @@ class SamgrConfigSettingsTest {
         "settings must not be null",
         assertThrows(
                 NullPointerException.class,
-                () -> new SamgrConfig(CLOCK, TIMEOUT, null, executor, hook))
+                () ->
+                    SamgrConfig.builder()
+                        .clock(CLOCK)
+                        .livenessTimeout(TIMEOUT)
+                        .settings(null)
+                        .executor(executor)
+                        .listenerFailures(hook)
+                        .build())
             .getMessage());
     assertEquals(
         "listenerFailures must not be null",
         assertThrows(
                 NullPointerException.class,
-                () -> new SamgrConfig(CLOCK, TIMEOUT, Map.of(), executor, null))
+                () ->
+                    SamgrConfig.builder()
+                        .clock(CLOCK)
+                        .livenessTimeout(TIMEOUT)
+                        .settings(Map.of())
+                        .executor(executor)
+                        .listenerFailures(null)
+                        .build())
             .getMessage());
-    SamgrConfig config = new SamgrConfig(CLOCK, TIMEOUT, Map.of(), executor, hook);
+    SamgrConfig config =
+        SamgrConfig.builder()
+            .clock(CLOCK)
+            .livenessTimeout(TIMEOUT)
+            .settings(Map.of())
+            .executor(executor)
+            .listenerFailures(hook)
+            .build();
     assertSame(executor, config.executor());
     assertSame(hook, config.listenerFailures());
   }

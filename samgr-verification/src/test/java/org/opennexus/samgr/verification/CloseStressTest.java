@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Phaser;
@@ -37,8 +38,9 @@ import org.opennexus.samgr.spi.SamgrConfig;
  * listener, while each thread then closes its own subscription from outside (which waits for
  * calls in flight) and one thread may close the registry from outside too. At least 100,000
  * trials, run by 4 long-lived threads that meet at a {@link Phaser} between trials (a fresh
- * registry and fresh subscriptions each trial; a quarter of the trials deliver on a shared
- * 4-thread executor instead of the writers' threads).
+ * registry and fresh subscriptions each trial; the trials take every delivery mode in turn:
+ * caller-runs on the writers' threads, a shared 4-thread executor, and a direct executor,
+ * {@code Runnable::run}).
  *
  * <p>A deadlock is detected, never waited out: a watchdog fails the test when a trial makes no
  * progress for {@link #STALL_SECONDS}, asking {@link ThreadMXBean#findDeadlockedThreads()} which
@@ -70,16 +72,18 @@ class CloseStressTest {
     /** How far ahead a listener's victim is: 1 (a ring) or 2 (pairs closing each other). */
     final int step;
 
-    Trial(SplittableRandom random, @Nullable ExecutorService executor) {
+    Trial(SplittableRandom random, @Nullable Executor executor) {
       ManualClock clock = ManualClock.at(Scenario.EPOCH);
       registry =
           ConcurrentRun.HOST.open(
-              new SamgrConfig(
-                  clock,
-                  Scenario.TIMEOUT,
-                  Map.of(),
-                  executor,
-                  (event, thrown) -> problem("listener threw on " + event + ": " + thrown)));
+              SamgrConfig.builder()
+                  .clock(clock)
+                  .livenessTimeout(Scenario.TIMEOUT)
+                  .settings(Map.of())
+                  .executor(executor)
+                  .listenerFailures(
+                      (event, thrown) -> problem("listener threw on " + event + ": " + thrown))
+                  .build());
       registryCloser = random.nextInt(2 * THREADS) - THREADS; // half the trials: none
       closeRegistryOutside = random.nextBoolean();
       step = 1 + random.nextInt(2);
@@ -162,7 +166,10 @@ class CloseStressTest {
               if (failure.get() != null || completed.get() >= trials) {
                 return true;
               }
-              current.set(new Trial(random, random.nextInt(4) == 0 ? executor : null));
+              // Every delivery mode in turn: caller-runs, a shared pool, a direct executor.
+              int mode = completed.get() % 3;
+              current.set(
+                  new Trial(random, mode == 0 ? null : mode == 1 ? executor : Runnable::run));
               return false;
             } catch (RuntimeException | Error e) {
               failure.compareAndSet(null, "setting up trial " + completed.get() + ": " + e);

@@ -2,9 +2,7 @@ package org.opennexus.samgr.zookeeper;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -14,15 +12,14 @@ import org.jspecify.annotations.Nullable;
 import org.opennexus.samgr.ServiceEvent;
 import org.opennexus.samgr.ServiceHandle;
 import org.opennexus.samgr.Subscription;
-import org.opennexus.samgr.spi.DeliveredSubscription;
-import org.opennexus.samgr.spi.Delivery;
+import org.opennexus.samgr.spi.EventHub;
 
 /**
  * A client's local view of the namespace: per name, the newest version it has seen (versions are
- * ordered by {@link Rec#stamp}), and the subscriptions. Versions of epochs below the floor (see
- * {@link Epoch}) are void: issued before the ensemble lost its data, they count as absent. A version that moves the view on yields the events of
- * that transition ({@link #transitions}), queued for the subscriptions under the view's lock, so
- * that every subscription receives them in view order.
+ * ordered by {@link Rec#stamp}). Versions of epochs below the floor (see {@link Epoch}) are void:
+ * issued before the ensemble lost its data, they count as absent. A version that moves the view
+ * on yields the events of that transition ({@link #transitions}), published to the event hub under
+ * the view's lock, so that every subscription receives them in view order.
  */
 final class RecordView {
 
@@ -30,18 +27,15 @@ final class RecordView {
       Comparator.comparing(ServiceHandle::name);
 
   private final ZkCalls calls;
-  private final Delivery delivery;
+  private final EventHub hub;
 
   /** Told of every version applied (after its events are queued), outside the view's lock. */
   private final Consumer<Rec> applied;
 
   private final ConcurrentHashMap<String, Rec> view = new ConcurrentHashMap<>();
 
-  /** Guards changes of the view and the subscriptions, so events are queued in view order. */
+  /** Guards changes of the view and subscribing, so events are published in view order. */
   private final ReentrantLock lock = new ReentrantLock();
-
-  private final Map<String, List<DeliveredSubscription>> watchersByName = new HashMap<>(); // lock
-  private final List<DeliveredSubscription> watchersOfAll = new ArrayList<>(); // lock
 
   /** Records of epochs below it are void: issued before a loss of the ensemble's data. */
   private volatile long floor;
@@ -57,9 +51,9 @@ final class RecordView {
 
   private volatile long newestZxid; // lock
 
-  RecordView(ZkCalls calls, Delivery delivery, Consumer<Rec> applied) {
+  RecordView(ZkCalls calls, EventHub hub, Consumer<Rec> applied) {
     this.calls = calls;
-    this.delivery = delivery;
+    this.hub = hub;
     this.applied = applied;
   }
 
@@ -126,7 +120,6 @@ final class RecordView {
    * that each registered one is {@code Unregistered}.
    */
   void raiseFloor(long newFloor) {
-    List<Delivery.Batch> batches = new ArrayList<>();
     lock.lock();
     try {
       if (newFloor <= floor) {
@@ -142,18 +135,14 @@ final class RecordView {
         if (rec != null && rec.before(newFloor)) {
           view.remove(name);
           if (rec.registered() && !calls.closed()) {
-            Delivery.Batch batch =
-                publish(name, List.of(new ServiceEvent.Unregistered(rec.handle())));
-            if (batch != null) {
-              batches.add(batch);
-            }
+            hub.publish(new ServiceEvent.Unregistered(rec.handle()));
           }
         }
       }
     } finally {
       lock.unlock();
     }
-    batches.forEach(Delivery.Batch::dispatch);
+    hub.flush(); // hand-off: hands the events over, never runs listeners here
   }
 
   /** The handles of the registered services, in name order. */
@@ -187,7 +176,6 @@ final class RecordView {
     if (!isVoid) {
       noteZxid(rec.mzxid());
     }
-    Delivery.@Nullable Batch batch = null;
     lock.lock();
     try {
       if (calls.closed()) {
@@ -211,28 +199,29 @@ final class RecordView {
       }
       List<ServiceEvent> events = new ArrayList<>(2);
       transitions(old, rec, events);
-      batch = publish(name, events);
+      for (ServiceEvent event : events) {
+        hub.publish(event);
+      }
     } finally {
       lock.unlock();
     }
-    dispatch(batch);
+    hub.flush(); // hand-off: hands the events over, never runs listeners here
     applied.accept(rec);
     return rec;
   }
 
   /** The record node is gone (only if someone deleted it by hand): the name is unregistered. */
   void applyAbsent(String name) {
-    Delivery.@Nullable Batch batch = null;
     lock.lock();
     try {
       Rec old = view.remove(name);
       if (old != null && old.registered() && !calls.closed()) {
-        batch = publish(name, List.of(new ServiceEvent.Unregistered(old.handle())));
+        hub.publish(new ServiceEvent.Unregistered(old.handle()));
       }
     } finally {
       lock.unlock();
     }
-    dispatch(batch);
+    hub.flush();
   }
 
   /**
@@ -279,54 +268,15 @@ final class RecordView {
   }
 
   /**
-   * Queues events for the subscriptions they concern, in a batch to dispatch after the view lock
-   * is released; {@code null} when none is concerned. Call under the view lock.
-   */
-  private Delivery.@Nullable Batch publish(String name, List<ServiceEvent> events) {
-    if (events.isEmpty()) {
-      return null;
-    }
-    List<DeliveredSubscription> named = watchersByName.get(name);
-    if (named == null && watchersOfAll.isEmpty()) {
-      return null;
-    }
-    Delivery.Batch batch = delivery.batch();
-    for (ServiceEvent event : events) {
-      if (named != null) {
-        for (DeliveredSubscription sub : named) {
-          batch.offer(sub, event);
-        }
-      }
-      for (DeliveredSubscription sub : watchersOfAll) {
-        batch.offer(sub, event);
-      }
-    }
-    return batch;
-  }
-
-  /** Hands a batch to the delivery after the view lock is released; never runs listeners. */
-  private static void dispatch(Delivery.@Nullable Batch batch) {
-    if (batch != null) {
-      batch.dispatch();
-    }
-  }
-
-  /**
-   * Subscribes to one name, or to all when {@code name} is {@code null}: links the subscription
-   * and queues {@code Registered} for what the view holds now (in name order), under the view
-   * lock, so that no change falls between the two.
+   * Subscribes to one name, or to all when {@code name} is {@code null}: the hub links the
+   * subscription and queues {@code Registered} for what the view holds now (in name order), under
+   * the view lock, so that no change falls between the two.
    */
   Subscription subscribe(@Nullable String name, Consumer<ServiceEvent> listener) {
-    DeliveredSubscription sub;
-    long upTo = 0;
+    Subscription sub;
     lock.lock();
     try {
       calls.checkOpen();
-      String description =
-          name == null
-              ? "samgr subscription to all services"
-              : "samgr subscription to '" + name + "'";
-      sub = delivery.subscribe(description, listener, s -> unsubscribe(name, s));
       List<ServiceHandle> current = new ArrayList<>();
       if (name == null) {
         for (Rec rec : view.values()) {
@@ -335,47 +285,23 @@ final class RecordView {
           }
         }
         current.sort(BY_NAME);
-        watchersOfAll.add(sub);
       } else {
         Rec rec = view.get(name);
         if (rec != null && rec.registered()) {
           current.add(rec.handle());
         }
-        watchersByName.computeIfAbsent(name, n -> new ArrayList<>(2)).add(sub);
       }
-      for (ServiceHandle handle : current) {
-        upTo = sub.offer(new ServiceEvent.Registered(handle));
-      }
+      sub = hub.subscribe(name, listener, current);
     } finally {
       lock.unlock();
     }
-    sub.dispatch(upTo);
+    hub.flush();
     return sub;
   }
 
-  /** Unlinks a closed subscription; its {@code onClose}, run once, with no lock of ours held. */
-  private void unsubscribe(@Nullable String name, DeliveredSubscription sub) {
-    lock.lock();
-    try {
-      if (name == null) {
-        watchersOfAll.remove(sub);
-      } else {
-        List<DeliveredSubscription> subs = watchersByName.get(name);
-        if (subs != null) { // null: the registry closed, or it was the name's last one
-          subs.remove(sub);
-          if (subs.isEmpty()) {
-            watchersByName.remove(name);
-          }
-        }
-      }
-    } finally {
-      lock.unlock();
-    }
-  }
-
   /**
-   * Marks the client closed (see {@link ZkCalls#close}) and forgets the view and the
-   * subscriptions, under the view's lock; {@code false} if it was closed already.
+   * Marks the client closed (see {@link ZkCalls#close}) and forgets the view, under the view's
+   * lock; {@code false} if it was closed already.
    */
   boolean close() {
     lock.lock();
@@ -384,8 +310,6 @@ final class RecordView {
         return false;
       }
       calls.close();
-      watchersByName.clear();
-      watchersOfAll.clear();
       view.clear();
       return true;
     } finally {
@@ -400,10 +324,7 @@ final class RecordView {
       if (calls.closed()) {
         return "samgr zookeeper registry (closed)";
       }
-      int subscriptions = watchersOfAll.size();
-      for (List<DeliveredSubscription> subs : watchersByName.values()) {
-        subscriptions += subs.size();
-      }
+      int subscriptions = hub.subscriptions();
       long services = view.values().stream().filter(Rec::registered).count();
       return "samgr zookeeper registry " + where + " (services: " + services
           + ", subscriptions: " + subscriptions + ")";

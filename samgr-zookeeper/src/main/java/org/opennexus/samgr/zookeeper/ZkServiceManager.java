@@ -24,7 +24,7 @@ import org.opennexus.samgr.ServiceHandle;
 import org.opennexus.samgr.ServiceManager;
 import org.opennexus.samgr.Subscription;
 import org.opennexus.samgr.spi.Arguments;
-import org.opennexus.samgr.spi.Delivery;
+import org.opennexus.samgr.spi.EventHub;
 import org.opennexus.samgr.spi.LivenessClock;
 import org.opennexus.samgr.spi.SamgrConfig;
 
@@ -48,7 +48,7 @@ final class ZkServiceManager implements ServiceManager {
   private final CuratorFramework client;
   private final Layout layout;
   private final ZkCalls calls;
-  private final Delivery delivery;
+  private final EventHub hub;
   private final RecordView view;
   private final RecordWriter writer;
   private final NamespaceFeed feed;
@@ -65,10 +65,10 @@ final class ZkServiceManager implements ServiceManager {
     this.calls = new ZkCalls(settings.operationTimeout().toNanos());
     this.heartbeats = new Heartbeats(config.livenessTimeoutMillis());
     // Events reach this client on Curator's threads, which must never run user code: hand-off.
-    this.delivery = Delivery.handOff(config, ENVIRONMENT);
+    this.hub = EventHub.handOff(config, ENVIRONMENT);
     this.client = CuratorClients.build(settings, connect);
     this.layout = new Layout(settings.root());
-    this.view = new RecordView(calls, delivery, this::applied);
+    this.view = new RecordView(calls, hub, this::applied);
     this.feed = new NamespaceFeed(client, calls, layout, view, hooks);
     this.writer = new RecordWriter(client, calls, layout, view, hooks, feed::reread);
     this.reaper = new SessionReaper(client, calls, layout, view, writer);
@@ -460,13 +460,13 @@ final class ZkServiceManager implements ServiceManager {
   @Override
   public ServiceHandle await(String name, Duration timeout)
       throws SamgrError, InterruptedException {
-    Delivery.requireAwaitArguments(name, timeout);
+    EventHub.requireAwaitArguments(name, timeout);
     Rec rec = view.get(name);
     if (rec != null && rec.registered()) {
       calls.checkOpen();
       return rec.handle();
     }
-    return delivery.await(this, name, timeout);
+    return hub.await(this, name, timeout);
   }
 
   @Override
@@ -477,13 +477,14 @@ final class ZkServiceManager implements ServiceManager {
   @Override
   public void close() {
     if (!view.close()) {
+      hub.close(); // closed already: every close() still waits for listener calls in flight
       return;
     }
     heartbeats.clear();
     // Outside the lock: it wakes every await and may wait for listener calls in flight; an
     // interrupt ends that wait and stays set, but is held back while the session is closed, so
     // that the close request still reaches the ensemble.
-    delivery.closeAll();
+    hub.close();
     boolean interrupted = Thread.interrupted();
     reaper.close();
     try {

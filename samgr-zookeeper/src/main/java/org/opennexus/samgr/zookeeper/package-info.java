@@ -21,7 +21,7 @@
  * href="https://github.com/open-nexus-os/samgr-java/blob/main/docs/zookeeper.md">{@code
  * docs/zookeeper.md}</a> in the source repository. The rules every backend keeps are written on
  * {@link org.opennexus.samgr.ServiceManager}; events are delivered by samgr's shared {@link
- * org.opennexus.samgr.spi.Delivery#handOff}.
+ * org.opennexus.samgr.spi.EventHub#handOff}.
  *
  * <h2>Parts</h2>
  *

@@ -25,12 +25,7 @@ class SettingsTest {
   }
 
   private static SamgrConfig config(Map<String, String> settings) {
-    return new SamgrConfig(
-        java.time.InstantSource.system(),
-        SamgrConfig.DEFAULT_LIVENESS_TIMEOUT,
-        settings,
-        null,
-        SamgrConfig.loggingListenerFailures());
+    return SamgrConfig.builder().settings(settings).build();
   }
 
   @Test

@@ -48,13 +48,7 @@ final class ZkTestSupport {
     for (int i = 0; i < keysAndValues.length; i += 2) {
       settings.put(keysAndValues[i], keysAndValues[i + 1]);
     }
-    SamgrConfig config =
-        new SamgrConfig(
-            java.time.InstantSource.system(),
-            SamgrConfig.DEFAULT_LIVENESS_TIMEOUT,
-            settings,
-            null,
-            SamgrConfig.loggingListenerFailures());
+    SamgrConfig config = SamgrConfig.builder().settings(settings).build();
     return ZkServiceManager.open(config, hooks);
   }
 }
