@@ -23,9 +23,12 @@ final class NamespaceHistory {
 
   private static final System.Logger LOG = System.getLogger("org.opennexus.samgr.zookeeper");
 
-  /** Creates this client's node in the current session; returns its czxid, or 0 if it existed. */
+  /**
+   * Makes sure this client's node exists in the current session; says whether the zxid that
+   * created it was not beyond every zxid seen before.
+   */
   interface SessionProbe {
-    long createSessionNode(String op, long deadline) throws SamgrError;
+    boolean sessionWentBack(String op, long deadline) throws SamgrError;
   }
 
   private final CuratorFramework client;
@@ -148,14 +151,11 @@ final class NamespaceHistory {
         lost = now == null || now.getMzxid() < newestZxid;
       }
       if (!lost && newSession) {
-        long before = view.zxidSeen();
-        long created;
         try {
-          created = probe.createSessionNode(op, deadline);
+          lost = probe.sessionWentBack(op, deadline);
         } catch (SamgrError.Denied e) {
-          created = 0; // a client that may not write goes by the epoch node
+          // a client that may not write goes by the epoch node and the records
         }
-        lost = created != 0 && created <= before;
       }
       if (!lost && found != null) {
         if (found.floor() > known.floor()) {

@@ -42,6 +42,9 @@ final class SessionReaper {
   /** The zxid that created {@link #session}'s client node. */
   private volatile long sessionZxid;
 
+  /** The newest zxid the view had seen just before that node was created. */
+  private volatile long seenBeforeSession;
+
   /** Sessions whose client node the view's feed has seen. */
   private final Set<Long> liveSessions = ConcurrentHashMap.newKeySet();
 
@@ -103,13 +106,14 @@ final class SessionReaper {
   }
 
   /**
-   * Makes sure this client's node exists in the current session and returns the zxid that
-   * created it, a probe of the ensemble's history (see {@link NamespaceHistory}); 0 if it existed
-   * already.
+   * Makes sure this client's node exists in the current session, and says whether the zxid that
+   * created it was not beyond every zxid seen before: then the ensemble's history went back (see
+   * {@link NamespaceHistory}).
    */
-  long probeSession(String op, long deadline) throws SamgrError {
+  boolean sessionWentBack(String op, long deadline) throws SamgrError {
     ensureSession(op, deadline);
-    return sessionZxid;
+    long created = sessionZxid;
+    return created != 0 && created <= seenBeforeSession;
   }
 
   /** The feed saw {@code owner}'s client node. */
@@ -151,6 +155,7 @@ final class SessionReaper {
       String path = layout.client(id);
       try {
         sessionZxid = 0; // known only if this call creates it
+        seenBeforeSession = view.zxidSeen();
         calls.run(op, deadline,
             () -> {
               Stat created = new Stat();

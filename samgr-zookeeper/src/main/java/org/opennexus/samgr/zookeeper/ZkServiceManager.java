@@ -73,7 +73,7 @@ final class ZkServiceManager implements ServiceManager {
     this.writer = new RecordWriter(client, calls, layout, view, hooks, feed::reread);
     this.reaper = new SessionReaper(client, calls, layout, view, writer);
     this.history =
-        new NamespaceHistory(client, calls, layout, clock, view, reaper::probeSession);
+        new NamespaceHistory(client, calls, layout, clock, view, reaper::sessionWentBack);
     feed.connect(writer, reaper);
     writer.connect(history);
     feed.onEpochChange(() -> reaper.runLater(this::epochChanged));
