@@ -1,11 +1,11 @@
 /**
  * samgr: a service registry for host-side tests and harnesses.
  *
- * <p>The API lives in {@link org.opennexus.samgr}; backend authors implement
- * {@link org.opennexus.samgr.spi.SamgrBackend}. A backend is chosen by what sits on the module
- * path (or class path), the way Open Nexus OS chooses one with {@code --cfg nexus_env}: add
- * {@code org.opennexus.samgr.host} for an in-memory registry, or {@code org.opennexus.samgr.os}
- * for the OS stub, and call {@link org.opennexus.samgr.Samgr#open()}.
+ * <p>The API lives in {@link org.opennexus.samgr}; backend authors implement {@link
+ * org.opennexus.samgr.spi.SamgrBackend}. A backend is chosen by what sits on the module path (or
+ * class path), the way Open Nexus OS chooses one with {@code --cfg nexus_env}: add {@code
+ * org.opennexus.samgr.host} for an in-memory registry, or {@code org.opennexus.samgr.os} for the OS
+ * stub, and call {@link org.opennexus.samgr.Samgr#open()}.
  *
  * @uses org.opennexus.samgr.spi.SamgrBackend
  */

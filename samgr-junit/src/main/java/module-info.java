@@ -3,9 +3,9 @@
  * org.opennexus.samgr.ServiceManager} and the {@link org.opennexus.samgr.ManualClock} it runs on,
  * and the registry is closed after the test.
  *
- * <p>Annotate a test class with {@link org.opennexus.samgr.junit.SamgrTest}, or register a
- * {@link org.opennexus.samgr.junit.SamgrExtension} with {@code @RegisterExtension}. A backend
- * module ({@code org.opennexus.samgr.host} for tests) must be on the test module path.
+ * <p>Annotate a test class with {@link org.opennexus.samgr.junit.SamgrTest}, or register a {@link
+ * org.opennexus.samgr.junit.SamgrExtension} with {@code @RegisterExtension}. A backend module
+ * ({@code org.opennexus.samgr.host} for tests) must be on the test module path.
  */
 @org.jspecify.annotations.NullMarked
 module org.opennexus.samgr.junit {

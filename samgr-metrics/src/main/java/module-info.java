@@ -1,9 +1,9 @@
 /**
  * Micrometer metrics for any samgr registry: {@link
  * org.opennexus.samgr.metrics.SamgrMetrics#monitor(io.micrometer.core.instrument.MeterRegistry,
- * org.opennexus.samgr.ServiceManager, String...)} returns an
- * instrumented {@code ServiceManager}, and {@link org.opennexus.samgr.metrics.SamgrObservations}
- * makes its writes Micrometer Observations.
+ * org.opennexus.samgr.ServiceManager, String...)} returns an instrumented {@code ServiceManager},
+ * and {@link org.opennexus.samgr.metrics.SamgrObservations} makes its writes Micrometer
+ * Observations.
  */
 @org.jspecify.annotations.NullMarked
 // micrometer.core and micrometer.observation are automatic modules (named in their manifests);

@@ -9,24 +9,24 @@ import org.opennexus.samgr.spi.Arguments;
 
 /**
  * The one syntax of durations written as text for samgr: in settings ({@link
- * Samgr.Builder#setting}, system properties, environment variables), on the {@code samgr}
- * command line, and in {@code @SamgrTest(livenessTimeout = ...)}.
+ * Samgr.Builder#setting}, system properties, environment variables), on the {@code samgr} command
+ * line, and in {@code @SamgrTest(livenessTimeout = ...)}.
  *
  * <p>The grammar, after leading and trailing whitespace is removed, is one of:
  *
  * <ul>
  *   <li>a whole number of 1 to 18 digits followed by a unit: {@code ms} (milliseconds), {@code s}
- *       (seconds), {@code m} (minutes) or {@code h} (hours), in any case and with no space
- *       between: {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h};
+ *       (seconds), {@code m} (minutes) or {@code h} (hours), in any case and with no space between:
+ *       {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h};
  *   <li>a bare whole number of 1 to 18 digits: that many milliseconds ({@code 5000});
- *   <li>an ISO-8601 duration as {@link Duration#parse(CharSequence)} reads it: {@code PT5S},
- *       {@code PT0.25S}, {@code P1DT2H}.
+ *   <li>an ISO-8601 duration as {@link Duration#parse(CharSequence)} reads it: {@code PT5S}, {@code
+ *       PT0.25S}, {@code P1DT2H}.
  * </ul>
  *
  * <p>Anything else ({@code 1.5s}, {@code 5 s}, {@code 5sec}, {@code -5s}, an empty text) is not a
  * duration. A duration is never negative; {@link #parsePositive} also refuses zero. Every error is
- * an {@link IllegalArgumentException} whose message names what was being read (the setting's
- * key and source, the option, the annotation) and the text, shortened to 200 characters:
+ * an {@link IllegalArgumentException} whose message names what was being read (the setting's key
+ * and source, the option, the annotation) and the text, shortened to 200 characters:
  *
  * <pre>{@code
  * Durations.parse("500ms", "option --timeout");   // PT0.5S
@@ -50,8 +50,8 @@ public final class Durations {
    * Parses a duration of zero or more.
    *
    * @param text the text to parse
-   * @param what what is being read, for the message, such as {@code "option --timeout"} or
-   *     {@code "setting zookeeper.session-timeout (from system property x)"}; may be empty
+   * @param what what is being read, for the message, such as {@code "option --timeout"} or {@code
+   *     "setting zookeeper.session-timeout (from system property x)"}; may be empty
    * @return the duration, zero or more
    * @throws NullPointerException if an argument is {@code null}
    * @throws IllegalArgumentException if {@code text} is not a duration of this syntax, is too long
@@ -113,7 +113,7 @@ public final class Durations {
 
   private static IllegalArgumentException invalid(String text, String what, String why) {
     String shown = text.length() <= 200 ? text : text.substring(0, 200) + "...";
-    return new IllegalArgumentException((what.isEmpty() ? "" : what + " ") + "'" + shown + "' "
-        + why);
+    return new IllegalArgumentException(
+        (what.isEmpty() ? "" : what + " ") + "'" + shown + "' " + why);
   }
 }

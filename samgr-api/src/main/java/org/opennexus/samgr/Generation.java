@@ -6,10 +6,10 @@ import java.io.Serializable;
  * The incarnation number of a registered service: a fencing token.
  *
  * <p>Every {@code register} and every {@code restart} takes a new value from one registry-wide,
- * strictly increasing counter, so a service's generation grows with each restart and also across
- * an unregister and a later re-register of the same name. A handle that carries an older
- * generation than the current one is stale and is rejected with {@link SamgrError.StaleHandle}.
- * Values are positive; the host backend starts at 1.
+ * strictly increasing counter, so a service's generation grows with each restart and also across an
+ * unregister and a later re-register of the same name. A handle that carries an older generation
+ * than the current one is stale and is rejected with {@link SamgrError.StaleHandle}. Values are
+ * positive; the host backend starts at 1.
  *
  * <p>Generations order by {@link #value()}.
  *
@@ -46,8 +46,8 @@ public record Generation(long value) implements Comparable<Generation>, Serializ
    * Compares by {@link #value()}.
    *
    * @param other the generation to compare with
-   * @return a negative number, zero or a positive number as this generation is earlier than,
-   *     equal to or later than {@code other}
+   * @return a negative number, zero or a positive number as this generation is earlier than, equal
+   *     to or later than {@code other}
    * @throws NullPointerException if {@code other} is {@code null}
    */
   @Override

@@ -6,10 +6,10 @@ import org.opennexus.samgr.spi.Arguments;
 /**
  * The liveness of a service at the instant it was asked for.
  *
- * <p>A service is alive while the time since its last heartbeat (or its register or restart,
- * which count as heartbeats) is at most the liveness timeout, both measured by the clock the
- * registry was opened with ({@link Samgr.Builder#clock}, {@link Samgr.Builder#livenessTimeout}).
- * Backends keep heartbeat times to the millisecond.
+ * <p>A service is alive while the time since its last heartbeat (or its register or restart, which
+ * count as heartbeats) is at most the liveness timeout, both measured by the clock the registry was
+ * opened with ({@link Samgr.Builder#clock}, {@link Samgr.Builder#livenessTimeout}). Backends keep
+ * heartbeat times to the millisecond.
  *
  * @param handle the service's current handle
  * @param lastHeartbeat when the current generation last heartbeat, registered or restarted

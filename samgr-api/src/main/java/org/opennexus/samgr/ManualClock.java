@@ -6,9 +6,8 @@ import java.time.InstantSource;
 import org.opennexus.samgr.spi.Arguments;
 
 /**
- * A clock that moves only when told to: pass it to {@link Samgr.Builder#clock} and {@link
- * #advance} it to drive liveness and {@link ServiceEvent.Expired} deterministically, with no
- * sleeps.
+ * A clock that moves only when told to: pass it to {@link Samgr.Builder#clock} and {@link #advance}
+ * it to drive liveness and {@link ServiceEvent.Expired} deterministically, with no sleeps.
  *
  * <pre>{@code
  * ManualClock clock = ManualClock.at(Instant.parse("2026-01-01T00:00:00Z"));

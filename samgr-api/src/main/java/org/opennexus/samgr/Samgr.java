@@ -19,26 +19,25 @@ import org.opennexus.samgr.spi.SamgrConfig;
  *
  * <p>This mirrors how Open Nexus OS picks its service manager at compile time with {@code --cfg
  * nexus_env="host"|"os"}: here the choice is made by which backend module is present, found with
- * {@link java.util.ServiceLoader} through {@link SamgrBackend}. {@link #open()} chooses as
- * follows:
+ * {@link java.util.ServiceLoader} through {@link SamgrBackend}. {@link #open()} chooses as follows:
  *
  * <ol>
  *   <li>If the system property {@value Selection#PROPERTY} is set (else the environment variable
  *       {@value Selection#VARIABLE}), the backend with that environment name is used; if none has
  *       it, opening fails. An empty value counts as not set.
  *   <li>Otherwise, if exactly one backend is present, it is used.
- *   <li>No backend: opening fails, saying which module to add ({@code samgr-host} for tests,
- *       {@code samgr-os-stub} for OS builds).
- *   <li>Several backends and no selection: opening fails, listing them and naming the property
- *       that selects one.
+ *   <li>No backend: opening fails, saying which module to add ({@code samgr-host} for tests, {@code
+ *       samgr-os-stub} for OS builds).
+ *   <li>Several backends and no selection: opening fails, listing them and naming the property that
+ *       selects one.
  * </ol>
  *
- * <p>{@link #open(String)} and {@link Builder#environment(String)} name the environment
- * explicitly and take precedence over the property and the variable. A failure to choose is a
- * configuration error, reported as {@link IllegalStateException} with a message that says what
- * to do. A provider that cannot be loaded or constructed is named in that message and never
- * hides the others; if a usable backend is chosen anyway, the broken provider is logged as a
- * warning ({@link System.Logger} {@code org.opennexus.samgr}).
+ * <p>{@link #open(String)} and {@link Builder#environment(String)} name the environment explicitly
+ * and take precedence over the property and the variable. A failure to choose is a configuration
+ * error, reported as {@link IllegalStateException} with a message that says what to do. A provider
+ * that cannot be loaded or constructed is named in that message and never hides the others; if a
+ * usable backend is chosen anyway, the broken provider is logged as a warning ({@link
+ * System.Logger} {@code org.opennexus.samgr}).
  *
  * <p>Providers are looked up with the class loader that loaded this class, on every call: each
  * {@code open} returns a new, independent registry that shares nothing with any other.
@@ -52,8 +51,8 @@ public final class Samgr {
   private Samgr() {}
 
   /**
-   * Opens a new registry from the backend the environment selects, with the default settings.
-   * Same as {@code Samgr.builder().open()}.
+   * Opens a new registry from the backend the environment selects, with the default settings. Same
+   * as {@code Samgr.builder().open()}.
    *
    * @return a new registry
    * @throws IllegalStateException if no single backend is selected, or the backend fails to open
@@ -118,8 +117,7 @@ public final class Samgr {
     private Builder() {}
 
     /**
-     * Selects the backend by environment name, overriding {@code nexus.env} and {@code
-     * NEXUS_ENV}.
+     * Selects the backend by environment name, overriding {@code nexus.env} and {@code NEXUS_ENV}.
      *
      * @param environment the backend's environment name, such as {@code "host"}
      * @return this builder
@@ -136,8 +134,8 @@ public final class Samgr {
     }
 
     /**
-     * Sets the clock that liveness is measured by. Tests pass a manual clock and advance it to
-     * make liveness deterministic. Default: {@link InstantSource#system()}.
+     * Sets the clock that liveness is measured by. Tests pass a manual clock and advance it to make
+     * liveness deterministic. Default: {@link InstantSource#system()}.
      *
      * <p>The registry reads it in epoch milliseconds and accepts readings from {@link
      * org.opennexus.samgr.spi.LivenessClock#MIN_MILLIS} to {@link
@@ -171,14 +169,13 @@ public final class Samgr {
     /**
      * Runs listeners on {@code executor}, never on a thread that changes the registry, so that a
      * slow listener never delays a writer. Each subscription still receives its events one at a
-     * time, in the order the changes took effect, none lost and none twice; different
-     * subscriptions may run at the same time on different threads of the executor. Each
-     * subscription has at most one task queued or running; a task delivers at most 64 events and
-     * then submits a fresh one, so subscriptions that share a small pool all progress. If the
-     * executor rejects a task, no event is lost: the rejection goes to {@link #listenerFailures}
-     * with the first waiting event, the events stay queued, and the next change to that
-     * subscription retries. The caller owns the executor: closing the registry does not shut it
-     * down.
+     * time, in the order the changes took effect, none lost and none twice; different subscriptions
+     * may run at the same time on different threads of the executor. Each subscription has at most
+     * one task queued or running; a task delivers at most 64 events and then submits a fresh one,
+     * so subscriptions that share a small pool all progress. If the executor rejects a task, no
+     * event is lost: the rejection goes to {@link #listenerFailures} with the first waiting event,
+     * the events stay queued, and the next change to that subscription retries. The caller owns the
+     * executor: closing the registry does not shut it down.
      *
      * <p>Not set (the default): listeners run on a thread that changes the registry, after the
      * change has taken effect and with no lock held. See {@link ServiceManager#watch} for what that
@@ -199,11 +196,11 @@ public final class Samgr {
      * that ran the listener. The writer never sees a listener's exception, and later events still
      * reach that listener and every other. If the hook itself throws, that is logged and ignored.
      * The hook also receives an executor's rejection of a delivery task and the {@link
-     * org.opennexus.samgr.spi.BacklogOverflowException} of a subscription closed for falling
-     * {@code delivery.max-backlog} events behind, on the thread that made the change. A harness
-     * can collect what it receives and fail the test with it.
-     * Default: {@link SamgrConfig#loggingListenerFailures()}, a warning through {@link
-     * System.Logger} {@code org.opennexus.samgr}.
+     * org.opennexus.samgr.spi.BacklogOverflowException} of a subscription closed for falling {@code
+     * delivery.max-backlog} events behind, on the thread that made the change. A harness can
+     * collect what it receives and fail the test with it. Default: {@link
+     * SamgrConfig#loggingListenerFailures()}, a warning through {@link System.Logger} {@code
+     * org.opennexus.samgr}.
      *
      * @param hook called with the event and what the listener threw
      * @return this builder
@@ -216,11 +213,11 @@ public final class Samgr {
 
     /**
      * Sets a backend-specific setting, such as {@code zookeeper.connect}. A backend that does not
-     * know the key ignores it. A backend reads a key from here first, then from the system
-     * property {@code samgr.}<i>key</i>, then from the environment variable {@code SAMGR_}<i>KEY</i>
-     * (see {@link SamgrConfig#setting(String)}); a bad value is an {@link
-     * IllegalArgumentException} from {@link #open()} that names the key and where it came from.
-     * Setting a key again replaces its value.
+     * know the key ignores it. A backend reads a key from here first, then from the system property
+     * {@code samgr.}<i>key</i>, then from the environment variable {@code SAMGR_}<i>KEY</i> (see
+     * {@link SamgrConfig#setting(String)}); a bad value is an {@link IllegalArgumentException} from
+     * {@link #open()} that names the key and where it came from. Setting a key again replaces its
+     * value.
      *
      * @param key lower-case words joined by dots, such as {@code zookeeper.session-timeout}
      * @param value the setting's text; not empty
@@ -257,12 +254,18 @@ public final class Samgr {
       Selection.Candidates candidates = Selection.discover(loader);
       Selection.Request request =
           Selection.request(
-              environment, System.getProperty(Selection.PROPERTY), System.getenv(Selection.VARIABLE));
+              environment,
+              System.getProperty(Selection.PROPERTY),
+              System.getenv(Selection.VARIABLE));
       Selection.Found chosen = Selection.choose(request, candidates);
       for (Selection.Broken broken : candidates.broken()) {
         LOG.log(
             Level.WARNING,
-            () -> "samgr provider " + broken.provider() + " failed to load; using " + chosen.describe(),
+            () ->
+                "samgr provider "
+                    + broken.provider()
+                    + " failed to load; using "
+                    + chosen.describe(),
             broken.cause());
       }
       return openBackend(
@@ -284,12 +287,14 @@ public final class Samgr {
       manager = chosen.backend().open(config);
     } catch (IllegalArgumentException badSetting) {
       throw badSetting; // names the key and its source already; a bad value, not a broken backend
-    } catch (RuntimeException | LinkageError e) { // LinkageError: a class the backend needs is missing
+    } catch (RuntimeException
+        | LinkageError e) { // LinkageError: a class the backend needs is missing
       throw new IllegalStateException(
           "samgr backend " + chosen.describe() + " failed to open: " + e, e);
     }
     if (manager == null) {
-      throw new IllegalStateException("samgr backend " + chosen.describe() + " returned null from open");
+      throw new IllegalStateException(
+          "samgr backend " + chosen.describe() + " returned null from open");
     }
     return manager;
   }

@@ -6,8 +6,7 @@ import org.opennexus.samgr.spi.Arguments;
 /**
  * A registry outcome the caller must handle: exactly one of {@link Duplicate}, {@link NotFound},
  * {@link StaleHandle}, {@link Unsupported}, {@link Unavailable} or {@link Denied}. The last two
- * come only from shared backends (such as {@code zookeeper}); in-process backends never throw
- * them.
+ * come only from shared backends (such as {@code zookeeper}); in-process backends never throw them.
  *
  * <p>The hierarchy is checked and sealed on purpose: the Rust original returns {@code Result<T,
  * Error>}, and a checked, closed set keeps "the caller must handle it" while letting Java 21+
@@ -63,7 +62,8 @@ public abstract sealed class SamgrError extends Exception
      * @throws NullPointerException if {@code name} is {@code null}
      */
     public Duplicate(String name) {
-      super("a service named '" + Arguments.requireNonNull(name, "name") + "' is already registered");
+      super(
+          "a service named '" + Arguments.requireNonNull(name, "name") + "' is already registered");
       this.name = name;
     }
 
@@ -96,8 +96,7 @@ public abstract sealed class SamgrError extends Exception
     }
 
     /**
-     * Creates the error for {@link ServiceManager#await} when the name was not registered in
-     * time.
+     * Creates the error for {@link ServiceManager#await} when the name was not registered in time.
      *
      * @param name the name that was awaited
      * @param timeout how long the caller waited
@@ -222,10 +221,10 @@ public abstract sealed class SamgrError extends Exception
 
   /**
    * A shared backend could not reach its engine (for {@code zookeeper}, the ensemble) within its
-   * operation timeout, or the calling thread was interrupted while the operation waited (then
-   * the cause is the {@link InterruptedException}, the message says so, and the thread's interrupt
-   * flag stays set). For a change ({@code register}, {@code restart}, {@code unregister}), whether
-   * it took effect is unknown: resolve the name to find out. In-process backends never throw it.
+   * operation timeout, or the calling thread was interrupted while the operation waited (then the
+   * cause is the {@link InterruptedException}, the message says so, and the thread's interrupt flag
+   * stays set). For a change ({@code register}, {@code restart}, {@code unregister}), whether it
+   * took effect is unknown: resolve the name to find out. In-process backends never throw it.
    */
   public static final class Unavailable extends SamgrError {
     private static final long serialVersionUID = 1L;
@@ -251,8 +250,8 @@ public abstract sealed class SamgrError extends Exception
 
     /**
      * Creates the error with the engine's exception as its cause. If the cause is an {@link
-     * InterruptedException}, the message says that the operation was interrupted rather than
-     * timed out.
+     * InterruptedException}, the message says that the operation was interrupted rather than timed
+     * out.
      *
      * @param operation the operation's method name, such as {@code "register"}
      * @param environment the backend's environment name, such as {@code "zookeeper"}
@@ -307,9 +306,9 @@ public abstract sealed class SamgrError extends Exception
   }
 
   /**
-   * A shared backend's engine refused the operation to the credentials the registry was opened
-   * with (for {@code zookeeper}, an access-control list). Nothing changed. In-process backends
-   * never throw it.
+   * A shared backend's engine refused the operation to the credentials the registry was opened with
+   * (for {@code zookeeper}, an access-control list). Nothing changed. In-process backends never
+   * throw it.
    */
   public static final class Denied extends SamgrError {
     private static final long serialVersionUID = 1L;

@@ -57,9 +57,9 @@ final class Selection {
   record Request(String environment, String source) {}
 
   /**
-   * Returns the request in force: the explicit environment if given, else the system property,
-   * else the environment variable, else {@code null}. Empty values count as not set, as a shell's
-   * {@code NEXUS_ENV=} usually means "unset".
+   * Returns the request in force: the explicit environment if given, else the system property, else
+   * the environment variable, else {@code null}. Empty values count as not set, as a shell's {@code
+   * NEXUS_ENV=} usually means "unset".
    */
   static @Nullable Request request(
       @Nullable String explicit, @Nullable String property, @Nullable String variable) {
@@ -78,8 +78,8 @@ final class Selection {
   /**
    * Chooses a backend by the rules documented on {@link Samgr}.
    *
-   * @throws IllegalStateException if no single backend is chosen, with a message that says what
-   *     to do
+   * @throws IllegalStateException if no single backend is chosen, with a message that says what to
+   *     do
    */
   static Found choose(@Nullable Request request, Candidates candidates) {
     List<Found> found = candidates.found();
@@ -139,8 +139,8 @@ final class Selection {
   }
 
   /**
-   * Finds the providers visible to {@code loader}. A provider that fails to load, to construct,
-   * or to name a valid environment is kept as {@link Broken} and does not hide the others.
+   * Finds the providers visible to {@code loader}. A provider that fails to load, to construct, or
+   * to name a valid environment is kept as {@link Broken} and does not hide the others.
    */
   static Candidates discover(ClassLoader loader) {
     List<Found> found = new ArrayList<>();
@@ -177,7 +177,10 @@ final class Selection {
     String environment = backend.environment();
     if (environment == null || environment.isEmpty()) {
       throw new IllegalStateException(
-          "samgr backend " + provider + " returned " + (environment == null ? "null" : "an empty")
+          "samgr backend "
+              + provider
+              + " returned "
+              + (environment == null ? "null" : "an empty")
               + " environment name");
     }
     return new Found(backend, environment);
@@ -191,7 +194,10 @@ final class Selection {
     if (environment.length() <= MAX_QUOTED) {
       return "'" + environment + "'";
     }
-    return "'" + environment.substring(0, MAX_QUOTED) + "...' (" + environment.length()
+    return "'"
+        + environment.substring(0, MAX_QUOTED)
+        + "...' ("
+        + environment.length()
         + " characters)";
   }
 

@@ -7,9 +7,9 @@ import org.opennexus.samgr.spi.Arguments;
  * ServiceManager#watchAll} listeners.
  *
  * <p>For one subscription, events arrive one at a time, in the order the changes took effect (so
- * for one name, in generation order), none lost and none twice. A subscription starts with a
- * {@link Registered} event for each service registered when it starts, so "subscribe, then check"
- * cannot miss a change.
+ * for one name, in generation order), none lost and none twice. A subscription starts with a {@link
+ * Registered} event for each service registered when it starts, so "subscribe, then check" cannot
+ * miss a change.
  */
 public sealed interface ServiceEvent
     permits ServiceEvent.Registered,
@@ -18,9 +18,8 @@ public sealed interface ServiceEvent
         ServiceEvent.Expired {
 
   /**
-   * The handle the event is about: the new handle for {@link Registered} and {@link Restarted},
-   * the removed one for {@link Unregistered}, the one that stopped heartbeating for {@link
-   * Expired}.
+   * The handle the event is about: the new handle for {@link Registered} and {@link Restarted}, the
+   * removed one for {@link Unregistered}, the one that stopped heartbeating for {@link Expired}.
    *
    * @return the handle
    */
@@ -79,8 +78,8 @@ public sealed interface ServiceEvent
 
   /**
    * The service stopped being alive: its last heartbeat grew older than the liveness timeout. It
-   * stays registered; a heartbeat of the current generation or a restart makes it alive again,
-   * and it may expire again later. Sent once per transition from alive to not alive.
+   * stays registered; a heartbeat of the current generation or a restart makes it alive again, and
+   * it may expire again later. Sent once per transition from alive to not alive.
    *
    * @param handle the current handle of the service that expired
    */

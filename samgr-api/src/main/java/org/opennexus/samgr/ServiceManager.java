@@ -18,48 +18,46 @@ import java.util.function.Consumer;
  *   <li><b>Thread safety and linearizability.</b> Every method may be called from any thread, and
  *       every operation takes effect atomically at one instant between its call and its return.
  *   <li><b>Generations.</b> Every {@code register} and every {@code restart} takes a new value from
- *       one registry-wide, strictly increasing counter, so generations are unique within a
- *       registry and a handle of an earlier incarnation never becomes valid again, not even after
- *       an {@code unregister} and a new {@code register} of the same name.
+ *       one registry-wide, strictly increasing counter, so generations are unique within a registry
+ *       and a handle of an earlier incarnation never becomes valid again, not even after an {@code
+ *       unregister} and a new {@code register} of the same name.
  *   <li><b>Errors.</b> Registry outcomes are the checked {@link SamgrError} cases named on each
- *       method. Every method that declares {@code SamgrError} throws {@link
- *       SamgrError.Unsupported} where the backend cannot perform it; the {@code os} backend
- *       throws it from all of them.
+ *       method. Every method that declares {@code SamgrError} throws {@link SamgrError.Unsupported}
+ *       where the backend cannot perform it; the {@code os} backend throws it from all of them.
  *   <li><b>Lambdas and streams.</b> {@link #find} and {@link #sweepExpired()} have no registry
  *       outcome to report (no name is "not found" for {@code find}; a sweep that finds nothing
  *       returns an empty list), so they declare no checked exception and fit where a {@link
  *       java.util.function.Function} or a {@link Runnable} is expected: {@code
  *       names.stream().map(samgr::find)}, {@code scheduler.scheduleAtFixedRate(samgr::sweepExpired,
- *       1, 1, SECONDS)}. A backend that cannot perform them (the {@code os} backend) throws
- *       {@link UnsupportedOperationException}, the JDK's exception for an optional operation,
- *       whose cause is the {@link SamgrError.Unsupported} the other methods throw and whose
- *       message is its message.
-   *   <li><b>Fencing.</b> The operations that take a handle ({@link #heartbeat}, {@link
- *       #unregister}, {@link #restart(ServiceHandle, Endpoint)}) accept it when its name is
- *       registered and its generation is the current one. Since generations are unique within a
- *       registry, that identifies the incarnation; the handle's endpoint is not compared.
+ *       1, 1, SECONDS)}. A backend that cannot perform them (the {@code os} backend) throws {@link
+ *       UnsupportedOperationException}, the JDK's exception for an optional operation, whose cause
+ *       is the {@link SamgrError.Unsupported} the other methods throw and whose message is its
+ *       message.
+ *   <li><b>Fencing.</b> The operations that take a handle ({@link #heartbeat}, {@link #unregister},
+ *       {@link #restart(ServiceHandle, Endpoint)}) accept it when its name is registered and its
+ *       generation is the current one. Since generations are unique within a registry, that
+ *       identifies the incarnation; the handle's endpoint is not compared.
  *   <li><b>Bad input</b> ({@code null}, or a name or address that breaks the rules of {@link
  *       org.opennexus.samgr.spi.Arguments}) throws {@link NullPointerException} or {@link
  *       IllegalArgumentException} before anything changes.
- *   <li><b>Names cannot deceive.</b> A name (1 to 256 UTF-16 code units) and an endpoint address
- *       (1 to 4096) may hold any text but ISO control characters, unpaired surrogates and
- *       invisible or bidirectional-control characters: Unicode format characters (category Cf,
- *       such as U+200B ZERO WIDTH SPACE or U+202E RIGHT-TO-LEFT OVERRIDE) and U+2028 and U+2029.
- *       So nothing in a name is hidden and nothing reorders what shows (look-alike letters of
- *       other scripts remain possible). Every backend refuses the others at {@code register}, {@code
- *       restart} and every other call that takes a name, with an {@link
- *       IllegalArgumentException} whose message names the rule and the character's code. Names
- *       may contain spaces: output for people quotes them.
+ *   <li><b>Names cannot deceive.</b> A name (1 to 256 UTF-16 code units) and an endpoint address (1
+ *       to 4096) may hold any text but ISO control characters, unpaired surrogates and invisible or
+ *       bidirectional-control characters: Unicode format characters (category Cf, such as U+200B
+ *       ZERO WIDTH SPACE or U+202E RIGHT-TO-LEFT OVERRIDE) and U+2028 and U+2029. So nothing in a
+ *       name is hidden and nothing reorders what shows (look-alike letters of other scripts remain
+ *       possible). Every backend refuses the others at {@code register}, {@code restart} and every
+ *       other call that takes a name, with an {@link IllegalArgumentException} whose message names
+ *       the rule and the character's code. Names may contain spaces: output for people quotes them.
  *   <li><b>After {@link #close()}</b>, every method but {@link #environment()} and {@code close()}
  *       throws {@link IllegalStateException}.
- *   <li><b>Liveness.</b> A service is alive while its last heartbeat (register and restart count
- *       as heartbeats) is at most the liveness timeout old by the registry's clock. The move to
- *       not alive is noticed without any background thread: by the next call that looks at the
- *       service ({@link #heartbeat}, {@link #liveness}) or by {@link #sweepExpired()}, which a
- *       harness calls after advancing a manual clock, or on a schedule of its own.
- *       The rule is exact for every timeout ({@link Samgr.Builder#livenessTimeout}, counted in
- *       whole milliseconds, rounded up) and every pair of clock readings the registry accepts:
- *       from {@link org.opennexus.samgr.spi.LivenessClock#MIN_MILLIS} to {@link
+ *   <li><b>Liveness.</b> A service is alive while its last heartbeat (register and restart count as
+ *       heartbeats) is at most the liveness timeout old by the registry's clock. The move to not
+ *       alive is noticed without any background thread: by the next call that looks at the service
+ *       ({@link #heartbeat}, {@link #liveness}) or by {@link #sweepExpired()}, which a harness
+ *       calls after advancing a manual clock, or on a schedule of its own. The rule is exact for
+ *       every timeout ({@link Samgr.Builder#livenessTimeout}, counted in whole milliseconds,
+ *       rounded up) and every pair of clock readings the registry accepts: from {@link
+ *       org.opennexus.samgr.spi.LivenessClock#MIN_MILLIS} to {@link
  *       org.opennexus.samgr.spi.LivenessClock#MAX_MILLIS} epoch milliseconds. An operation that
  *       reads the clock ({@code register}, both {@code restart}s, {@code heartbeat}, {@code
  *       liveness}, {@code sweepExpired}) while it reads outside that range throws {@link
@@ -88,8 +86,8 @@ import java.util.function.Consumer;
  *       daemon thread, started when needed, ended when idle and on {@link #close()}). A writer
  *       never waits for another thread's delivery. A change a listener makes is delivered by the
  *       same thread when that listener returns. The writer's interrupt flag is cleared while
- *       listeners run and restored afterwards. Cost: a slow listener delays the writer whose
- *       event it handles, and the hand-off thread, which all subscriptions share.
+ *       listeners run and restored afterwards. Cost: a slow listener delays the writer whose event
+ *       it handles, and the hand-off thread, which all subscriptions share.
  *   <li><b>Executor</b> ({@link Samgr.Builder#executor}): listeners run only on it, never on a
  *       writer's thread, so a slow listener never delays a writer. A rejected task loses nothing:
  *       the rejection goes to the failure hook and the next change to that subscription retries.
@@ -97,17 +95,15 @@ import java.util.function.Consumer;
  *       wait for one listener; the change that would exceed it closes that subscription and the
  *       failure hook receives {@link org.opennexus.samgr.spi.BacklogOverflowException}. Writers are
  *       never blocked.
- *   <li><b>Closing.</b> After {@link Subscription#close()} or {@link #close()} returns, no
- *       listener call of theirs starts. Called from outside every samgr listener, both wait
- *       (interruptibly) for calls in flight on other threads; called from inside any samgr
- *       listener, they never wait, so listeners that close each other's subscriptions, or the
- *       registry, cannot deadlock.
+ *   <li><b>Closing.</b> After {@link Subscription#close()} or {@link #close()} returns, no listener
+ *       call of theirs starts. Called from outside every samgr listener, both wait (interruptibly)
+ *       for calls in flight on other threads; called from inside any samgr listener, they never
+ *       wait, so listeners that close each other's subscriptions, or the registry, cannot deadlock.
  * </ul>
  *
- * <p>These rules are about the listeners you pass. {@link #await} waits through a watch of its
- * own, whose listener runs no user code (it completes the wait) and is called as the event is
- * offered, on the thread that makes the change, so that {@code await} may be called inside a
- * listener.
+ * <p>These rules are about the listeners you pass. {@link #await} waits through a watch of its own,
+ * whose listener runs no user code (it completes the wait) and is called as the event is offered,
+ * on the thread that makes the change, so that {@code await} may be called inside a listener.
  */
 public interface ServiceManager extends AutoCloseable {
 
@@ -145,8 +141,8 @@ public interface ServiceManager extends AutoCloseable {
    *
    * @param name the service name
    * @return the current handle, or empty
-   * @throws UnsupportedOperationException if the backend cannot look up services; its cause is
-   *     the {@link SamgrError.Unsupported} naming {@code "find"}
+   * @throws UnsupportedOperationException if the backend cannot look up services; its cause is the
+   *     {@link SamgrError.Unsupported} naming {@code "find"}
    * @throws NullPointerException if {@code name} is {@code null}
    * @throws IllegalArgumentException if {@code name} is not a valid name
    * @throws IllegalStateException if this manager is closed
@@ -154,8 +150,8 @@ public interface ServiceManager extends AutoCloseable {
   Optional<ServiceHandle> find(String name);
 
   /**
-   * Refreshes the liveness of the handle's generation. If the service had already turned not
-   * alive unnoticed, {@link ServiceEvent.Expired} is sent first, then the service is alive again.
+   * Refreshes the liveness of the handle's generation. If the service had already turned not alive
+   * unnoticed, {@link ServiceEvent.Expired} is sent first, then the service is alive again.
    *
    * @param handle the current handle of the service
    * @throws SamgrError.NotFound if the handle's name is not registered
@@ -168,10 +164,9 @@ public interface ServiceManager extends AutoCloseable {
 
   /**
    * Restarts a service unconditionally: gives it a new, higher generation and a new endpoint, and
-   * refreshes its liveness. Every handle of an earlier generation becomes stale. The new
-   * generation starts alive; if the old one had expired unnoticed, no {@link
-   * ServiceEvent.Expired} is sent for it, as the {@link ServiceEvent.Restarted} event supersedes
-   * it.
+   * refreshes its liveness. Every handle of an earlier generation becomes stale. The new generation
+   * starts alive; if the old one had expired unnoticed, no {@link ServiceEvent.Expired} is sent for
+   * it, as the {@link ServiceEvent.Restarted} event supersedes it.
    *
    * @param name the service name
    * @param endpoint the endpoint of the new incarnation
@@ -186,16 +181,16 @@ public interface ServiceManager extends AutoCloseable {
   ServiceHandle restart(String name, Endpoint endpoint) throws SamgrError;
 
   /**
-   * Restarts a service only if {@code current} is still its current handle, like a
-   * compare-and-set on the generation: of several supervisors racing to restart one service with
-   * the handle they hold, exactly one wins and the others get {@link SamgrError.StaleHandle}.
+   * Restarts a service only if {@code current} is still its current handle, like a compare-and-set
+   * on the generation: of several supervisors racing to restart one service with the handle they
+   * hold, exactly one wins and the others get {@link SamgrError.StaleHandle}.
    *
    * @param current the handle the caller believes is current
    * @param endpoint the endpoint of the new incarnation
    * @return the new handle
    * @throws SamgrError.NotFound if the handle's name is not registered
-   * @throws SamgrError.StaleHandle if {@code current}'s generation is not the current one;
-   *     nothing changes
+   * @throws SamgrError.StaleHandle if {@code current}'s generation is not the current one; nothing
+   *     changes
    * @throws SamgrError.Unsupported if the backend cannot restart services
    * @throws NullPointerException if an argument is {@code null}
    * @throws IllegalStateException if this manager is closed
@@ -217,8 +212,7 @@ public interface ServiceManager extends AutoCloseable {
   void unregister(ServiceHandle handle) throws SamgrError;
 
   /**
-   * Returns every registered service, as of one instant, sorted by name ({@link
-   * String#compareTo}).
+   * Returns every registered service, as of one instant, sorted by name ({@link String#compareTo}).
    *
    * @return an unmodifiable list of the current handles
    * @throws SamgrError.Unsupported if the backend cannot list services
@@ -249,8 +243,8 @@ public interface ServiceManager extends AutoCloseable {
    * scheduler.scheduleAtFixedRate(samgr::sweepExpired, 1, 1, TimeUnit.SECONDS)}.
    *
    * @return the handles of the services this call found expired, sorted by name
-   * @throws UnsupportedOperationException if the backend does not track liveness; its cause is
-   *     the {@link SamgrError.Unsupported} naming {@code "sweepExpired"}
+   * @throws UnsupportedOperationException if the backend does not track liveness; its cause is the
+   *     {@link SamgrError.Unsupported} naming {@code "sweepExpired"}
    * @throws java.time.DateTimeException if the clock reads outside the range the registry accepts
    *     (see the class documentation)
    * @throws IllegalStateException if this manager is closed
@@ -258,9 +252,9 @@ public interface ServiceManager extends AutoCloseable {
   List<ServiceHandle> sweepExpired();
 
   /**
-   * Subscribes {@code listener} to the events of one name. If the name is registered when the
-   * watch starts, the first event is {@link ServiceEvent.Registered} with the current handle. The
-   * name need not be registered, and stays watched across unregister and register.
+   * Subscribes {@code listener} to the events of one name. If the name is registered when the watch
+   * starts, the first event is {@link ServiceEvent.Registered} with the current handle. The name
+   * need not be registered, and stays watched across unregister and register.
    *
    * @param name the service name
    * @param listener receives the events, one at a time (see the class documentation)
@@ -273,9 +267,8 @@ public interface ServiceManager extends AutoCloseable {
   Subscription watch(String name, Consumer<ServiceEvent> listener) throws SamgrError;
 
   /**
-   * Subscribes {@code listener} to the events of every name. The subscription starts with a
-   * {@link ServiceEvent.Registered} event for each service registered when it starts, in name
-   * order.
+   * Subscribes {@code listener} to the events of every name. The subscription starts with a {@link
+   * ServiceEvent.Registered} event for each service registered when it starts, in name order.
    *
    * @param listener receives the events, one at a time (see the class documentation)
    * @return the subscription; close it to stop the events
@@ -289,10 +282,9 @@ public interface ServiceManager extends AutoCloseable {
    * Waits until a service is registered under {@code name} and returns its handle: at once if it
    * already is, otherwise as soon as it is registered. Waiting is driven by the registry's own
    * events, not by polling. A zero timeout checks once. It may be called inside a listener: the
-   * event it waits for does not wait for that listener to return (on samgr's own backends, in
-   * every delivery mode, unless the builder's executor runs tasks on the thread that submits
-   * them); it blocks the thread that runs that listener, and the listeners behind it there, while
-   * it waits.
+   * event it waits for does not wait for that listener to return (on samgr's own backends, in every
+   * delivery mode, unless the builder's executor runs tasks on the thread that submits them); it
+   * blocks the thread that runs that listener, and the listeners behind it there, while it waits.
    *
    * @param name the service name
    * @param timeout how long to wait at most; zero or more
@@ -316,14 +308,14 @@ public interface ServiceManager extends AutoCloseable {
   String environment();
 
   /**
-   * Releases what the backend holds: closes every subscription (queued events are dropped, and
-   * no listener call starts afterwards) and wakes every {@link #await} with {@link
+   * Releases what the backend holds: closes every subscription (queued events are dropped, and no
+   * listener call starts afterwards) and wakes every {@link #await} with {@link
    * IllegalStateException}. Afterwards every operation throws {@link IllegalStateException}, and
    * the registry keeps no listener, subscription or waiter reachable.
    *
    * <p>Waiting: called from outside every samgr listener, it first closes all subscriptions, then
-   * waits until no listener call of this registry is in flight on another thread, so that after
-   * it returns no listener code of this registry runs. The wait is interruptible: if the thread is
+   * waits until no listener call of this registry is in flight on another thread, so that after it
+   * returns no listener code of this registry runs. The wait is interruptible: if the thread is
    * interrupted, it stops waiting, keeps the interrupt flag set and returns. Called from inside a
    * listener of any samgr registry, it never waits. Closing twice has no further effect; only the
    * first call waits.

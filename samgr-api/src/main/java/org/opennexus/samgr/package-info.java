@@ -11,9 +11,9 @@
  *   <li><b>No nulls.</b> No method accepts or returns {@code null}; a {@code null} argument is
  *       rejected with a {@link java.lang.NullPointerException} whose message names the parameter.
  *   <li><b>Bad input is unchecked.</b> A name must be 1 to {@value
- *       org.opennexus.samgr.spi.Arguments#MAX_NAME_LENGTH} UTF-16 code units, an endpoint address
- *       1 to {@value org.opennexus.samgr.spi.Arguments#MAX_ADDRESS_LENGTH}, neither with ISO
- *       control characters nor unpaired surrogates. Violations throw {@link
+ *       org.opennexus.samgr.spi.Arguments#MAX_NAME_LENGTH} UTF-16 code units, an endpoint address 1
+ *       to {@value org.opennexus.samgr.spi.Arguments#MAX_ADDRESS_LENGTH}, neither with ISO control
+ *       characters nor unpaired surrogates. Violations throw {@link
  *       java.lang.IllegalArgumentException} naming the rule, before anything changes. The same
  *       rules hold in every backend ({@link org.opennexus.samgr.spi.Arguments}).
  *   <li><b>Registry outcomes are checked.</b> {@link org.opennexus.samgr.SamgrError} is a sealed,

@@ -39,8 +39,23 @@ class DurationsTest {
   void whatIsNotADurationIsNamedWithWhatWasRead() {
     for (String bad :
         List.of(
-            "", " ", "soon", "1.5s", "5 s", "5sec", "s", "ms", "-5s", "+5s", "5d", "5s5", "1e3",
-            "1_000", "9999999999999999999", "PT", "5 000")) {
+            "",
+            " ",
+            "soon",
+            "1.5s",
+            "5 s",
+            "5sec",
+            "s",
+            "ms",
+            "-5s",
+            "+5s",
+            "5d",
+            "5s5",
+            "1e3",
+            "1_000",
+            "9999999999999999999",
+            "PT",
+            "5 000")) {
       IllegalArgumentException e =
           assertThrows(IllegalArgumentException.class, () -> Durations.parse(bad, WHAT), bad);
       assertEquals(

@@ -21,8 +21,8 @@ import org.opennexus.samgr.spi.SamgrBackend;
 import org.opennexus.samgr.spi.SamgrConfig;
 
 /**
- * White-box tests of the pure selection function, with Mockito mocks of {@link SamgrBackend} as
- * the candidate providers, and of {@link Samgr#openBackend} when a backend misbehaves.
+ * White-box tests of the pure selection function, with Mockito mocks of {@link SamgrBackend} as the
+ * candidate providers, and of {@link Samgr#openBackend} when a backend misbehaves.
  */
 class SelectionTest {
 
@@ -240,7 +240,8 @@ class SelectionTest {
             List.of(os),
             List.of(new Selection.Broken("com.example.BrokenHost", new RuntimeException("boom"))));
     IllegalStateException e =
-        assertThrows(IllegalStateException.class, () -> Selection.choose(explicit("host"), candidates));
+        assertThrows(
+            IllegalStateException.class, () -> Selection.choose(explicit("host"), candidates));
     assertMessageContains(e, "'host'", "'os' (", "com.example.BrokenHost", "boom");
   }
 
@@ -317,7 +318,8 @@ class SelectionTest {
             () -> Selection.choose(explicit(huge), candidates(backend("host"))));
     String message = String.valueOf(e.getMessage());
     assertTrue(message.length() < 600, () -> "message too long: " + message.length());
-    assertMessageContains(e, "'" + "x".repeat(Selection.MAX_QUOTED) + "...'", "10000000 characters");
+    assertMessageContains(
+        e, "'" + "x".repeat(Selection.MAX_QUOTED) + "...'", "10000000 characters");
   }
 
   @Test
@@ -361,8 +363,7 @@ class SelectionTest {
     assertSame(
         bad,
         assertThrows(
-            IllegalArgumentException.class,
-            () -> Samgr.openBackend(host, SamgrConfig.defaults())));
+            IllegalArgumentException.class, () -> Samgr.openBackend(host, SamgrConfig.defaults())));
   }
 
   @Test
@@ -391,7 +392,8 @@ class SelectionTest {
   void openBackendIsNotCalledWhenSelectionFails() {
     Selection.Found first = backend("host");
     Selection.Found second = backend("os");
-    assertThrows(IllegalStateException.class, () -> Selection.choose(null, candidates(first, second)));
+    assertThrows(
+        IllegalStateException.class, () -> Selection.choose(null, candidates(first, second)));
     verify(first.backend(), never()).open(any());
     verify(second.backend(), never()).open(any());
   }

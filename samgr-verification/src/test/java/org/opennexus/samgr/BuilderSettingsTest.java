@@ -25,9 +25,9 @@ import org.opennexus.samgr.spi.SamgrBackend;
 import org.opennexus.samgr.spi.SamgrConfig;
 
 /**
- * What {@link Samgr.Builder} hands a backend: settings, executor and listener failure hook, and
- * how it rejects bad ones before anything opens. A recording provider, found through a real
- * {@link java.util.ServiceLoader} file, keeps the {@link SamgrConfig} it was opened with.
+ * What {@link Samgr.Builder} hands a backend: settings, executor and listener failure hook, and how
+ * it rejects bad ones before anything opens. A recording provider, found through a real {@link
+ * java.util.ServiceLoader} file, keeps the {@link SamgrConfig} it was opened with.
  */
 class BuilderSettingsTest {
 
@@ -46,9 +46,12 @@ class BuilderSettingsTest {
     @Override
     public ServiceManager open(SamgrConfig config) {
       OPENED.set(config);
-      config.setting("recording.fail").ifPresent(s -> {
-        throw s.invalid("makes this backend fail");
-      });
+      config
+          .setting("recording.fail")
+          .ifPresent(
+              s -> {
+                throw s.invalid("makes this backend fail");
+              });
       return (ServiceManager)
           Proxy.newProxyInstance(
               ServiceManager.class.getClassLoader(),
@@ -98,7 +101,8 @@ class BuilderSettingsTest {
     assertEquals(
         Map.of("zookeeper.connect", "second", "zookeeper.namespace", "ns"), config.settings());
     assertEquals(
-        new SamgrConfig.Setting("zookeeper.connect", "second", "builder setting 'zookeeper.connect'"),
+        new SamgrConfig.Setting(
+            "zookeeper.connect", "second", "builder setting 'zookeeper.connect'"),
         config.setting("zookeeper.connect").orElseThrow());
   }
 

@@ -71,7 +71,8 @@ class DiscoveryTest {
     Path file = dir.resolve(SERVICE);
     Files.createDirectories(file.getParent());
     Files.write(file, lines, StandardCharsets.UTF_8);
-    return new URLClassLoader(new URL[] {dir.toUri().toURL()}, DiscoveryTest.class.getClassLoader());
+    return new URLClassLoader(
+        new URL[] {dir.toUri().toURL()}, DiscoveryTest.class.getClassLoader());
   }
 
   @Test
@@ -92,8 +93,7 @@ class DiscoveryTest {
       assertEquals(
           "samgr backend " + empty + " returned an empty environment name",
           emptyCause.getMessage());
-      assertEquals(
-          empty + " (" + emptyCause + ")", candidates.broken().get(1).describe());
+      assertEquals(empty + " (" + emptyCause + ")", candidates.broken().get(1).describe());
     }
   }
 
@@ -114,7 +114,9 @@ class DiscoveryTest {
   @Test
   void discoveryGivesUpAfterSixtyFourFailures(@TempDir Path dir) throws IOException {
     List<String> missing =
-        IntStream.range(0, 70).mapToObj(i -> "com.example.Missing" + i).collect(Collectors.toList());
+        IntStream.range(0, 70)
+            .mapToObj(i -> "com.example.Missing" + i)
+            .collect(Collectors.toList());
     try (URLClassLoader loader = loaderWith(dir, missing)) {
       assertEquals(64, Selection.discover(loader).broken().size());
     }
@@ -133,8 +135,11 @@ class DiscoveryTest {
       LogRecord record = records.get(0);
       assertEquals(Level.WARNING, record.getLevel());
       assertEquals(
-          "samgr provider " + throwing + " failed to load; using 'host' ("
-              + registry.getClass().getPackageName() + ".HostBackend)",
+          "samgr provider "
+              + throwing
+              + " failed to load; using 'host' ("
+              + registry.getClass().getPackageName()
+              + ".HostBackend)",
           record.getMessage());
       Throwable thrown = assertInstanceOf(ServiceConfigurationError.class, record.getThrown());
       Throwable cause = assertInstanceOf(IllegalStateException.class, thrown.getCause());

@@ -3,15 +3,15 @@ package org.opennexus.samgr.spi;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The argument rules every samgr backend applies, so that a name valid on one backend is valid
- * on all of them.
+ * The argument rules every samgr backend applies, so that a name valid on one backend is valid on
+ * all of them.
  *
  * <p>A <em>name</em> is 1 to {@value #MAX_NAME_LENGTH} UTF-16 code units; an endpoint
  * <em>address</em> is 1 to {@value #MAX_ADDRESS_LENGTH}. Neither may contain
  *
  * <ul>
- *   <li>an ISO control character ({@link Character#isISOControl(char)}: U+0000 to U+001F and
- *       U+007F to U+009F);
+ *   <li>an ISO control character ({@link Character#isISOControl(char)}: U+0000 to U+001F and U+007F
+ *       to U+009F);
  *   <li>an invisible or bidirectional-control character: a Unicode format character (general
  *       category Cf, {@link Character#FORMAT}, such as U+200B ZERO WIDTH SPACE, U+200D ZERO WIDTH
  *       JOINER, U+202E RIGHT-TO-LEFT OVERRIDE, U+2066 to U+2069 isolates, U+FEFF, U+00AD SOFT
@@ -126,11 +126,15 @@ public final class Arguments {
           continue;
         }
         return "must not contain unpaired surrogates, but has an unpaired high surrogate "
-            + code(c) + " at index " + i;
+            + code(c)
+            + " at index "
+            + i;
       }
       if (Character.isLowSurrogate(c)) {
         return "must not contain unpaired surrogates, but has an unpaired low surrogate "
-            + code(c) + " at index " + i;
+            + code(c)
+            + " at index "
+            + i;
       }
     }
     return null;

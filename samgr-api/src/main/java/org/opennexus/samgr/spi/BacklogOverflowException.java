@@ -4,8 +4,8 @@ package org.opennexus.samgr.spi;
  * What {@link SamgrConfig#listenerFailures()} receives when a subscription's listener falls so far
  * behind that its backlog would exceed the bound (the setting {@value
  * EventHub#MAX_BACKLOG_SETTING}): the subscription has been closed, the event passed to the hook
- * with this exception was not queued, and neither it nor any later event reaches that listener.
- * The loss is explicit and final; the writer is never blocked and never sees this exception.
+ * with this exception was not queued, and neither it nor any later event reaches that listener. The
+ * loss is explicit and final; the writer is never blocked and never sees this exception.
  *
  * <p>It is an {@link IllegalStateException} because it reports a subscription that can no longer
  * keep up, a state, not a bad argument.

@@ -29,11 +29,11 @@ import org.opennexus.samgr.ServiceManager;
 import org.opennexus.samgr.Subscription;
 
 /**
- * The event delivery of one registry, written once for every backend: it owns the subscriptions
- * (to one name and to all names), their first {@code Registered} events, the fan-out of each
- * event, the executor or hand-off thread, the failure hook, {@code await} and the close rules.
- * The duties of a backend, and the rules this class keeps, are written in the package
- * documentation ({@link org.opennexus.samgr.spi}, "Event delivery").
+ * The event delivery of one registry, written once for every backend: it owns the subscriptions (to
+ * one name and to all names), their first {@code Registered} events, the fan-out of each event, the
+ * executor or hand-off thread, the failure hook, {@code await} and the close rules. The duties of a
+ * backend, and the rules this class keeps, are written in the package documentation ({@link
+ * org.opennexus.samgr.spi}, "Event delivery").
  *
  * <p>Thread-safe. {@link #publish} and {@link #subscribe} must be called under the backend's lock
  * (or on its single event thread), in the order the changes take effect; {@link #flush()} with no
@@ -80,6 +80,7 @@ public final class EventHub {
 
   /** Listener calls in flight, of every subscription, closed ones included. */
   private final AtomicInteger calls = new AtomicInteger();
+
   private final Object idle = new Object();
 
   private final Object handOffLock = new Object();
@@ -104,32 +105,32 @@ public final class EventHub {
    * @param environment the backend's environment name, used in messages
    * @return a new hub
    * @throws NullPointerException if an argument is {@code null}
-   * @throws IllegalArgumentException if the setting {@value #MAX_BACKLOG_SETTING} is not a
-   *     positive whole number; the message names it and where it came from
+   * @throws IllegalArgumentException if the setting {@value #MAX_BACKLOG_SETTING} is not a positive
+   *     whole number; the message names it and where it came from
    */
   public static EventHub callerRuns(SamgrConfig config, String environment) {
     return new EventHub(config, environment, true);
   }
 
   /**
-   * Creates the hub of a registry whose flushing threads never run user code: listeners run on
-   * the hub's hand-off thread, or on {@link SamgrConfig#executor()} when set. For backends whose
+   * Creates the hub of a registry whose flushing threads never run user code: listeners run on the
+   * hub's hand-off thread, or on {@link SamgrConfig#executor()} when set. For backends whose
    * changes arrive on a thread that must not run user code (a client library's event thread).
    *
    * @param config the registry's configuration: executor, failure hook, settings
    * @param environment the backend's environment name, used in messages
    * @return a new hub
    * @throws NullPointerException if an argument is {@code null}
-   * @throws IllegalArgumentException if the setting {@value #MAX_BACKLOG_SETTING} is not a
-   *     positive whole number; the message names it and where it came from
+   * @throws IllegalArgumentException if the setting {@value #MAX_BACKLOG_SETTING} is not a positive
+   *     whole number; the message names it and where it came from
    */
   public static EventHub handOff(SamgrConfig config, String environment) {
     return new EventHub(config, environment, false);
   }
 
   /**
-   * Tells whether the current thread is inside a call of a listener (or of the failure hook) of
-   * any samgr registry. Closing never waits there; a backend should not block there either.
+   * Tells whether the current thread is inside a call of a listener (or of the failure hook) of any
+   * samgr registry. Closing never waits there; a backend should not block there either.
    *
    * @return whether a samgr listener call is in progress on this thread
    */
@@ -192,9 +193,9 @@ public final class EventHub {
   }
 
   /**
-   * Queues an event for every subscription it concerns (those to its name and those to all
-   * names), and wakes the {@link #await} calls it answers. Call it under the backend's lock (or on
-   * its single event thread), in the order the changes take effect; then {@link #flush()} after
+   * Queues an event for every subscription it concerns (those to its name and those to all names),
+   * and wakes the {@link #await} calls it answers. Call it under the backend's lock (or on its
+   * single event thread), in the order the changes take effect; then {@link #flush()} after
    * releasing the lock. Calls no listener and never blocks. A subscription whose backlog would
    * exceed {@link #maxBacklog()} is closed instead, and {@code flush} reports it.
    *
@@ -224,9 +225,9 @@ public final class EventHub {
   }
 
   /**
-   * Delivers what the current thread published (and subscribed) since its last flush; call it
-   * after the backend released its lock, also when the change failed after publishing (in a
-   * {@code finally} block). In caller-runs mode without an executor, the current thread calls the
+   * Delivers what the current thread published (and subscribed) since its last flush; call it after
+   * the backend released its lock, also when the change failed after publishing (in a {@code
+   * finally} block). In caller-runs mode without an executor, the current thread calls the
    * listeners itself, for events up to its own last one; later events go to the hand-off thread.
    * Otherwise it hands the work to the executor or the hand-off thread and calls no user code.
    * Never throws a listener's or an executor's failure: they go to the failure hook.
@@ -245,9 +246,9 @@ public final class EventHub {
   /**
    * Waits until {@code name} is registered: returns at once if {@code registry.find(name)} shows
    * it, else the handle of the first event published for it afterwards (other than {@code
-   * Unregistered}). The wait is woken by {@link #publish} itself, not by a listener, so it
-   * returns also when called inside a listener whose thread delivery would need. Backends
-   * implement {@link ServiceManager#await} with it.
+   * Unregistered}). The wait is woken by {@link #publish} itself, not by a listener, so it returns
+   * also when called inside a listener whose thread delivery would need. Backends implement {@link
+   * ServiceManager#await} with it.
    *
    * @param registry the registry, whose {@code find} reads what is registered
    * @param name the service name
@@ -286,8 +287,8 @@ public final class EventHub {
   }
 
   /**
-   * Checks the arguments of {@link ServiceManager#await} in the documented order, and the
-   * interrupt flag: for a backend's fast path before {@link #await}.
+   * Checks the arguments of {@link ServiceManager#await} in the documented order, and the interrupt
+   * flag: for a backend's fast path before {@link #await}.
    *
    * @param name the service name
    * @param timeout the timeout
@@ -309,15 +310,14 @@ public final class EventHub {
   }
 
   /**
-   * Closes the hub, for the registry's {@code close()}; call it on every {@code close()}, also
-   * when the registry was closed already. Closes every subscription (no listener call starts
-   * afterwards; queued events are dropped), wakes every {@link #await} with {@link
-   * IllegalStateException} and ends the hand-off thread. Then, called from outside every samgr
-   * listener, waits until no listener call of this hub is in flight, whoever else closed it and
-   * however its subscriptions ended (closed by the user, by a listener, by a backlog overflow);
-   * called from inside one, it never waits. The wait is interruptible: interrupted, it stops
-   * waiting, keeps the flag and returns. Afterwards the hub holds no subscription, listener or
-   * waiter.
+   * Closes the hub, for the registry's {@code close()}; call it on every {@code close()}, also when
+   * the registry was closed already. Closes every subscription (no listener call starts afterwards;
+   * queued events are dropped), wakes every {@link #await} with {@link IllegalStateException} and
+   * ends the hand-off thread. Then, called from outside every samgr listener, waits until no
+   * listener call of this hub is in flight, whoever else closed it and however its subscriptions
+   * ended (closed by the user, by a listener, by a backlog overflow); called from inside one, it
+   * never waits. The wait is interruptible: interrupted, it stops waiting, keeps the flag and
+   * returns. Afterwards the hub holds no subscription, listener or waiter.
    */
   public void close() {
     closed = true;
@@ -381,13 +381,16 @@ public final class EventHub {
   }
 
   /**
-   * Says how delivery runs and how many subscriptions are open, such as {@code samgr 'host'
-   * events (caller-runs, subscriptions: 2)}.
+   * Says how delivery runs and how many subscriptions are open, such as {@code samgr 'host' events
+   * (caller-runs, subscriptions: 2)}.
    */
   @Override
   public String toString() {
     String mode = executor != null ? "executor" : writersDeliver ? "caller-runs" : "hand-off";
-    return "samgr '" + environment + "' events (" + mode
+    return "samgr '"
+        + environment
+        + "' events ("
+        + mode
         + (closed ? ", closed)" : ", subscriptions: " + subscriptions() + ")");
   }
 
@@ -449,8 +452,11 @@ public final class EventHub {
     report(
         event,
         new RejectedExecutionException(
-            "the executor " + executor + " dropped a delivery task of "
-                + subscription.description() + " without running it; delivery goes on"));
+            "the executor "
+                + executor
+                + " dropped a delivery task of "
+                + subscription.description()
+                + " without running it; delivery goes on"));
     if (subscription.firstWaiting() != null && !subscription.draining()) {
       submit(subscription);
     }
@@ -501,10 +507,10 @@ public final class EventHub {
   }
 
   /**
-   * Hands a subscription's delivery to the executor or the hand-off thread. An executor that
-   * runs the task at once on this thread (such as {@code Runnable::run}) is caught, and the
-   * batches are delivered here in a loop, so the stack stays bounded. Whatever {@code execute}
-   * throws goes to the hook with the first waiting event; the next change submits again.
+   * Hands a subscription's delivery to the executor or the hand-off thread. An executor that runs
+   * the task at once on this thread (such as {@code Runnable::run}) is caught, and the batches are
+   * delivered here in a loop, so the stack stays bounded. Whatever {@code execute} throws goes to
+   * the hook with the first waiting event; the next change submits again.
    */
   private void submit(HubSubscription subscription) {
     while (true) {
@@ -612,8 +618,12 @@ public final class EventHub {
       hookFailure.addSuppressed(failure);
       LOG.log(
           Level.WARNING,
-          "samgr listenerFailures hook " + failures + " threw while reporting " + failure
-              + " on " + event,
+          "samgr listenerFailures hook "
+              + failures
+              + " threw while reporting "
+              + failure
+              + " on "
+              + event,
           hookFailure);
     } finally {
       depth[0]--;
@@ -704,9 +714,9 @@ public final class EventHub {
   }
 
   /**
-   * One hand-over of a subscription to an executor. A task for the user's executor is watched:
-   * if the executor drops it without running it (a discard policy, {@code shutdownNow}), the
-   * hook hears of it once the task is collected, and delivery is submitted again.
+   * One hand-over of a subscription to an executor. A task for the user's executor is watched: if
+   * the executor drops it without running it (a discard policy, {@code shutdownNow}), the hook
+   * hears of it once the task is collected, and delivery is submitted again.
    */
   private static final class Task implements Runnable {
     private final HubSubscription subscription;

@@ -9,11 +9,11 @@ import org.opennexus.samgr.Subscription;
  * One subscription of an {@link EventHub}: a FIFO queue of events for one listener, drained by at
  * most one thread at a time (Guava's {@code ListenerCallQueue} shape).
  *
- * <p>All state is guarded by this object's monitor, which is never held while the listener (or
- * the failure hook) runs: the queue, the listener, {@code closed}, {@code inCall} (a listener call
- * is in flight), the drainer (the thread that owns the queue while it delivers, or {@code null})
- * and its budget (the number of the last event it may deliver). Events are numbered 1, 2, ... in
- * the order they were queued; {@code queued} counts them.
+ * <p>All state is guarded by this object's monitor, which is never held while the listener (or the
+ * failure hook) runs: the queue, the listener, {@code closed}, {@code inCall} (a listener call is
+ * in flight), the drainer (the thread that owns the queue while it delivers, or {@code null}) and
+ * its budget (the number of the last event it may deliver). Events are numbered 1, 2, ... in the
+ * order they were queued; {@code queued} counts them.
  */
 final class HubSubscription implements Subscription {
 
@@ -59,9 +59,9 @@ final class HubSubscription implements Subscription {
   }
 
   /**
-   * Queues an event (the backend holds its lock). Returns its number; 0 if closed (dropped); -1
-   * if the backlog bound is reached: then the subscription is closed now and the event kept for
-   * the overflow report.
+   * Queues an event (the backend holds its lock). Returns its number; 0 if closed (dropped); -1 if
+   * the backlog bound is reached: then the subscription is closed now and the event kept for the
+   * overflow report.
    */
   synchronized long enqueue(ServiceEvent event) {
     if (closed) {
@@ -117,10 +117,10 @@ final class HubSubscription implements Subscription {
   }
 
   /**
-   * Delivers queued events, one at a time, while the current thread is the drainer: at most
-   * {@code max} of them, and none numbered above the budget. Ends no longer the drainer. The
-   * thread's interrupt flag is cleared before each listener call and the combined flag restored
-   * at the end, so that a listener neither sees nor swallows a writer's interrupt.
+   * Delivers queued events, one at a time, while the current thread is the drainer: at most {@code
+   * max} of them, and none numbered above the budget. Ends no longer the drainer. The thread's
+   * interrupt flag is cleared before each listener call and the combined flag restored at the end,
+   * so that a listener neither sees nor swallows a writer's interrupt.
    */
   Outcome drain(int max) {
     boolean interrupted = Thread.interrupted();
@@ -191,8 +191,8 @@ final class HubSubscription implements Subscription {
    * Stops delivery to the listener and drops its queued events: no call starts after this returns.
    * From outside every samgr listener, also waits (interruptibly: interrupted, it stops waiting and
    * keeps the flag) until a call of this listener in flight on another thread has returned; from
-   * inside one it never waits. Idempotent; every call from outside a listener waits. Afterwards
-   * the subscription holds neither the listener nor its events.
+   * inside one it never waits. Idempotent; every call from outside a listener waits. Afterwards the
+   * subscription holds neither the listener nor its events.
    */
   @Override
   public void close() {

@@ -12,12 +12,11 @@ import org.jspecify.annotations.Nullable;
  * <p>A backend keeps each service's last heartbeat as a reading of this clock and decides "alive"
  * as {@code now - lastBeat <= timeout}, in milliseconds. Within {@link #MIN_MILLIS} to {@link
  * #MAX_MILLIS} (about 146 million years either side of 1970) every such difference fits a {@code
- * long}, so the rule holds exactly for every pair of readings and every timeout, up to the
- * longest {@link java.time.Duration} (a timeout longer than {@link Long#MAX_VALUE} milliseconds
- * counts as {@code Long.MAX_VALUE}, which no difference exceeds). A reading outside that range,
- * {@link Instant#MAX} and {@link Instant#MIN} included, is refused: {@link #millis()} throws
- * {@link DateTimeException}, so the operation that read the clock fails with it and changes
- * nothing.
+ * long}, so the rule holds exactly for every pair of readings and every timeout, up to the longest
+ * {@link java.time.Duration} (a timeout longer than {@link Long#MAX_VALUE} milliseconds counts as
+ * {@code Long.MAX_VALUE}, which no difference exceeds). A reading outside that range, {@link
+ * Instant#MAX} and {@link Instant#MIN} included, is refused: {@link #millis()} throws {@link
+ * DateTimeException}, so the operation that read the clock fails with it and changes nothing.
  *
  * <pre>{@code
  * this.clock = LivenessClock.of(config.clock());
@@ -26,8 +25,8 @@ import org.jspecify.annotations.Nullable;
  * boolean alive = now - lastBeat <= timeoutMillis; // exact
  * }</pre>
  *
- * <p>Thread-safe if the clock it reads is. Reading {@link #millis()} allocates nothing beyond
- * what the underlying clock allocates.
+ * <p>Thread-safe if the clock it reads is. Reading {@link #millis()} allocates nothing beyond what
+ * the underlying clock allocates.
  */
 public final class LivenessClock implements InstantSource {
 
@@ -59,8 +58,8 @@ public final class LivenessClock implements InstantSource {
    * Reads the clock in epoch milliseconds.
    *
    * @return the reading, from {@link #MIN_MILLIS} to {@link #MAX_MILLIS}
-   * @throws DateTimeException if the clock reads outside that range (its message gives the
-   *     reading and the range)
+   * @throws DateTimeException if the clock reads outside that range (its message gives the reading
+   *     and the range)
    */
   @Override
   public long millis() {

@@ -9,14 +9,14 @@ import org.opennexus.samgr.ServiceManager;
  * A read-only view of what a registry can tell about itself cheaply, for metrics and dashboards:
  * how many services it holds, how many events wait for listeners and, for a shared backend, its
  * connection to the engine. Obtain it with {@link #of(ServiceManager)}; a backend offers it by
- * making its {@code ServiceManager} implement {@link Source}. It is optional: a registry without
- * it is still a complete registry (the {@code os} backend has none).
+ * making its {@code ServiceManager} implement {@link Source}. It is optional: a registry without it
+ * is still a complete registry (the {@code os} backend has none).
  *
- * <p>Reading it never changes the registry, never sends an event and never waits for the engine
- * of a shared backend: every method answers from state the client already holds, so it may be
- * called from a metrics scrape at any rate and from any thread. Values may be stale by the time
- * they are read. Keeping them costs the registry nothing on its hot paths: nothing is counted for
- * the view that the registry does not keep anyway.
+ * <p>Reading it never changes the registry, never sends an event and never waits for the engine of
+ * a shared backend: every method answers from state the client already holds, so it may be called
+ * from a metrics scrape at any rate and from any thread. Values may be stale by the time they are
+ * read. Keeping them costs the registry nothing on its hot paths: nothing is counted for the view
+ * that the registry does not keep anyway.
  *
  * <p>After the registry is closed the view answers zero, not connected, and the staleness it had.
  */
@@ -51,8 +51,8 @@ public interface RegistryStats {
 
   /**
    * Tells whether the registry is a client of an engine shared with other processes (such as
-   * ZooKeeper), for which {@link #connected()}, {@link #reconnects()} and {@link #staleness()}
-   * mean something. In-process backends answer {@code false}.
+   * ZooKeeper), for which {@link #connected()}, {@link #reconnects()} and {@link #staleness()} mean
+   * something. In-process backends answer {@code false}.
    *
    * @return whether the registry is shared
    */

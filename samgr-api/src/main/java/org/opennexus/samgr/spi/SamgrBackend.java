@@ -15,10 +15,10 @@ import org.opennexus.samgr.ServiceManager;
  * }
  * }</pre>
  *
- * <p>and, for class-path users, in {@code
- * META-INF/services/org.opennexus.samgr.spi.SamgrBackend}. Keep the provider's package unexported.
- * Constructing a provider must be cheap and must not fail: {@link org.opennexus.samgr.Samgr}
- * constructs every provider present to learn its environment name.
+ * <p>and, for class-path users, in {@code META-INF/services/org.opennexus.samgr.spi.SamgrBackend}.
+ * Keep the provider's package unexported. Constructing a provider must be cheap and must not fail:
+ * {@link org.opennexus.samgr.Samgr} constructs every provider present to learn its environment
+ * name.
  *
  * <p>Implementations must be thread-safe.
  */

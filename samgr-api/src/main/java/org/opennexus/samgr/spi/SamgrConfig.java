@@ -20,8 +20,8 @@ import org.opennexus.samgr.ServiceEvent;
  *
  * <p>Besides the settings every backend understands (the clock, the liveness timeout, how events
  * are delivered), a builder carries backend-specific settings as text, such as {@code
- * zookeeper.connect}. A backend reads them with {@link #setting(String)}, which falls back from
- * the builder to a system property and then to an environment variable, and parses them with the
+ * zookeeper.connect}. A backend reads them with {@link #setting(String)}, which falls back from the
+ * builder to a system property and then to an environment variable, and parses them with the
  * methods of {@link Setting}, whose errors name the key and where its value came from.
  *
  * <p>An immutable value built with {@link #builder()} (or {@link #SamgrConfig(InstantSource,
@@ -158,8 +158,8 @@ public final class SamgrConfig {
   }
 
   /**
-   * Tells whether {@code other} is a configuration with equal values of every setting (the
-   * clock, executor and hook compared with their own {@code equals}).
+   * Tells whether {@code other} is a configuration with equal values of every setting (the clock,
+   * executor and hook compared with their own {@code equals}).
    */
   @Override
   public boolean equals(@Nullable Object other) {
@@ -179,14 +179,20 @@ public final class SamgrConfig {
   /** Names every setting; backend settings by key only, since their values may be secrets. */
   @Override
   public String toString() {
-    return "SamgrConfig[clock=" + clock + ", livenessTimeout=" + livenessTimeout + ", settings="
-        + settings.keySet() + ", executor=" + executor + ", listenerFailures=" + listenerFailures
+    return "SamgrConfig[clock="
+        + clock
+        + ", livenessTimeout="
+        + livenessTimeout
+        + ", settings="
+        + settings.keySet()
+        + ", executor="
+        + executor
+        + ", listenerFailures="
+        + listenerFailures
         + "]";
   }
 
-  /**
-   * Builds a {@link SamgrConfig}; every method checks its argument at once. Not thread-safe.
-   */
+  /** Builds a {@link SamgrConfig}; every method checks its argument at once. Not thread-safe. */
   public static final class Builder {
     private InstantSource clock = InstantSource.system();
     private Duration livenessTimeout = DEFAULT_LIVENESS_TIMEOUT;
@@ -226,8 +232,8 @@ public final class SamgrConfig {
      *
      * @param settings key to value; copied
      * @return this builder
-     * @throws NullPointerException if {@code settings} is {@code null} or holds a {@code null}
-     *     key or value
+     * @throws NullPointerException if {@code settings} is {@code null} or holds a {@code null} key
+     *     or value
      * @throws IllegalArgumentException if a key is not a valid key (see {@link
      *     #requireKey(String)}) or its value is empty
      */
@@ -359,8 +365,8 @@ public final class SamgrConfig {
   }
 
   /**
-   * Returns {@code key} if it is a valid setting key: 1 to 128 characters, lower-case words
-   * ({@code [a-z][a-z0-9]*}, hyphens allowed inside a word) joined by single dots, such as {@code
+   * Returns {@code key} if it is a valid setting key: 1 to 128 characters, lower-case words ({@code
+   * [a-z][a-z0-9]*}, hyphens allowed inside a word) joined by single dots, such as {@code
    * zookeeper.session-timeout}.
    *
    * @param key the key to check
@@ -376,7 +382,9 @@ public final class SamgrConfig {
     }
     if (!KEY.matcher(key).matches()) {
       throw new IllegalArgumentException(
-          "setting key '" + key + "' must be lower-case words (a-z, 0-9, inner hyphens) joined by"
+          "setting key '"
+              + key
+              + "' must be lower-case words (a-z, 0-9, inner hyphens) joined by"
               + " dots, such as zookeeper.session-timeout");
     }
     return key;
@@ -421,8 +429,8 @@ public final class SamgrConfig {
      * bare whole number of milliseconds ({@code 15000}), or ISO-8601 ({@code PT15S}).
      *
      * @return the duration; positive
-     * @throws IllegalArgumentException if the value is not such a duration or is not positive;
-     *     the message names the key, the source and the value
+     * @throws IllegalArgumentException if the value is not such a duration or is not positive; the
+     *     message names the key, the source and the value
      */
     public Duration asDuration() {
       return Durations.parsePositive(value, "setting " + key + " (from " + source + ")");
@@ -447,14 +455,15 @@ public final class SamgrConfig {
      * Parses the value as a decimal {@code int}.
      *
      * @return the number
-     * @throws IllegalArgumentException if the value is not a decimal {@code int}; the message
-     *     names the key, the source and the value
+     * @throws IllegalArgumentException if the value is not a decimal {@code int}; the message names
+     *     the key, the source and the value
      */
     public int asInt() {
       try {
         return Integer.parseInt(value);
       } catch (NumberFormatException e) {
-        throw invalid("is not a whole number from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE);
+        throw invalid(
+            "is not a whole number from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE);
       }
     }
 

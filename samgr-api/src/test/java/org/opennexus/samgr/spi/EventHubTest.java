@@ -148,8 +148,7 @@ class EventHubTest {
     hub.flush();
     change(hub, event(2));
     change(hub, new ServiceEvent.Registered(handle("other", 3)));
-    assertEquals(
-        List.of(new ServiceEvent.Registered(handle("svc", 1)), event(2)), one.events);
+    assertEquals(List.of(new ServiceEvent.Registered(handle("svc", 1)), event(2)), one.events);
     assertEquals(
         List.of(
             new ServiceEvent.Registered(handle("a", 1)),
@@ -171,8 +170,7 @@ class EventHubTest {
   }
 
   @Test
-  void handOffNeverRunsListenersOnTheFlushingThreadAndKeepsOrderAcrossBatches()
-      throws Exception {
+  void handOffNeverRunsListenersOnTheFlushingThreadAndKeepsOrderAcrossBatches() throws Exception {
     EventHub hub = EventHub.handOff(config(null), "test");
     Recorder recorder = new Recorder();
     hub.subscribe("svc", recorder, List.of());
@@ -407,8 +405,7 @@ class EventHubTest {
   void overflowInCallerRunsIsReportedByTheWriter() throws Exception {
     Hook hook = new Hook();
     EventHub hub =
-        EventHub.callerRuns(
-            config(null, hook, Map.of(EventHub.MAX_BACKLOG_SETTING, "1")), "test");
+        EventHub.callerRuns(config(null, hook, Map.of(EventHub.MAX_BACKLOG_SETTING, "1")), "test");
     hub.subscribe(null, e -> {}, List.of());
     hub.publish(event(1));
     hub.publish(event(2));
@@ -630,12 +627,10 @@ class EventHubTest {
               IllegalArgumentException.class,
               () ->
                   EventHub.callerRuns(
-                      config(null, (x, y) -> {}, Map.of(EventHub.MAX_BACKLOG_SETTING, bad)),
-                      "t"));
+                      config(null, (x, y) -> {}, Map.of(EventHub.MAX_BACKLOG_SETTING, bad)), "t"));
       assertTrue(e.getMessage().contains(EventHub.MAX_BACKLOG_SETTING), e.getMessage());
     }
-    assertEquals(
-        EventHub.DEFAULT_MAX_BACKLOG, EventHub.callerRuns(config(null), "t").maxBacklog());
+    assertEquals(EventHub.DEFAULT_MAX_BACKLOG, EventHub.callerRuns(config(null), "t").maxBacklog());
   }
 
   @Test

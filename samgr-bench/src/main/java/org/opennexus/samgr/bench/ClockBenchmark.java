@@ -14,8 +14,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The cost of one read of the default clock, {@code InstantSource.system().millis()}, which {@code
- * register}, {@code restart} and {@code heartbeat} of every liveness-keeping implementation pay
- * and the bare-map floors of {@code register} and {@code restart} do not. It lets a reader split a
+ * register}, {@code restart} and {@code heartbeat} of every liveness-keeping implementation pay and
+ * the bare-map floors of {@code register} and {@code restart} do not. It lets a reader split a
  * ratio to the floor into "clock" and "everything else".
  *
  * <pre>{@code
@@ -27,7 +27,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 8, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 public class ClockBenchmark {
 
   private final InstantSource clock = InstantSource.system();

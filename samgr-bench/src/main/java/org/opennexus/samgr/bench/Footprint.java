@@ -17,10 +17,10 @@ import org.opennexus.samgr.SamgrError;
 import org.opennexus.samgr.ServiceManager;
 
 /**
- * Measures the heap each registered service costs beyond its name and endpoint, by heap delta:
- * the used heap after full collections, before and after registering {@code n} services whose
- * names and endpoints were created beforehand and stay reachable throughout. The difference is
- * what the registry itself holds: map nodes and table, records, handles and generations.
+ * Measures the heap each registered service costs beyond its name and endpoint, by heap delta: the
+ * used heap after full collections, before and after registering {@code n} services whose names and
+ * endpoints were created beforehand and stay reachable throughout. The difference is what the
+ * registry itself holds: map nodes and table, records, handles and generations.
  *
  * <p>Run it with a heap large enough and a collector that compacts fully on {@code System.gc()}:
  *
@@ -33,13 +33,13 @@ import org.opennexus.samgr.ServiceManager;
  * (the wrappers around the address strings), which the strict reading of "beyond the name and
  * endpoint strings" adds to the registry's own bytes.
  *
- * <p>With a second argument {@code zookeeper} it measures instead what a {@code zookeeper}
- * backend client holds per service: a ZooKeeper server runs in a child process ({@link
- * ZkServer#main}), four writer clients register {@code n} services, then the heap delta of opening
- * one more client, until its view holds every service, is divided by {@code n}, after subtracting
- * what a client of an empty registry costs (its Curator client, threads and buffers). That view
- * holds everything this client needs (names, endpoints, generations, liveness), so no name or
- * endpoint is excluded here.
+ * <p>With a second argument {@code zookeeper} it measures instead what a {@code zookeeper} backend
+ * client holds per service: a ZooKeeper server runs in a child process ({@link ZkServer#main}),
+ * four writer clients register {@code n} services, then the heap delta of opening one more client,
+ * until its view holds every service, is divided by {@code n}, after subtracting what a client of
+ * an empty registry costs (its Curator client, threads and buffers). That view holds everything
+ * this client needs (names, endpoints, generations, liveness), so no name or endpoint is excluded
+ * here.
  *
  * <pre>{@code
  * java -Xms2g -Xmx2g -XX:+UseSerialGC -cp samgr-bench/target/benchmarks.jar \
@@ -133,7 +133,8 @@ public final class Footprint {
     List<ServiceManager> clients = new ArrayList<>();
     try {
       BufferedReader out =
-          new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+          new BufferedReader(
+              new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
       String line = out.readLine();
       if (line == null || !line.startsWith("connect ")) {
         throw new IllegalStateException("the ZooKeeper server process said: " + line);

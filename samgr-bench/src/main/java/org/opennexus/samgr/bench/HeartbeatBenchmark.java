@@ -15,9 +15,9 @@ import org.opennexus.samgr.ServiceHandle;
 
 /**
  * {@code heartbeat} with a current handle of a random registered service, single-threaded, on each
- * {@link Impl} at 1,000 and 1,000,000 services. Every implementation reads the system clock
- * ({@code InstantSource.system()}); {@code chm} is a {@code get} plus one volatile write of the
- * time, with no stale-handle check.
+ * {@link Impl} at 1,000 and 1,000,000 services. Every implementation reads the system clock ({@code
+ * InstantSource.system()}); {@code chm} is a {@code get} plus one volatile write of the time, with
+ * no stale-handle check.
  *
  * <p>Target: {@code host} 0 B/op and at most 2x {@code chm}.
  *
@@ -30,7 +30,9 @@ import org.opennexus.samgr.ServiceHandle;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 8, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 @SuppressWarnings("NullAway.Init") // JMH sets the parameters and calls setUp before any benchmark
 public class HeartbeatBenchmark extends PopulatedRegistry {
 

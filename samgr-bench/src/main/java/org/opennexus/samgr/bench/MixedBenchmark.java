@@ -37,7 +37,9 @@ import org.opennexus.samgr.ServiceHandle;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 8, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 public class MixedBenchmark extends PopulatedRegistry {
 
   private static final byte RESOLVE = 0;

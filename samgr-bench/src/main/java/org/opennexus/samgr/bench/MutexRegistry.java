@@ -13,9 +13,9 @@ import org.opennexus.samgr.spi.Arguments;
 /**
  * The baseline built the way the Rust original is: one lock ({@code Mutex<HashMap>}) around a map
  * of mutable records and a generation counter. {@code resolve} clones a handle out of the record
- * under the lock, as the Rust {@code resolve} clones its {@code ServiceHandle}. It is charitable
- * to the original: Java strings are immutable, so the clone shares the name and endpoint instead
- * of copying them. Arguments are checked by the same rules as {@code host}.
+ * under the lock, as the Rust {@code resolve} clones its {@code ServiceHandle}. It is charitable to
+ * the original: Java strings are immutable, so the clone shares the name and endpoint instead of
+ * copying them. Arguments are checked by the same rules as {@code host}.
  */
 final class MutexRegistry implements Registry {
 
@@ -24,6 +24,7 @@ final class MutexRegistry implements Registry {
     final String name;
     Endpoint endpoint;
     long generation;
+
     @SuppressWarnings("UnusedVariable") // written only: the liveness write is what is measured
     long lastBeat;
 

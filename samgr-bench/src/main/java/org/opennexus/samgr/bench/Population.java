@@ -49,7 +49,9 @@ final class Population {
     return keys;
   }
 
-  /** Returns {@code length} valid names, of the registered names' shape, that are never registered. */
+  /**
+   * Returns {@code length} valid names, of the registered names' shape, that are never registered.
+   */
   static String[] absent(int length) {
     String[] names = new String[length];
     for (int i = 0; i < length; i++) {

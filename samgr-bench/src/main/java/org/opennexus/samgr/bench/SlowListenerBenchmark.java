@@ -4,6 +4,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -17,7 +18,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.jspecify.annotations.Nullable;
 import org.opennexus.samgr.Endpoint;
 import org.opennexus.samgr.Samgr;
 import org.opennexus.samgr.SamgrError;
@@ -27,9 +27,9 @@ import org.opennexus.samgr.ServiceManager;
 /**
  * How long a writer ({@code restart}, {@code register}) takes on the {@code host} backend when a
  * {@code watchAll} listener takes {@link #LISTENER_MILLIS} ms per event, by {@link Delivery} mode:
- * {@code none} (no listener: the baseline), {@code executor} (listeners on a 2-thread pool given
- * to {@code Samgr.Builder.executor}) and {@code callerRuns} (no executor: the writer delivers its
- * own event and pays for the listener).
+ * {@code none} (no listener: the baseline), {@code executor} (listeners on a 2-thread pool given to
+ * {@code Samgr.Builder.executor}) and {@code callerRuns} (no executor: the writer delivers its own
+ * event and pays for the listener).
  *
  * <p>Each measured call is one single shot, timed alone: after it, the iteration's teardown waits
  * until the listener has finished the event, so that no backlog builds up across calls and every
@@ -45,7 +45,9 @@ import org.opennexus.samgr.ServiceManager;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 20)
 @Measurement(iterations = 50)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 @SuppressWarnings("NullAway.Init") // JMH sets the parameters and calls setUp before any benchmark
 public class SlowListenerBenchmark {
 

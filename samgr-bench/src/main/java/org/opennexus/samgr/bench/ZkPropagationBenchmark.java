@@ -27,11 +27,11 @@ import org.opennexus.samgr.Subscription;
 
 /**
  * A change until another client's listener sees it: with {@code client=samgr}, one samgr client
- * restarts a service and the benchmark waits for the {@code Restarted} event of that generation
- * at a {@code watch} of a second samgr client (its own ZooKeeper session); with {@code
+ * restarts a service and the benchmark waits for the {@code Restarted} event of that generation at
+ * a {@code watch} of a second samgr client (its own ZooKeeper session); with {@code
  * client=curator}, one bare Curator client writes {@code setData} and the benchmark waits for a
- * {@code CuratorCache} listener of a second Curator client to see that version (the same storage
- * as samgr's cache, data not kept). One in-process server with {@code forceSync=no}; sample time
+ * {@code CuratorCache} listener of a second Curator client to see that version (the same storage as
+ * samgr's cache, data not kept). One in-process server with {@code forceSync=no}; sample time
  * (median and p99 of single round trips).
  *
  * <p>Target: the samgr median within 1.5x of the bare {@code CuratorCache} propagation.
@@ -45,7 +45,9 @@ import org.opennexus.samgr.Subscription;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-Dzookeeper.forceSync=no"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-Dzookeeper.forceSync=no"})
 @SuppressWarnings("NullAway.Init") // JMH sets the parameters and calls setUp before any benchmark
 public class ZkPropagationBenchmark {
 

@@ -23,12 +23,12 @@ import org.opennexus.samgr.ServiceHandle;
 import org.opennexus.samgr.ServiceManager;
 
 /**
- * The {@code zookeeper} backend's cache-served operations beside the {@code host} backend, on
- * 1,000 services, single-threaded: {@code resolve} and {@code find} of registered names (served
- * from the client's watch-fed view, no ZooKeeper call) and {@code heartbeat} in the steady state
- * (kept locally; a ZooKeeper write only when the last flushed beat is a quarter of the liveness
- * timeout old). After each iteration the number of ZooKeeper writes it caused is printed (the
- * server's zxid moved by that much), beside the number of heartbeats.
+ * The {@code zookeeper} backend's cache-served operations beside the {@code host} backend, on 1,000
+ * services, single-threaded: {@code resolve} and {@code find} of registered names (served from the
+ * client's watch-fed view, no ZooKeeper call) and {@code heartbeat} in the steady state (kept
+ * locally; a ZooKeeper write only when the last flushed beat is a quarter of the liveness timeout
+ * old). After each iteration the number of ZooKeeper writes it caused is printed (the server's zxid
+ * moved by that much), beside the number of heartbeats.
  *
  * <p>Targets: {@code zookeeper} {@code resolve} and {@code find} within 2x of {@code host}'s, 0
  * B/op; {@code heartbeat} within 2x of {@code host}'s with no ZooKeeper write per beat.
@@ -42,7 +42,9 @@ import org.opennexus.samgr.ServiceManager;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-Dzookeeper.forceSync=no"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-Dzookeeper.forceSync=no"})
 @SuppressWarnings("NullAway.Init") // JMH sets the parameters and calls setUp before any benchmark
 public class ZkReadBenchmark {
 
@@ -110,8 +112,11 @@ public class ZkReadBenchmark {
     ZkServer running = server;
     if (running != null && beats > 0) {
       System.out.println(
-          "  zookeeper writes during the iteration: " + (running.lastZxid() - zxid) + " for "
-              + beats + " heartbeats");
+          "  zookeeper writes during the iteration: "
+              + (running.lastZxid() - zxid)
+              + " for "
+              + beats
+              + " heartbeats");
     }
   }
 

@@ -21,9 +21,9 @@ import org.opennexus.samgr.ServiceManager;
 import org.opennexus.samgr.zookeeper.EmbeddedZooKeeper;
 
 /**
- * One in-process ZooKeeper server for the {@code zookeeper} benchmarks, with {@code
- * forceSync=no} (writes are not flushed to disk, as in a test run), and the two kinds of client
- * the benchmarks compare on it: a samgr {@code zookeeper} client and a bare Curator client.
+ * One in-process ZooKeeper server for the {@code zookeeper} benchmarks, with {@code forceSync=no}
+ * (writes are not flushed to disk, as in a test run), and the two kinds of client the benchmarks
+ * compare on it: a samgr {@code zookeeper} client and a bare Curator client.
  */
 public final class ZkServer implements AutoCloseable {
 
@@ -34,8 +34,8 @@ public final class ZkServer implements AutoCloseable {
   }
 
   /**
-   * Runs a server in a process of its own, for {@link Footprint}: prints {@code connect
-   * <connect string>}, then serves until its standard input ends.
+   * Runs a server in a process of its own, for {@link Footprint}: prints {@code connect <connect
+   * string>}, then serves until its standard input ends.
    *
    * @param args ignored
    * @throws Exception if the server cannot start
@@ -67,9 +67,9 @@ public final class ZkServer implements AutoCloseable {
   }
 
   /**
-   * Opens a samgr client of the registry {@code namespace} on the server at {@code connect}, with
-   * a generous operation timeout: on a busy machine, loading 100,000 services at open takes more
-   * than the default 10 s.
+   * Opens a samgr client of the registry {@code namespace} on the server at {@code connect}, with a
+   * generous operation timeout: on a busy machine, loading 100,000 services at open takes more than
+   * the default 10 s.
    */
   static ServiceManager openSamgr(String connect, String namespace) {
     return Samgr.builder()
@@ -82,8 +82,7 @@ public final class ZkServer implements AutoCloseable {
 
   /** Opens a bare, started and connected Curator client of this server. */
   CuratorFramework openCurator() throws InterruptedException {
-    CuratorFramework client =
-        CuratorFrameworkFactory.newClient(connect(), new RetryNTimes(3, 100));
+    CuratorFramework client = CuratorFrameworkFactory.newClient(connect(), new RetryNTimes(3, 100));
     client.start();
     if (!client.blockUntilConnected(30, TimeUnit.SECONDS)) {
       client.close();
@@ -93,8 +92,8 @@ public final class ZkServer implements AutoCloseable {
   }
 
   /**
-   * Starts a {@code CuratorCache} of {@code root} on {@code client} (data not kept, as samgr's
-   * view keeps it) and waits until it has loaded.
+   * Starts a {@code CuratorCache} of {@code root} on {@code client} (data not kept, as samgr's view
+   * keeps it) and waits until it has loaded.
    *
    * @param changes told of every change after the load, or {@code null}
    */

@@ -17,10 +17,10 @@ import org.opennexus.samgr.Endpoint;
 import org.opennexus.samgr.ServiceHandle;
 
 /**
- * {@code register}, {@code restart} and {@code unregister} on the {@code zookeeper} backend
- * ({@code client=samgr}) beside the bare Curator round trip each needs ({@code client=curator}),
- * on one in-process server with {@code forceSync=no}, single-threaded. Sample time: JMH reports
- * the median ({@code p0.50}) and the {@code p0.99} of single calls.
+ * {@code register}, {@code restart} and {@code unregister} on the {@code zookeeper} backend ({@code
+ * client=samgr}) beside the bare Curator round trip each needs ({@code client=curator}), on one
+ * in-process server with {@code forceSync=no}, single-threaded. Sample time: JMH reports the median
+ * ({@code p0.50}) and the {@code p0.99} of single calls.
  *
  * <p>Target: each samgr median within 1.3x of the bare round trip's.
  *
@@ -33,7 +33,9 @@ import org.opennexus.samgr.ServiceHandle;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-Dzookeeper.forceSync=no"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-Dzookeeper.forceSync=no"})
 public class ZkWriteBenchmark extends ZkWrites {
 
   private final Endpoint endpoint = Population.endpoint(1);

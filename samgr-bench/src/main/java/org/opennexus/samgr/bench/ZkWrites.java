@@ -21,11 +21,11 @@ import org.opennexus.samgr.ServiceManager;
  * {@code zookeeper} client or a bare Curator client that makes the ZooKeeper calls samgr's writes
  * need, with the same payload size: {@code register} of a new name is one {@code create} of its
  * record node; {@code restart} and {@code unregister} are each one {@code setData} with the
- * expected version (samgr keeps a record node per name and never deletes it). A third side,
- * {@code curator+cache}, makes the same calls with a {@code CuratorCache} of the namespace
- * running in the same client, as samgr's watch-fed view needs: the cache's own reads after each
- * write (a {@code getData} per changed node) then compete with the next write, as they do for
- * samgr; it separates what the cache costs from what samgr adds.
+ * expected version (samgr keeps a record node per name and never deletes it). A third side, {@code
+ * curator+cache}, makes the same calls with a {@code CuratorCache} of the namespace running in the
+ * same client, as samgr's watch-fed view needs: the cache's own reads after each write (a {@code
+ * getData} per changed node) then compete with the next write, as they do for samgr; it separates
+ * what the cache costs from what samgr adds.
  */
 @State(Scope.Benchmark)
 @SuppressWarnings("NullAway.Init") // JMH sets the parameters and calls setUp before any benchmark

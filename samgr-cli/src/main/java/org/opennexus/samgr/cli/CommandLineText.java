@@ -55,9 +55,9 @@ final class CommandLineText {
   }
 
   /**
-   * {@code args} with each argument replaced by the UTF-8 reading of the matching entry at the
-   * end of {@code cmdline} (NUL-terminated entries), where that entry is valid UTF-8 and agrees
-   * with the JVM's decoding on every ASCII byte.
+   * {@code args} with each argument replaced by the UTF-8 reading of the matching entry at the end
+   * of {@code cmdline} (NUL-terminated entries), where that entry is valid UTF-8 and agrees with
+   * the JVM's decoding on every ASCII byte.
    */
   static String[] recover(String[] args, byte[] cmdline) {
     List<byte[]> entries = new ArrayList<>();

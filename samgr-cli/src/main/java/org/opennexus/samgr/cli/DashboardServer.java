@@ -41,20 +41,19 @@ import org.opennexus.samgr.ServiceManager;
  * {@link LivenessTicker}'s deltas), served by an embedded Jetty.
  *
  * <p>Why Jetty and not the JDK's {@code com.sun.net.httpserver}: the JDK server has no bound on
- * connections, its timeouts are JVM-wide system properties read once, and it runs each exchange
- * on whatever executor it is given without a way to refuse work early, so that slow clients took
- * one thread and one file descriptor each, without end, from the process that also runs {@code
- * samgr serve}'s ZooKeeper server. Jetty's core server (no servlets; three small jars on the
- * class path, where the rest of {@code samgr-cli} runs) has each limit built in: a bounded thread
- * pool, a cap on open connections beyond which it stops accepting (further clients wait in the
- * kernel's backlog and hold no descriptor of this process), an idle timeout that also bounds a
- * blocked write, request-head size limits, and correct {@code HEAD} replies. On top of it: a cap
- * on event streams (each holds a thread; beyond it 503) and a timeout for a new connection's first
- * request head. See {@link HttpLimits}.
+ * connections, its timeouts are JVM-wide system properties read once, and it runs each exchange on
+ * whatever executor it is given without a way to refuse work early, so that slow clients took one
+ * thread and one file descriptor each, without end, from the process that also runs {@code samgr
+ * serve}'s ZooKeeper server. Jetty's core server (no servlets; three small jars on the class path,
+ * where the rest of {@code samgr-cli} runs) has each limit built in: a bounded thread pool, a cap
+ * on open connections beyond which it stops accepting (further clients wait in the kernel's backlog
+ * and hold no descriptor of this process), an idle timeout that also bounds a blocked write,
+ * request-head size limits, and correct {@code HEAD} replies. On top of it: a cap on event streams
+ * (each holds a thread; beyond it 503) and a timeout for a new connection's first request head. See
+ * {@link HttpLimits}.
  *
- * <p>Routes: every path the listener answers is registered in one place, {@link #routes}; a
- * command may add its own ({@link HttpRoute}), which get the same limits, {@code Host} check and
- * headers.
+ * <p>Routes: every path the listener answers is registered in one place, {@link #routes}; a command
+ * may add its own ({@link HttpRoute}), which get the same limits, {@code Host} check and headers.
  *
  * <p>Bound to loopback, the server also refuses requests whose {@code Host} header names another
  * host than a loopback name or the bound address, so that a web page elsewhere cannot read the
@@ -72,9 +71,9 @@ final class DashboardServer implements AutoCloseable {
 
   /**
    * Events that may wait for one browser that does not read them (its connection stalled), beyond
-   * the stream's first ones (one for each current service). Past it, the stream says {@code
-   * behind} and ends; the browser's {@code EventSource} reconnects by itself and starts afresh
-   * from the registry's state, so a stalled page costs bounded memory.
+   * the stream's first ones (one for each current service). Past it, the stream says {@code behind}
+   * and ends; the browser's {@code EventSource} reconnects by itself and starts afresh from the
+   * registry's state, so a stalled page costs bounded memory.
    */
   static final int MAX_QUEUED_EVENTS = HttpLimits.DEFAULTS.maxQueued();
 
@@ -160,8 +159,8 @@ final class DashboardServer implements AutoCloseable {
   }
 
   /**
-   * Every path this listener answers besides {@code /events}: the page, its script and style,
-   * then {@code extra} (e.g. {@code /metrics}). The one place where routes are registered.
+   * Every path this listener answers besides {@code /events}: the page, its script and style, then
+   * {@code extra} (e.g. {@code /metrics}). The one place where routes are registered.
    */
   private static Map<String, HttpRoute> routes(Map<String, HttpRoute> extra) {
     Map<String, HttpRoute> routes = new LinkedHashMap<>();
@@ -198,7 +197,8 @@ final class DashboardServer implements AutoCloseable {
       InetSocketAddress bind,
       int maxQueued)
       throws IOException {
-    return start(samgr, clock, refresh, bind, HttpLimits.DEFAULTS.withMaxQueued(maxQueued), Map.of());
+    return start(
+        samgr, clock, refresh, bind, HttpLimits.DEFAULTS.withMaxQueued(maxQueued), Map.of());
   }
 
   /** As {@link #start}, with these limits and these routes besides the dashboard's own. */
@@ -251,7 +251,10 @@ final class DashboardServer implements AutoCloseable {
       String name = request.getHeaders().get(HttpHeader.HOST);
       if (!allowedHosts.isEmpty()
           && (name == null || !allowedHosts.contains(name.toLowerCase(Locale.ROOT)))) {
-        send(request, response, callback,
+        send(
+            request,
+            response,
+            callback,
             HttpReply.text(403, "this dashboard answers only to loopback names"));
         return;
       }
@@ -271,7 +274,10 @@ final class DashboardServer implements AutoCloseable {
         return;
       }
       HttpRoute route = routes.get(path);
-      send(request, response, callback,
+      send(
+          request,
+          response,
+          callback,
           route == null ? HttpReply.text(404, "no such page") : route.get());
     } catch (IOException | RuntimeException e) {
       callback.failed(e);

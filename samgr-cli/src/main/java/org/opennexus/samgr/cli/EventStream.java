@@ -21,12 +21,11 @@ import org.opennexus.samgr.ServiceManager;
 import org.opennexus.samgr.Subscription;
 
 /**
- * One browser's Server-Sent Events stream: {@code hello}, then a {@code registry} message for
- * every registry event as it takes effect (the event's JSON plus the service's liveness), and the
- * {@link LivenessTicker}'s {@code liveness} deltas. The stream's first events, one {@code
- * registered} for each service present when it started, are marked {@code "initial": true}: they
- * are the registry's state, not something that happened, and the page keeps them out of its
- * history.
+ * One browser's Server-Sent Events stream: {@code hello}, then a {@code registry} message for every
+ * registry event as it takes effect (the event's JSON plus the service's liveness), and the {@link
+ * LivenessTicker}'s {@code liveness} deltas. The stream's first events, one {@code registered} for
+ * each service present when it started, are marked {@code "initial": true}: they are the registry's
+ * state, not something that happened, and the page keeps them out of its history.
  *
  * <p>Messages wait in a bounded queue; a browser too far behind (its connection stalled) gets
  * {@code behind} and the stream ends, so that a stalled page costs bounded memory. It calls only
@@ -43,7 +42,11 @@ final class EventStream {
   private volatile BlockingQueue<Object> queue = new LinkedBlockingQueue<>(1);
 
   EventStream(
-      ServiceManager samgr, InstantSource clock, Duration refresh, Duration keepAlive, int maxQueued) {
+      ServiceManager samgr,
+      InstantSource clock,
+      Duration refresh,
+      Duration keepAlive,
+      int maxQueued) {
     this.samgr = samgr;
     this.clock = clock;
     this.refresh = refresh;
@@ -59,8 +62,8 @@ final class EventStream {
   }
 
   /**
-   * Streams to {@code out} until the browser goes away, the stream falls behind or {@code
-   * stopped} says so.
+   * Streams to {@code out} until the browser goes away, the stream falls behind or {@code stopped}
+   * says so.
    */
   void run(OutputStream out, LivenessTicker ticker, BooleanSupplier stopped)
       throws IOException, InterruptedException {
@@ -75,7 +78,8 @@ final class EventStream {
       queue = new LinkedBlockingQueue<>(maxQueued + initial.size());
       stream(out, ticker, stopped, initial, batch, wait);
     } catch (SamgrError e) {
-      batch.writeBytes(bytes(message("failure", Map.of("message", String.valueOf(e.getMessage())))));
+      batch.writeBytes(
+          bytes(message("failure", Map.of("message", String.valueOf(e.getMessage())))));
       send(out, batch);
     }
   }
@@ -91,7 +95,9 @@ final class EventStream {
     try (Subscription subscription = samgr.watchAll(this::offer)) {
       ticker.join(this);
       batch.writeBytes(
-          bytes(message("hello", Map.of("now", clock.millis(), "refreshMillis", refresh.toMillis()))));
+          bytes(
+              message(
+                  "hello", Map.of("now", clock.millis(), "refreshMillis", refresh.toMillis()))));
       long lastWrite = System.nanoTime();
       while (!stopped.getAsBoolean()) {
         if (behind.get()) {
@@ -99,8 +105,7 @@ final class EventStream {
           send(out, batch);
           return;
         }
-        Object item =
-            batch.size() > 0 ? queue.poll() : queue.poll(wait, TimeUnit.NANOSECONDS);
+        Object item = batch.size() > 0 ? queue.poll() : queue.poll(wait, TimeUnit.NANOSECONDS);
         if (item instanceof byte[] message) {
           batch.writeBytes(message);
         } else if (item instanceof ServiceEvent event) {

@@ -3,11 +3,11 @@ package org.opennexus.samgr.cli;
 import org.opennexus.samgr.SamgrError;
 
 /**
- * The exit codes of {@code samgr}: one per outcome a script may want to tell apart. What each
- * means is listed by {@code samgr --help} and in the docs (docs/cli.md, "Exit codes"), both made
- * from one list in the code: 0 success, 1 other failure, 2 usage, 3 to 8 the {@link SamgrError}
- * cases {@code NotFound}, {@code Duplicate}, {@code StaleHandle}, {@code Unavailable}, {@code
- * Denied}, {@code Unsupported}, and 130 for a command interrupted by Ctrl-C or SIGTERM.
+ * The exit codes of {@code samgr}: one per outcome a script may want to tell apart. What each means
+ * is listed by {@code samgr --help} and in the docs (docs/cli.md, "Exit codes"), both made from one
+ * list in the code: 0 success, 1 other failure, 2 usage, 3 to 8 the {@link SamgrError} cases {@code
+ * NotFound}, {@code Duplicate}, {@code StaleHandle}, {@code Unavailable}, {@code Denied}, {@code
+ * Unsupported}, and 130 for a command interrupted by Ctrl-C or SIGTERM.
  */
 public final class ExitCodes {
 

@@ -12,8 +12,8 @@ final class Handles {
 
   /**
    * The handle of {@code name} at generation {@code generation}, for a fenced operation: the
-   * registry then accepts it only if that generation is still the current one ({@code
-   * StaleHandle} otherwise). A generation below 1 is bad input ({@code IllegalArgumentException}).
+   * registry then accepts it only if that generation is still the current one ({@code StaleHandle}
+   * otherwise). A generation below 1 is bad input ({@code IllegalArgumentException}).
    */
   static ServiceHandle at(ServiceManager samgr, String name, long generation) throws SamgrError {
     Generation wanted = new Generation(generation);

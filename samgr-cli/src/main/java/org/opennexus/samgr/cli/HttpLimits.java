@@ -8,13 +8,13 @@ import java.time.Duration;
  * serve} runs in the same process).
  *
  * @param maxThreads the server's threads at most (accepting, selecting, pages and event streams)
- * @param maxConnections open connections at most; beyond it the server stops accepting, and
- *     further clients wait in the kernel's backlog, holding no descriptor of this process
+ * @param maxConnections open connections at most; beyond it the server stops accepting, and further
+ *     clients wait in the kernel's backlog, holding no descriptor of this process
  * @param maxStreams open event streams at most (each holds a thread); beyond it {@code /events}
  *     answers 503 and the page retries later
  * @param headerTimeout how long a new connection may take to send its first request's head
- * @param idleTimeout how long a connection may stay without progress reading or writing; a
- *     stream whose browser stops reading is cut after it
+ * @param idleTimeout how long a connection may stay without progress reading or writing; a stream
+ *     whose browser stops reading is cut after it
  * @param maxQueued events that may wait for one stream beyond its first ones
  */
 record HttpLimits(
@@ -33,16 +33,24 @@ record HttpLimits(
     if (maxStreams < 1 || maxThreads < maxStreams + 8 || maxConnections < maxStreams + 1) {
       throw new IllegalArgumentException(
           "need maxStreams >= 1, maxThreads >= maxStreams + 8, maxConnections > maxStreams: "
-              + maxThreads + ", " + maxConnections + ", " + maxStreams);
+              + maxThreads
+              + ", "
+              + maxConnections
+              + ", "
+              + maxStreams);
     }
-    if (headerTimeout.isNegative() || headerTimeout.isZero()
-        || idleTimeout.isNegative() || idleTimeout.isZero() || maxQueued < 1) {
+    if (headerTimeout.isNegative()
+        || headerTimeout.isZero()
+        || idleTimeout.isNegative()
+        || idleTimeout.isZero()
+        || maxQueued < 1) {
       throw new IllegalArgumentException("timeouts and maxQueued must be more than zero");
     }
   }
 
   /** These limits with another bound on the events queued for one stream. */
   HttpLimits withMaxQueued(int queued) {
-    return new HttpLimits(maxThreads, maxConnections, maxStreams, headerTimeout, idleTimeout, queued);
+    return new HttpLimits(
+        maxThreads, maxConnections, maxStreams, headerTimeout, idleTimeout, queued);
   }
 }

@@ -72,8 +72,13 @@ final class HttpOptions {
     } catch (BindException e) {
       BindException named =
           new BindException(
-              "cannot listen on " + bind + ":" + port + " (--http, --http-bind): "
-                  + e.getMessage() + "; try --http 0 for a free port, or another address");
+              "cannot listen on "
+                  + bind
+                  + ":"
+                  + port
+                  + " (--http, --http-bind): "
+                  + e.getMessage()
+                  + "; try --http 0 for a free port, or another address");
       named.initCause(e);
       throw named;
     }

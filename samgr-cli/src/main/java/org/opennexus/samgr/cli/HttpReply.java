@@ -24,7 +24,8 @@ final class HttpReply {
 
   /** A plain-text reply in UTF-8. */
   static HttpReply text(int status, String text) {
-    return new HttpReply(status, "text/plain; charset=utf-8", text.getBytes(StandardCharsets.UTF_8));
+    return new HttpReply(
+        status, "text/plain; charset=utf-8", text.getBytes(StandardCharsets.UTF_8));
   }
 
   int status() {

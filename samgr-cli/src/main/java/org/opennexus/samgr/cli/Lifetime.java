@@ -39,10 +39,10 @@ interface Lifetime {
   }
 
   /**
-   * The process's lifetime: ends when the JVM starts to shut down (Ctrl-C, SIGTERM). The
-   * shutdown hook then waits, up to a bound, for the command to clean up and report its exit
-   * code through {@link #finish(int)}, and ends the process with that code; so {@code samgr
-   * serve} stopped by SIGTERM closes ZooKeeper's files and exits 0.
+   * The process's lifetime: ends when the JVM starts to shut down (Ctrl-C, SIGTERM). The shutdown
+   * hook then waits, up to a bound, for the command to clean up and report its exit code through
+   * {@link #finish(int)}, and ends the process with that code; so {@code samgr serve} stopped by
+   * SIGTERM closes ZooKeeper's files and exits 0.
    */
   final class OfProcess implements Lifetime {
     private final CountDownLatch stop = new CountDownLatch(1);
@@ -58,9 +58,9 @@ interface Lifetime {
     }
 
     /**
-     * Installs the shutdown hook; call once, on the thread that runs the command, before it runs.
-     * A signal interrupts that thread unless it waits in {@link #awaitStop()}, so a one-shot
-     * command that is waiting ({@code await}, or connecting) ends at once, with exit code 130.
+     * Installs the shutdown hook; call once, on the thread that runs the command, before it runs. A
+     * signal interrupts that thread unless it waits in {@link #awaitStop()}, so a one-shot command
+     * that is waiting ({@code await}, or connecting) ends at once, with exit code 130.
      */
     OfProcess install() {
       Runtime.getRuntime().addShutdownHook(new Thread(this::onShutdown, "samgr-shutdown"));

@@ -19,12 +19,12 @@ import org.opennexus.samgr.ServiceHandle;
 import org.opennexus.samgr.ServiceManager;
 
 /**
- * Reads every service's liveness once per {@code refresh} for all open event streams together,
- * and hands each stream one {@code liveness} message with only what changed since the previous
- * reading (a service's alive flag or last heartbeat), the registry clock's time and whether the
- * registry answered. A stream's first events carry each service's liveness as read when sent, so
- * changes from then on reach it as such deltas: a quiet registry of 20,000 services costs each tab
- * a few bytes a second, and the registry one reading a second however many tabs are open.
+ * Reads every service's liveness once per {@code refresh} for all open event streams together, and
+ * hands each stream one {@code liveness} message with only what changed since the previous reading
+ * (a service's alive flag or last heartbeat), the registry clock's time and whether the registry
+ * answered. A stream's first events carry each service's liveness as read when sent, so changes
+ * from then on reach it as such deltas: a quiet registry of 20,000 services costs each tab a few
+ * bytes a second, and the registry one reading a second however many tabs are open.
  *
  * <p>It calls only {@link ServiceManager#services()} and {@link ServiceManager#liveness}.
  */

@@ -9,9 +9,9 @@ import org.opennexus.samgr.metrics.SamgrMetrics;
 
 /**
  * {@code samgr serve --metrics}: one Prometheus registry holding the meters of serve's own samgr
- * client (samgr-metrics) and of the ZooKeeper server it runs, served as Prometheus text at
- * {@value #PATH} on the dashboard's listener. This class is the one place that wires it: {@link
- * #monitor} wraps the client before the dashboard starts, {@link #routes} gives the route.
+ * client (samgr-metrics) and of the ZooKeeper server it runs, served as Prometheus text at {@value
+ * #PATH} on the dashboard's listener. This class is the one place that wires it: {@link #monitor}
+ * wraps the client before the dashboard starts, {@link #routes} gives the route.
  */
 final class MetricsEndpoint {
 

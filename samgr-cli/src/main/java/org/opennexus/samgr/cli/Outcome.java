@@ -7,8 +7,8 @@ import org.opennexus.samgr.SamgrError;
 
 /**
  * The outcomes of a {@code samgr} command: the one list from which its exit codes ({@link
- * ExitCodes}), the exit-code list of {@code samgr --help}, the hint an error line ends with and
- * the exit-code table of the docs ({@code docs/cli.md}, checked by a test) come.
+ * ExitCodes}), the exit-code list of {@code samgr --help}, the hint an error line ends with and the
+ * exit-code table of the docs ({@code docs/cli.md}, checked by a test) come.
  */
 enum Outcome {
   OK(ExitCodes.OK, null, "success", null),
@@ -108,8 +108,8 @@ enum Outcome {
   }
 
   /**
-   * The outcome of any failure: a registry error, found also as the cause of a failure to open
-   * the registry (a server that is down is {@link #UNAVAILABLE}); bad input is {@link #USAGE}.
+   * The outcome of any failure: a registry error, found also as the cause of a failure to open the
+   * registry (a server that is down is {@link #UNAVAILABLE}); bad input is {@link #USAGE}.
    */
   static Outcome of(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {

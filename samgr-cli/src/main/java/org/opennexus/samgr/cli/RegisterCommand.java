@@ -17,7 +17,10 @@ final class RegisterCommand extends RegistryCommand {
   @Parameters(index = "0", paramLabel = "NAME", description = "the service name")
   String name = "";
 
-  @Parameters(index = "1", paramLabel = "ENDPOINT", description = "its address, e.g. tcp://host:port")
+  @Parameters(
+      index = "1",
+      paramLabel = "ENDPOINT",
+      description = "its address, e.g. tcp://host:port")
   String endpoint = "";
 
   @Override

@@ -24,7 +24,8 @@ abstract class RegistryCommand implements Callable<Integer> {
   @Override
   public final Integer call() throws SamgrError, InterruptedException {
     CliContext context = Commands.context(spec);
-    Printer out = new Printer(Commands.required(spec).commandLine().getOut(), json, context.clock());
+    Printer out =
+        new Printer(Commands.required(spec).commandLine().getOut(), json, context.clock());
     try (ServiceManager samgr = open(context)) {
       run(samgr, out, context);
     } finally {

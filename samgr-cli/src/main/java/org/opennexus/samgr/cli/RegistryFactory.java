@@ -4,7 +4,9 @@ import org.jspecify.annotations.Nullable;
 import org.opennexus.samgr.Samgr;
 import org.opennexus.samgr.ServiceManager;
 
-/** Opens the registry a command works on; tests inject one that hands out an in-process registry. */
+/**
+ * Opens the registry a command works on; tests inject one that hands out an in-process registry.
+ */
 @FunctionalInterface
 interface RegistryFactory {
 

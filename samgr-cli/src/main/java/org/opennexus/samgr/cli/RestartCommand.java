@@ -2,7 +2,6 @@ package org.opennexus.samgr.cli;
 
 import org.jspecify.annotations.Nullable;
 import org.opennexus.samgr.Endpoint;
-import org.opennexus.samgr.Generation;
 import org.opennexus.samgr.SamgrError;
 import org.opennexus.samgr.ServiceHandle;
 import org.opennexus.samgr.ServiceManager;

@@ -10,11 +10,12 @@ import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 
 /**
- * The {@code samgr} command: {@code samgr --help} lists the subcommands, {@code samgr help
- * COMMAND} or {@code samgr COMMAND --help} explains one. Exit codes are in {@link ExitCodes}.
+ * The {@code samgr} command: {@code samgr --help} lists the subcommands, {@code samgr help COMMAND}
+ * or {@code samgr COMMAND --help} explains one. Exit codes are in {@link ExitCodes}.
  *
- * <p>Output is UTF-8 whatever the locale. Errors go to standard error as one line naming the command, what failed and what to do;
- * results go to standard output, for people by default and as JSON with {@code --json}.
+ * <p>Output is UTF-8 whatever the locale. Errors go to standard error as one line naming the
+ * command, what failed and what to do; results go to standard output, for people by default and as
+ * JSON with {@code --json}.
  */
 public final class SamgrCli {
 
@@ -98,8 +99,8 @@ public final class SamgrCli {
   }
 
   /**
-   * One line: the error's own message, and for registry outcomes what to try next. Never the
-   * name of a Java class: a failure without a message says what kind of failure it is in words.
+   * One line: the error's own message, and for registry outcomes what to try next. Never the name
+   * of a Java class: a failure without a message says what kind of failure it is in words.
    */
   static String describe(Exception error) {
     if (Outcome.of(error) == Outcome.INTERRUPTED) {

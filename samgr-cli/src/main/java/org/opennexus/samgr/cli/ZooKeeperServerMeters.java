@@ -9,10 +9,10 @@ import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
 /**
- * The embedded ZooKeeper server's own statistics as meters, read at each scrape from the MBeans
- * the server registers in this JVM's platform MBean server ({@code
- * org.apache.ZooKeeperService:name0=StandaloneServer_port<port>} and its {@code
- * InMemoryDataTree}). A value the server does not (or no longer) report reads as NaN.
+ * The embedded ZooKeeper server's own statistics as meters, read at each scrape from the MBeans the
+ * server registers in this JVM's platform MBean server ({@code
+ * org.apache.ZooKeeperService:name0=StandaloneServer_port<port>} and its {@code InMemoryDataTree}).
+ * A value the server does not (or no longer) report reads as NaN.
  */
 final class ZooKeeperServerMeters implements MeterBinder {
 
@@ -29,13 +29,29 @@ final class ZooKeeperServerMeters implements MeterBinder {
 
   @Override
   public void bindTo(MeterRegistry registry) {
-    gauge(registry, "zookeeper.server.outstanding.requests", server, "OutstandingRequests",
+    gauge(
+        registry,
+        "zookeeper.server.outstanding.requests",
+        server,
+        "OutstandingRequests",
         "Requests the ZooKeeper server has queued and not yet answered");
-    gauge(registry, "zookeeper.server.znodes", tree, "NodeCount",
+    gauge(
+        registry,
+        "zookeeper.server.znodes",
+        tree,
+        "NodeCount",
         "Znodes in the ZooKeeper server's data tree");
-    gauge(registry, "zookeeper.server.watches", tree, "WatchCount",
+    gauge(
+        registry,
+        "zookeeper.server.watches",
+        tree,
+        "WatchCount",
         "Watches set on the ZooKeeper server");
-    gauge(registry, "zookeeper.server.latency.max", server, "MaxRequestLatency",
+    gauge(
+        registry,
+        "zookeeper.server.latency.max",
+        server,
+        "MaxRequestLatency",
         "Longest request latency of the ZooKeeper server, in milliseconds");
   }
 

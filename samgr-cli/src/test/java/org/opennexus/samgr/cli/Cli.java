@@ -28,12 +28,15 @@ final class Cli implements AutoCloseable {
   static final Duration LIVENESS = Duration.ofSeconds(30);
 
   final ManualClock clock = ManualClock.at(START);
+
   /** The commands' clock (relative times, event stamps); the registry's clock by default. */
   InstantSource displayClock = clock;
+
   final ServiceManager registry =
       Samgr.builder().environment("host").clock(clock).livenessTimeout(LIVENESS).open();
   final Delegating view = new Delegating(registry);
   final CountDownLatch stop = new CountDownLatch(1);
+
   /** The {@code --connect} and {@code --namespace} each open received. */
   final List<List<@Nullable String>> opened = Collections.synchronizedList(new ArrayList<>());
 
@@ -59,7 +62,8 @@ final class Cli implements AutoCloseable {
   }
 
   private int execute(StringWriter out, StringWriter err, String... args) {
-    CommandLine cli = SamgrCli.commandLine(new CliContext(factory, displayClock, Lifetime.until(stop)));
+    CommandLine cli =
+        SamgrCli.commandLine(new CliContext(factory, displayClock, Lifetime.until(stop)));
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     return cli.execute(args);
@@ -86,7 +90,8 @@ final class Cli implements AutoCloseable {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     CompletableFuture<Integer> code =
-        CompletableFuture.supplyAsync(() -> execute(out, err, args), Executors.newSingleThreadExecutor());
+        CompletableFuture.supplyAsync(
+            () -> execute(out, err, args), Executors.newSingleThreadExecutor());
     return new Running(out, err, code);
   }
 
@@ -108,7 +113,13 @@ final class Cli implements AutoCloseable {
       while (!out.toString().contains(text)) {
         if (code.isDone() || System.nanoTime() > deadline) {
           throw new AssertionError(
-              "no '" + text + "' in the output: " + out + " / errors: " + err + " / done: "
+              "no '"
+                  + text
+                  + "' in the output: "
+                  + out
+                  + " / errors: "
+                  + err
+                  + " / done: "
                   + code.isDone());
         }
         Thread.sleep(10);

@@ -87,11 +87,27 @@ class DashboardBrowserTest {
         // the service present before the page opened, then one registered while it is open
         wait.until(b -> row(b, "storage").isPresent());
         ServiceHandle net = samgr.register("net", Endpoint.of("tcp://127.0.0.1:7000"));
-        wait.until(b -> cells(b, "net").equals(List.of("net", "tcp://127.0.0.1:7000", "2", "alive · last heartbeat just now")));
+        wait.until(
+            b ->
+                cells(b, "net")
+                    .equals(
+                        List.of(
+                            "net",
+                            "tcp://127.0.0.1:7000",
+                            "2",
+                            "alive · last heartbeat just now")));
 
         // a restart: new generation and endpoint in the same row
         samgr.restart(net, Endpoint.of("tcp://127.0.0.1:7100"));
-        wait.until(b -> cells(b, "net").equals(List.of("net", "tcp://127.0.0.1:7100", "3", "alive · last heartbeat just now")));
+        wait.until(
+            b ->
+                cells(b, "net")
+                    .equals(
+                        List.of(
+                            "net",
+                            "tcp://127.0.0.1:7100",
+                            "3",
+                            "alive · last heartbeat just now")));
 
         // liveness runs out for net: its row turns expired; storage heartbeats and stays alive
         clock.advance(Duration.ofSeconds(20));
@@ -108,7 +124,11 @@ class DashboardBrowserTest {
         samgr.register(XSS, Endpoint.of("tcp://127.0.0.1:7200/\"><script>alert(2)</script>"));
         wait.until(b -> row(b, XSS).isPresent());
         assertEquals(
-            List.of(XSS, "tcp://127.0.0.1:7200/\"><script>alert(2)</script>", "4", "alive · last heartbeat just now"),
+            List.of(
+                XSS,
+                "tcp://127.0.0.1:7200/\"><script>alert(2)</script>",
+                "4",
+                "alive · last heartbeat just now"),
             cells(browser, XSS));
         assertThrows(NoAlertPresentException.class, () -> browser.switchTo().alert());
         assertEquals(0L, js(browser).executeScript("return document.images.length;"));
@@ -120,16 +140,16 @@ class DashboardBrowserTest {
         wait.until(b -> history(b).size() == 4);
         assertEquals(
             List.of(
-                "registered " + XSS + " 4",
-                "expired net 3",
-                "restarted net 3",
-                "registered net 2"),
+                "registered " + XSS + " 4", "expired net 3", "restarted net 3", "registered net 2"),
             history(browser));
         browser.findElement(By.id("filter")).sendKeys("NeT");
-        wait.until(b -> history(b).equals(List.of("expired net 3", "restarted net 3", "registered net 2")));
+        wait.until(
+            b ->
+                history(b).equals(List.of("expired net 3", "restarted net 3", "registered net 2")));
         assertEquals(List.of("net"), visibleNames(browser));
         browser.findElement(By.id("filter")).clear();
-        js(browser).executeScript("document.getElementById('filter').dispatchEvent(new Event('input'));");
+        js(browser)
+            .executeScript("document.getElementById('filter').dispatchEvent(new Event('input'));");
         wait.until(b -> visibleNames(b).size() == 3);
 
         // The stream falls behind (its thread held while six services register: it may hold one
@@ -175,10 +195,10 @@ class DashboardBrowserTest {
   }
 
   /**
-   * At 2,000 and at 20,000 services (a tenth of them expired, one with a 3,000-character
-   * endpoint) the page stays one screen of rows, counts alive and expired, filters by name and
-   * health with the count following the filter, shows no history for services that were only
-   * there, and no value widens the page.
+   * At 2,000 and at 20,000 services (a tenth of them expired, one with a 3,000-character endpoint)
+   * the page stays one screen of rows, counts alive and expired, filters by name and health with
+   * the count following the filter, shows no history for services that were only there, and no
+   * value widens the page.
    */
   @ParameterizedTest
   @ValueSource(ints = {2_000, 20_000})
@@ -235,8 +255,10 @@ class DashboardBrowserTest {
         new Select(browser.findElement(By.id("health"))).selectByValue("alive");
         browser.findElement(By.id("filter")).sendKeys(long1);
         wait.until(b -> text(b, "count").equals("1"));
-        WebElement endpoint = row(browser, long1).orElseThrow().findElement(By.className("endpoint"));
-        assertEquals(3_021, String.valueOf(endpoint.getAttribute("title")).length(), "full value on hover");
+        WebElement endpoint =
+            row(browser, long1).orElseThrow().findElement(By.className("endpoint"));
+        assertEquals(
+            3_021, String.valueOf(endpoint.getAttribute("title")).length(), "full value on hover");
         assertTrue(endpoint.getSize().getHeight() < 40, "the long endpoint stays one line");
         byte[] png = ((ChromeDriver) browser).getScreenshotAs(OutputType.BYTES);
         Path shot =
@@ -290,8 +312,12 @@ class DashboardBrowserTest {
   /** What the page shows, for a failure message: status, services, history. */
   private static String shown(WebDriver browser) {
     try {
-      return "status '" + browser.findElement(By.id("status")).getText() + "', services "
-          + visibleNames(browser) + ", history " + history(browser);
+      return "status '"
+          + browser.findElement(By.id("status")).getText()
+          + "', services "
+          + visibleNames(browser)
+          + ", history "
+          + history(browser);
     } catch (RuntimeException e) {
       return "(unreadable: " + e + ")";
     }

@@ -71,8 +71,8 @@ class DashboardLimitsTest {
   /**
    * 300 clients that send half a request head and stall: the server never runs more than its
    * threads, holds at most its connections open, closes every one of them within a few head
-   * timeouts, and answers a normal request meanwhile. (The JDK server before it took one thread
-   * per such client and closed none.)
+   * timeouts, and answers a normal request meanwhile. (The JDK server before it took one thread per
+   * such client and closed none.)
    */
   @Test
   void slowClientsGetNeitherThreadsNorConnectionsForLong() throws Exception {
@@ -149,9 +149,9 @@ class DashboardLimitsTest {
   }
 
   /**
-   * A browser that asks for the event stream and then reads nothing: once the server's writes
-   * stall for the idle timeout, the stream is cut (the JDK server before it kept writing to it
-   * forever); streams beyond the cap are refused with 503 and a {@code Retry-After}.
+   * A browser that asks for the event stream and then reads nothing: once the server's writes stall
+   * for the idle timeout, the stream is cut (the JDK server before it kept writing to it forever);
+   * streams beyond the cap are refused with 503 and a {@code Retry-After}.
    */
   @Test
   void stalledStreamsAreCutAndStreamsAreCapped() throws Exception {

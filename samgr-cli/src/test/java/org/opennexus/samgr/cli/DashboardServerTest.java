@@ -57,7 +57,9 @@ class DashboardServerTest {
 
   private HttpResponse<String> get(String path) throws Exception {
     return http.send(
-        HttpRequest.newBuilder(dashboard.uri().resolve(path)).timeout(Duration.ofSeconds(20)).build(),
+        HttpRequest.newBuilder(dashboard.uri().resolve(path))
+            .timeout(Duration.ofSeconds(20))
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
@@ -103,7 +105,8 @@ class DashboardServerTest {
   @Test
   void onLoopbackAnotherHostNameIsRefused() throws Exception {
     assertTrue(dashboard.isLoopback());
-    assertEquals("HTTP/1.1 403 Forbidden", rawStatusLine("evil.example:" + dashboard.uri().getPort()));
+    assertEquals(
+        "HTTP/1.1 403 Forbidden", rawStatusLine("evil.example:" + dashboard.uri().getPort()));
     assertEquals("HTTP/1.1 200 OK", rawStatusLine("localhost:" + dashboard.uri().getPort()));
     assertEquals("HTTP/1.1 200 OK", rawStatusLine("127.0.0.1:" + dashboard.uri().getPort()));
   }
@@ -117,7 +120,8 @@ class DashboardServerTest {
           ("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
               .getBytes(StandardCharsets.US_ASCII));
       out.flush();
-      return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+      return new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
           .readLine();
     }
   }
@@ -188,29 +192,46 @@ class DashboardServerTest {
     // the service present when the stream started: state, marked initial, not an event
     assertEquals(
         Map.of(
-            "event", "registered",
-            "name", "net",
-            "endpoint", "tcp://127.0.0.1:7000",
-            "generation", 1L,
-            "at", "2026-11-27T12:00:00Z",
-            "initial", true,
-            "alive", true,
-            "lastHeartbeat", T0,
-            "now", T0),
+            "event",
+            "registered",
+            "name",
+            "net",
+            "endpoint",
+            "tcp://127.0.0.1:7000",
+            "generation",
+            1L,
+            "at",
+            "2026-11-27T12:00:00Z",
+            "initial",
+            true,
+            "alive",
+            true,
+            "lastHeartbeat",
+            T0,
+            "now",
+            T0),
         next(lines, "registry"));
 
     cli.clock.advance(Duration.ofSeconds(5));
     cli.registry.restart(net, Endpoint.of("tcp://127.0.0.1:7001"));
     assertEquals(
         Map.of(
-            "event", "restarted",
-            "name", "net",
-            "endpoint", "tcp://127.0.0.1:7001",
-            "generation", 2L,
-            "at", "2026-11-27T12:00:05Z",
-            "alive", true,
-            "lastHeartbeat", T0 + 5_000,
-            "now", T0 + 5_000),
+            "event",
+            "restarted",
+            "name",
+            "net",
+            "endpoint",
+            "tcp://127.0.0.1:7001",
+            "generation",
+            2L,
+            "at",
+            "2026-11-27T12:00:05Z",
+            "alive",
+            true,
+            "lastHeartbeat",
+            T0 + 5_000,
+            "now",
+            T0 + 5_000),
         next(lines, "registry"));
     // liveness messages carry the registry clock's time and only what changed since the last one
     cli.clock.advance(Duration.ofSeconds(3));
@@ -234,7 +255,8 @@ class DashboardServerTest {
       sample = next(lines, "liveness");
     } while (changed(sample).isEmpty());
     assertEquals(
-        List.of(Map.of("name", "net", "generation", 2L, "alive", true, "lastHeartbeat", T0 + 8_000)),
+        List.of(
+            Map.of("name", "net", "generation", 2L, "alive", true, "lastHeartbeat", T0 + 8_000)),
         sample.get("changed"));
     stream.body().close();
   }
@@ -288,14 +310,17 @@ class DashboardServerTest {
   @Test
   void dashboardCommandServesTheRegistryUntilStopped() throws Exception {
     Cli.Running command = cli.start("dashboard", "--http", "0", "--json");
-    String url = ServeCommandTest.text(ServeCommandTest.startupLine(command.awaitOutput("}")), "dashboard");
+    String url =
+        ServeCommandTest.text(ServeCommandTest.startupLine(command.awaitOutput("}")), "dashboard");
     assertTrue(url.matches("http://127\\.0\\.0\\.1:\\d+/"), url);
     HttpResponse<String> page =
         http.send(
             HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).build(),
             HttpResponse.BodyHandlers.ofString());
     assertEquals(200, page.statusCode());
-    assertEquals(new Cli.Result(0, "{\"dashboard\":\"" + url + "\"}" + System.lineSeparator(), ""), command.stop());
+    assertEquals(
+        new Cli.Result(0, "{\"dashboard\":\"" + url + "\"}" + System.lineSeparator(), ""),
+        command.stop());
     assertEquals(1, cli.view.closes.get());
   }
 

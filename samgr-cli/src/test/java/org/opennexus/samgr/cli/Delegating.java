@@ -14,8 +14,8 @@ import org.opennexus.samgr.ServiceManager;
 import org.opennexus.samgr.Subscription;
 
 /**
- * A view of a registry that a command may close without closing the registry, so that a test
- * can look at the registry after the command; it counts the closes.
+ * A view of a registry that a command may close without closing the registry, so that a test can
+ * look at the registry after the command; it counts the closes.
  */
 class Delegating implements ServiceManager {
   final ServiceManager registry;

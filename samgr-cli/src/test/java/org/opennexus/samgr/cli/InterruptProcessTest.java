@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * One-shot commands in their own process end promptly on a signal (SIGTERM here; Ctrl-C's
- * SIGINT takes the same path) with exit 130, whether waiting in {@code await} or connecting;
- * and {@code serve --json} prints only JSON on standard output, start after start.
+ * One-shot commands in their own process end promptly on a signal (SIGTERM here; Ctrl-C's SIGINT
+ * takes the same path) with exit 130, whether waiting in {@code await} or connecting; and {@code
+ * serve --json} prints only JSON on standard output, start after start.
  */
 @Timeout(240)
 class InterruptProcessTest {
@@ -47,7 +47,8 @@ class InterruptProcessTest {
               .redirectOutput(temp.resolve("await.out").toFile())
               .start();
       Thread.sleep(4000); // connected and waiting by then, or still connecting: both must end
-      assertEndsPromptly(await, temp.resolve("await.out"), "samgr await: interrupted (Ctrl-C or SIGTERM)");
+      assertEndsPromptly(
+          await, temp.resolve("await.out"), "samgr await: interrupted (Ctrl-C or SIGTERM)");
     } finally {
       ServeProcessTest.terminate(server);
     }
@@ -67,7 +68,8 @@ class InterruptProcessTest {
             .redirectOutput(temp.resolve("list.out").toFile())
             .start();
     Thread.sleep(3000);
-    assertEndsPromptly(list, temp.resolve("list.out"), "samgr list: interrupted (Ctrl-C or SIGTERM)");
+    assertEndsPromptly(
+        list, temp.resolve("list.out"), "samgr list: interrupted (Ctrl-C or SIGTERM)");
   }
 
   private static void assertEndsPromptly(Process process, Path outFile, String line)
@@ -100,7 +102,8 @@ class InterruptProcessTest {
       Thread.sleep(500); // the purge runs just after the start
       assertEquals(0, ServeProcessTest.terminate(server));
       try (BufferedReader lines =
-          new BufferedReader(new InputStreamReader(Files.newInputStream(out), StandardCharsets.UTF_8))) {
+          new BufferedReader(
+              new InputStreamReader(Files.newInputStream(out), StandardCharsets.UTF_8))) {
         for (String text = lines.readLine(); text != null; text = lines.readLine()) {
           String json = text;
           assertTrue(json.startsWith("{\"connect\":"), () -> "not JSON: " + json);

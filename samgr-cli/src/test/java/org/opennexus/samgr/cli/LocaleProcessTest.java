@@ -12,9 +12,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Under {@code LC_ALL=C} a non-ASCII name is read and printed as it is (UTF-8 in, UTF-8 out),
- * never as {@code ???}. The child is started by a shell script written as UTF-8 bytes, so the
- * name reaches it as UTF-8 whatever this JVM's own locale.
+ * Under {@code LC_ALL=C} a non-ASCII name is read and printed as it is (UTF-8 in, UTF-8 out), never
+ * as {@code ???}. The child is started by a shell script written as UTF-8 bytes, so the name
+ * reaches it as UTF-8 whatever this JVM's own locale.
  */
 @Timeout(180)
 class LocaleProcessTest {
@@ -30,13 +30,17 @@ class LocaleProcessTest {
     assertEquals(0, registered.code(), registered::toString);
     assertEquals("", registered.err());
     String out = registered.out().replaceFirst(" generation \\d+ ", " generation G ");
-    assertEquals("registered " + NAME + " generation G at " + ENDPOINT + System.lineSeparator(), out);
+    assertEquals(
+        "registered " + NAME + " generation G at " + ENDPOINT + System.lineSeparator(), out);
 
     Cli.Result missing = runUnderCLocale("resolve", NAME, "--connect", "embedded");
     assertEquals(3, missing.code(), missing::toString);
     assertEquals(
-        "samgr resolve: no service named '" + NAME + "' is registered ('samgr list' shows what is"
-            + " registered)" + System.lineSeparator(),
+        "samgr resolve: no service named '"
+            + NAME
+            + "' is registered ('samgr list' shows what is"
+            + " registered)"
+            + System.lineSeparator(),
         missing.err());
   }
 

@@ -7,8 +7,8 @@ import org.opennexus.samgr.ServiceHandle;
 import org.opennexus.samgr.ServiceManager;
 
 /**
- * A registry as a read-only tool must see it: every operation that changes the registry fails
- * and is recorded, so that a test can show that a tool never calls one.
+ * A registry as a read-only tool must see it: every operation that changes the registry fails and
+ * is recorded, so that a test can show that a tool never calls one.
  */
 final class ReadOnlyRegistry extends Delegating {
   /** The writing operations called, in order. */

@@ -375,7 +375,8 @@ class SamgrCommandsTest {
           @Override
           public void close() {}
         };
-    CompletableFuture<Integer> watch = cli.startWritingTo(readerLeavesAfterOneLine, "watch", "--json");
+    CompletableFuture<Integer> watch =
+        cli.startWritingTo(readerLeavesAfterOneLine, "watch", "--json");
     awaitSubscriptions(1);
     cli.registry.restart("net", Endpoint.of(STORAGE)); // fails to print: watch ends
     assertEquals(0, watch.get(30, TimeUnit.SECONDS));

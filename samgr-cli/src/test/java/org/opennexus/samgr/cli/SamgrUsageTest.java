@@ -34,8 +34,19 @@ class SamgrUsageTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "serve", "dashboard", "list", "resolve", "await", "register", "restart", "unregister",
-        "heartbeat", "watch", "sweep", "generate-completion", "help"
+        "serve",
+        "dashboard",
+        "list",
+        "resolve",
+        "await",
+        "register",
+        "restart",
+        "unregister",
+        "heartbeat",
+        "watch",
+        "sweep",
+        "generate-completion",
+        "help"
       })
   void everyCommandHasHelp(String command) {
     Cli.Result help = cli.run(command, "--help");
@@ -96,7 +107,8 @@ class SamgrUsageTest {
 
   @Test
   void unknownOptionIsAUsageError() throws Exception {
-    assertUsage("samgr list: Unknown option: '--bogus' (see 'samgr list --help')", "list", "--bogus");
+    assertUsage(
+        "samgr list: Unknown option: '--bogus' (see 'samgr list --help')", "list", "--bogus");
   }
 
   @Test
@@ -135,7 +147,8 @@ class SamgrUsageTest {
     assertTrue(result.err().startsWith("samgr heartbeat: "), result.err());
     assertTrue(result.err().contains("generation"), result.err());
     assertEquals(1, result.err().lines().count());
-    assertEquals(Instant.parse("2026-11-27T12:00:00Z"), cli.registry.liveness("net").lastHeartbeat());
+    assertEquals(
+        Instant.parse("2026-11-27T12:00:00Z"), cli.registry.liveness("net").lastHeartbeat());
   }
 
   @Test
@@ -198,12 +211,15 @@ class SamgrUsageTest {
       assertEquals(ExitCodes.FAILURE, result.code());
       assertEquals("", result.out());
       String prefix =
-          "samgr dashboard: cannot serve the dashboard: cannot listen on 127.0.0.1:" + port
+          "samgr dashboard: cannot serve the dashboard: cannot listen on 127.0.0.1:"
+              + port
               + " (--http, --http-bind): ";
       assertTrue(result.err().startsWith(prefix), result.err());
       assertTrue(
-          result.err().endsWith(
-              "; try --http 0 for a free port, or another address" + System.lineSeparator()),
+          result
+              .err()
+              .endsWith(
+                  "; try --http 0 for a free port, or another address" + System.lineSeparator()),
           result.err());
       assertEquals(1, result.err().lines().count());
     }

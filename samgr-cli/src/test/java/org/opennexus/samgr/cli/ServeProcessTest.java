@@ -44,7 +44,8 @@ class ServeProcessTest {
   /** Reads the child's first line of standard output, bounded. */
   static String firstLine(Process process) throws Exception {
     return nextLine(
-        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)));
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)));
   }
 
   /** SIGTERM, then the exit code within the bound. */
@@ -84,7 +85,8 @@ class ServeProcessTest {
             .redirectError(errors.toFile())
             .start();
     try {
-      String connect = ServeCommandTest.text(ServeCommandTest.startupLine(firstLine(again)), "connect");
+      String connect =
+          ServeCommandTest.text(ServeCommandTest.startupLine(firstLine(again)), "connect");
       try (ZooKeeperClient client = new ZooKeeperClient(connect)) {
         assertEquals("hello", client.read("/from-another-process"));
       }
@@ -128,11 +130,11 @@ class ServeProcessTest {
   @Test
   void commandsInOtherProcessesShareTheServedRegistry() throws Exception {
     Path errors = temp.resolve("serve.err");
-    Process server =
-        samgr("serve", "--port", "0", "--json").redirectError(errors.toFile()).start();
+    Process server = samgr("serve", "--port", "0", "--json").redirectError(errors.toFile()).start();
     Process watch = null;
     try {
-      String connect = ServeCommandTest.text(ServeCommandTest.startupLine(firstLine(server)), "connect");
+      String connect =
+          ServeCommandTest.text(ServeCommandTest.startupLine(firstLine(server)), "connect");
       Map<String, String> shell = Map.of("SAMGR_ZOOKEEPER_CONNECT", connect);
 
       Cli.Result registered =
@@ -157,14 +159,23 @@ class ServeProcessTest {
       assertTrue(nextLine(events).startsWith("{\"event\":\"registered\",\"name\":\"net\""));
 
       Cli.Result restarted =
-          run(withEnvironment(samgr("restart", "net", "tcp://127.0.0.1:7001", "--if-generation", Long.toString(g1)), shell));
+          run(
+              withEnvironment(
+                  samgr(
+                      "restart",
+                      "net",
+                      "tcp://127.0.0.1:7001",
+                      "--if-generation",
+                      Long.toString(g1)),
+                  shell));
       assertEquals(0, restarted.code(), restarted.err());
       String line = nextLine(events);
       while (line.startsWith("{\"event\":\"expired\"")) {
         line = nextLine(events); // the register command's session ended: its service expired
       }
       assertTrue(
-          line.startsWith("{\"event\":\"restarted\",\"name\":\"net\",\"endpoint\":\"tcp://127.0.0.1:7001\""),
+          line.startsWith(
+              "{\"event\":\"restarted\",\"name\":\"net\",\"endpoint\":\"tcp://127.0.0.1:7001\""),
           line);
       assertEquals(0, terminate(watch), "watch exits 0 on SIGTERM");
       watch = null;
@@ -194,10 +205,10 @@ class ServeProcessTest {
   @Test
   void aChangeWithoutTheOwnersCredentialsExitsDenied() throws Exception {
     Path errors = temp.resolve("serve.err");
-    Process server =
-        samgr("serve", "--port", "0", "--json").redirectError(errors.toFile()).start();
+    Process server = samgr("serve", "--port", "0", "--json").redirectError(errors.toFile()).start();
     try {
-      String connect = ServeCommandTest.text(ServeCommandTest.startupLine(firstLine(server)), "connect");
+      String connect =
+          ServeCommandTest.text(ServeCommandTest.startupLine(firstLine(server)), "connect");
       Map<String, String> alice =
           Map.of("SAMGR_ZOOKEEPER_CONNECT", connect, "SAMGR_ZOOKEEPER_AUTH", "alice:secret");
       Map<String, String> bob =

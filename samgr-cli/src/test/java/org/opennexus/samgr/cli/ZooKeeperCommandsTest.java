@@ -24,9 +24,9 @@ import org.opennexus.samgr.ServiceManager;
 import org.opennexus.samgr.zookeeper.EmbeddedZooKeeper;
 
 /**
- * Every command end to end on the {@code zookeeper} backend, through the CLI's own registry
- * factory ({@code --connect}, {@code --namespace}), against a server started by the same code
- * {@code samgr serve} runs. Each test has its own namespace.
+ * Every command end to end on the {@code zookeeper} backend, through the CLI's own registry factory
+ * ({@code --connect}, {@code --namespace}), against a server started by the same code {@code samgr
+ * serve} runs. Each test has its own namespace.
  */
 @Timeout(120)
 class ZooKeeperCommandsTest {
@@ -82,8 +82,14 @@ class ZooKeeperCommandsTest {
   }
 
   private static String handleJson(String name, String endpoint, long generation) {
-    return "{\"name\":\"" + name + "\",\"endpoint\":\"" + endpoint + "\",\"generation\":"
-        + generation + "}" + NL;
+    return "{\"name\":\""
+        + name
+        + "\",\"endpoint\":\""
+        + endpoint
+        + "\",\"generation\":"
+        + generation
+        + "}"
+        + NL;
   }
 
   @Test
@@ -96,18 +102,25 @@ class ZooKeeperCommandsTest {
             ExitCodes.DUPLICATE,
             "",
             "samgr register: a service named 'net' is already registered ('samgr restart NAME"
-                + " ENDPOINT' replaces it)" + NL),
+                + " ENDPOINT' replaces it)"
+                + NL),
         samgr("register", "net", "tcp://b"));
     assertEquals(
-        new Cli.Result(0, "net generation " + g1 + " at tcp://a" + NL, ""), samgr("resolve", "net"));
+        new Cli.Result(0, "net generation " + g1 + " at tcp://a" + NL, ""),
+        samgr("resolve", "net"));
 
-    Cli.Result restarted = samgr("restart", "net", "tcp://b", "--if-generation", Long.toString(g1), "--json");
+    Cli.Result restarted =
+        samgr("restart", "net", "tcp://b", "--if-generation", Long.toString(g1), "--json");
     long g2 = generation(restarted);
     assertTrue(g2 > g1, g2 + " after " + g1);
     assertEquals(handleJson("net", "tcp://b", g2), restarted.out());
     String stale =
-        "stale handle for 'net': generation " + g1 + " is not the current generation " + g2
-            + " ('samgr resolve NAME' shows the current generation)" + NL;
+        "stale handle for 'net': generation "
+            + g1
+            + " is not the current generation "
+            + g2
+            + " ('samgr resolve NAME' shows the current generation)"
+            + NL;
     assertEquals(
         new Cli.Result(ExitCodes.STALE_HANDLE, "", "samgr restart: " + stale),
         samgr("restart", "net", "tcp://c", "--if-generation", Long.toString(g1)));
@@ -125,7 +138,8 @@ class ZooKeeperCommandsTest {
             ExitCodes.NOT_FOUND,
             "",
             "samgr await: no service named 'ghost' was registered within the timeout of PT0.2S"
-                + " ('samgr list' shows what is registered)" + NL),
+                + " ('samgr list' shows what is registered)"
+                + NL),
         samgr("await", "ghost", "--timeout", "200ms"));
 
     Cli.Result listed = samgr("list", "--json");
@@ -134,7 +148,9 @@ class ZooKeeperCommandsTest {
     assertEquals(1, services.size(), listed.out());
     @SuppressWarnings("unchecked")
     Map<String, Object> net = (Map<String, Object>) services.get(0);
-    assertEquals(List.of("name", "endpoint", "generation", "alive", "lastHeartbeat"), List.copyOf(net.keySet()));
+    assertEquals(
+        List.of("name", "endpoint", "generation", "alive", "lastHeartbeat"),
+        List.copyOf(net.keySet()));
     assertEquals("net", net.get("name"));
     assertEquals("tcp://b", net.get("endpoint"));
     assertEquals(g2, ServeCommandTest.number(net, "generation"));
@@ -142,14 +158,18 @@ class ZooKeeperCommandsTest {
     assertEquals(0, table.code(), table.err());
     List<String> lines = table.out().lines().toList();
     assertEquals(2, lines.size(), table.out());
-    assertTrue(lines.get(0).matches("NAME +ENDPOINT +GENERATION +ALIVE +LAST HEARTBEAT"), lines.get(0));
+    assertTrue(
+        lines.get(0).matches("NAME +ENDPOINT +GENERATION +ALIVE +LAST HEARTBEAT"), lines.get(0));
     assertTrue(
         lines.get(1).matches("net +tcp://b +" + g2 + " +(alive|expired) +(just now|\\d+s ago)"),
         lines.get(1));
 
     Cli.Result swept = samgr("sweep", "--json");
     assertEquals(0, swept.code(), swept.err());
-    assertTrue(swept.out().equals("[]" + NL) || swept.out().equals("[" + handleJson("net", "tcp://b", g2).trim() + "]" + NL), swept.out());
+    assertTrue(
+        swept.out().equals("[]" + NL)
+            || swept.out().equals("[" + handleJson("net", "tcp://b", g2).trim() + "]" + NL),
+        swept.out());
 
     assertEquals(
         new Cli.Result(ExitCodes.STALE_HANDLE, "", "samgr unregister: " + stale),
@@ -157,8 +177,11 @@ class ZooKeeperCommandsTest {
     assertEquals(
         new Cli.Result(0, "unregistered net generation " + g2 + " at tcp://b" + NL, ""),
         samgr("unregister", "net", "--generation", Long.toString(g2)));
-    String notFound = "no service named 'net' is registered ('samgr list' shows what is registered)" + NL;
-    assertEquals(new Cli.Result(ExitCodes.NOT_FOUND, "", "samgr resolve: " + notFound), samgr("resolve", "net", "--json"));
+    String notFound =
+        "no service named 'net' is registered ('samgr list' shows what is registered)" + NL;
+    assertEquals(
+        new Cli.Result(ExitCodes.NOT_FOUND, "", "samgr resolve: " + notFound),
+        samgr("resolve", "net", "--json"));
     assertEquals(
         new Cli.Result(ExitCodes.NOT_FOUND, "", "samgr restart: " + notFound),
         samgr("restart", "net", "tcp://c"));
@@ -180,7 +203,14 @@ class ZooKeeperCommandsTest {
       List<String> kinds = new ArrayList<>();
       for (String line : out.lines().toList()) {
         Map<String, Object> event = JSON.std.mapFrom(line);
-        kinds.add(event.get("event") + " " + event.get("name") + " " + event.get("endpoint") + " " + event.get("generation"));
+        kinds.add(
+            event.get("event")
+                + " "
+                + event.get("name")
+                + " "
+                + event.get("endpoint")
+                + " "
+                + event.get("generation"));
       }
       assertEquals(
           List.of(
@@ -199,7 +229,13 @@ class ZooKeeperCommandsTest {
     assertEquals(0, samgr("register", "net", "tcp://a").code());
     assertEquals(
         new Cli.Result(0, "[]" + NL, ""),
-        cli.run("list", "--json", "--connect", server.connectString(), "--namespace", namespace + "-other"));
+        cli.run(
+            "list",
+            "--json",
+            "--connect",
+            server.connectString(),
+            "--namespace",
+            namespace + "-other"));
   }
 
   @Test

@@ -23,8 +23,8 @@ import org.opennexus.samgr.Subscription;
  * words.
  *
  * <p>Run it on the host backend with {@code ./mvnw -q -pl samgr-examples -am -DskipTests package
- * exec:exec}, and on the os stub by adding {@code -Pos}. On the os stub every registry operation
- * is refused with {@link SamgrError.Unsupported}, and the harness prints that outcome. With {@code
+ * exec:exec}, and on the os stub by adding {@code -Pos}. On the os stub every registry operation is
+ * refused with {@link SamgrError.Unsupported}, and the harness prints that outcome. With {@code
  * -Pzookeeper} the {@code zookeeper} backend is the one present, and the harness runs a second
  * walk-through instead ({@code SharedRegistryExample}): two processes sharing one registry.
  */
@@ -64,7 +64,11 @@ public final class HarnessExample {
         harnessFeatures(samgr, clock);
       } catch (SamgrError.Unsupported e) {
         out.println(
-            "the '" + e.environment() + "' backend refused '" + e.operation() + "': "
+            "the '"
+                + e.environment()
+                + "' backend refused '"
+                + e.operation()
+                + "': "
                 + e.getMessage());
         out.println("that is the expected outcome on an OS build: no in-process registry.");
       }
@@ -92,7 +96,8 @@ public final class HarnessExample {
     } catch (SamgrError.StaleHandle e) {
       out.println(
           "heartbeat with the old handle rejected as stale: generation "
-              + e.handle().generation().value() + " is not the current "
+              + e.handle().generation().value()
+              + " is not the current "
               + e.current().value());
     }
 
@@ -109,7 +114,10 @@ public final class HarnessExample {
         samgr.watchAll(
             event ->
                 out.println(
-                    "  event: " + event.getClass().getSimpleName() + " " + describe(event.handle())))) {
+                    "  event: "
+                        + event.getClass().getSimpleName()
+                        + " "
+                        + describe(event.handle())))) {
       out.println("watching all services (the watch starts with the current ones)");
 
       CompletableFuture<ServiceHandle> awaited =
@@ -152,7 +160,12 @@ public final class HarnessExample {
   }
 
   private static String describe(ServiceHandle handle) {
-    return "'" + handle.name() + "' at " + handle.endpoint().address() + " (generation "
-        + handle.generation().value() + ")";
+    return "'"
+        + handle.name()
+        + "' at "
+        + handle.endpoint().address()
+        + " (generation "
+        + handle.generation().value()
+        + ")";
   }
 }

@@ -62,8 +62,11 @@ final class SharedRegistryExample {
         Subscription watch = samgr.watch(NAME, events::add)) {
       String connect = actualConnectString();
       out.println("parent: opened the 'zookeeper' registry; its ZooKeeper server is at " + connect);
-      out.println("parent: watching '" + NAME + "' and starting a child process that joins the"
-          + " same registry");
+      out.println(
+          "parent: watching '"
+              + NAME
+              + "' and starting a child process that joins the"
+              + " same registry");
       Process child = startChild(connect);
       try {
         Child lines = new Child(child);
@@ -78,16 +81,24 @@ final class SharedRegistryExample {
         child.destroyForcibly();
         child.waitFor(30, TimeUnit.SECONDS);
         long killed = System.nanoTime();
-        out.println("parent: killed the child with SIGKILL; it cannot unregister or say goodbye."
-            + " Its ZooKeeper session ends after the " + SESSION_TIMEOUT + " session timeout");
+        out.println(
+            "parent: killed the child with SIGKILL; it cannot unregister or say goodbye."
+                + " Its ZooKeeper session ends after the "
+                + SESSION_TIMEOUT
+                + " session timeout");
         ServiceEvent expired = next(events, ServiceEvent.Expired.class);
         out.printf(
             "parent sees: %s, %.1f s after the kill%n",
-            describe(expired),
-            (System.nanoTime() - killed) / 1e9);
-        out.println("parent: '" + NAME + "' stays registered as " + samgr.resolve(NAME).endpoint()
-            .address() + " (generation " + samgr.resolve(NAME).generation().value()
-            + ") but is not alive: liveness alive=" + samgr.liveness(NAME).alive());
+            describe(expired), (System.nanoTime() - killed) / 1e9);
+        out.println(
+            "parent: '"
+                + NAME
+                + "' stays registered as "
+                + samgr.resolve(NAME).endpoint().address()
+                + " (generation "
+                + samgr.resolve(NAME).generation().value()
+                + ") but is not alive: liveness alive="
+                + samgr.liveness(NAME).alive());
       } finally {
         child.destroyForcibly();
       }
@@ -185,7 +196,11 @@ final class SharedRegistryExample {
     ServiceEvent event = events.poll(STEP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     if (event == null || !type.isInstance(event)) {
       throw new IllegalStateException(
-          "expected a " + type.getSimpleName() + " event within " + STEP_TIMEOUT + ", got "
+          "expected a "
+              + type.getSimpleName()
+              + " event within "
+              + STEP_TIMEOUT
+              + ", got "
               + event);
     }
     return event;
@@ -196,8 +211,13 @@ final class SharedRegistryExample {
   }
 
   private static String describe(ServiceHandle handle) {
-    return "'" + handle.name() + "' at " + handle.endpoint().address() + " (generation "
-        + handle.generation().value() + ")";
+    return "'"
+        + handle.name()
+        + "' at "
+        + handle.endpoint().address()
+        + " (generation "
+        + handle.generation().value()
+        + ")";
   }
 
   /** The child's standard output, read line by line, and its standard input. */

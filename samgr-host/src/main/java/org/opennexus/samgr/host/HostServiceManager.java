@@ -301,7 +301,8 @@ final class HostServiceManager implements ServiceManager, RegistryStats.Source {
   }
 
   @Override
-  public ServiceHandle await(String name, Duration timeout) throws SamgrError, InterruptedException {
+  public ServiceHandle await(String name, Duration timeout)
+      throws SamgrError, InterruptedException {
     EventHub.requireAwaitArguments(name, timeout);
     Entry entry = services.get(name);
     if (entry != null) {
@@ -364,8 +365,11 @@ final class HostServiceManager implements ServiceManager, RegistryStats.Source {
         return "samgr host registry (closed)";
       }
       int subscriptions = hub.subscriptions();
-      return "samgr host registry (services: " + services.size() + ", subscriptions: "
-          + subscriptions + ")";
+      return "samgr host registry (services: "
+          + services.size()
+          + ", subscriptions: "
+          + subscriptions
+          + ")";
     } finally {
       lock.unlock();
     }
@@ -408,8 +412,8 @@ final class HostServiceManager implements ServiceManager, RegistryStats.Source {
   /**
    * The handle that a register or restart of {@code name} installs if it succeeds; call under the
    * lock. Constructing it checks the name (scanned once, by the handle's constructor) and then the
-   * endpoint, before the closed check, as the documented precedence requires, and changes
-   * nothing: the generation is taken only by {@link #installed}.
+   * endpoint, before the closed check, as the documented precedence requires, and changes nothing:
+   * the generation is taken only by {@link #installed}.
    */
   private ServiceHandle nextHandle(String name, Endpoint endpoint) {
     ServiceHandle handle =
@@ -418,7 +422,9 @@ final class HostServiceManager implements ServiceManager, RegistryStats.Source {
     return handle;
   }
 
-  /** Takes the generation of the handle just stored and publishes its event; call under the lock. */
+  /**
+   * Takes the generation of the handle just stored and publishes its event; call under the lock.
+   */
   private void installed(ServiceEvent event) {
     lastGeneration = event.handle().generation().value();
     hub.publish(event);
@@ -435,9 +441,9 @@ final class HostServiceManager implements ServiceManager, RegistryStats.Source {
 
   /**
    * The slow path of a heartbeat that found its service expired and not yet announced: under the
-   * lock, checks the handle again (if the entry was replaced meanwhile, the heartbeat takes
-   * effect after that and fails as such), announces {@code Expired} unless another call did, then
-   * revives the service at the clock's current reading.
+   * lock, checks the handle again (if the entry was replaced meanwhile, the heartbeat takes effect
+   * after that and fails as such), announces {@code Expired} unless another call did, then revives
+   * the service at the clock's current reading.
    */
   private void announceThenBeat(ServiceHandle handle) throws SamgrError {
     lock.lock();
@@ -462,10 +468,10 @@ final class HostServiceManager implements ServiceManager, RegistryStats.Source {
   }
 
   /**
-   * The slow path of a {@code liveness} that found its service expired and not yet announced:
-   * reads again under the lock (if the entry was replaced or removed meanwhile, the call takes
-   * effect after that and answers for what is there now) and announces {@code Expired} if it is
-   * still due, so that a "not alive" answer always comes with exactly one {@code Expired}.
+   * The slow path of a {@code liveness} that found its service expired and not yet announced: reads
+   * again under the lock (if the entry was replaced or removed meanwhile, the call takes effect
+   * after that and answers for what is there now) and announces {@code Expired} if it is still due,
+   * so that a "not alive" answer always comes with exactly one {@code Expired}.
    */
   private Liveness livenessAnnouncing(String name) throws SamgrError {
     Liveness answer;
@@ -491,9 +497,9 @@ final class HostServiceManager implements ServiceManager, RegistryStats.Source {
   }
 
   /**
-   * Sets the entry's announced bit if, as of {@code now}, it is expired and not yet announced;
-   * true if this call set it, so the caller must publish {@code Expired} before releasing the
-   * lock. Call under the lock; lock-free heartbeats may move the slot meanwhile, so it retries.
+   * Sets the entry's announced bit if, as of {@code now}, it is expired and not yet announced; true
+   * if this call set it, so the caller must publish {@code Expired} before releasing the lock. Call
+   * under the lock; lock-free heartbeats may move the slot meanwhile, so it retries.
    */
   private boolean announceIfExpired(Entry entry, long now) {
     while (true) {

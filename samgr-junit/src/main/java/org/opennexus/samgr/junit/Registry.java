@@ -13,8 +13,8 @@ import org.opennexus.samgr.ServiceManager;
  *
  * <p>It is both {@link AutoCloseable} (what JUnit 5.13 and later close) and the deprecated {@link
  * ExtensionContext.Store.CloseableResource} (what JUnit closes even when {@code
- * junit.jupiter.extensions.store.close.autocloseable.enabled} is {@code false}, and what JUnit
- * 5.12 closes). JUnit closes a value once, and {@link ServiceManager#close()} is idempotent anyway.
+ * junit.jupiter.extensions.store.close.autocloseable.enabled} is {@code false}, and what JUnit 5.12
+ * closes). JUnit closes a value once, and {@link ServiceManager#close()} is idempotent anyway.
  *
  * <p>It also holds what the registry's listeners threw, which the extension turns into a test
  * failure after the test.

@@ -51,37 +51,37 @@ import org.opennexus.samgr.ServiceManager;
  *   <li><b>One registry per test.</b> Each test method, and each invocation of a repeated or
  *       parameterized test, gets a new registry from {@link org.opennexus.samgr.Samgr}, which
  *       shares nothing with any other. Within one test, the constructor (with the default
- *       per-method test instance lifecycle), {@code @BeforeEach} methods, the test method, {@code
- *       @AfterEach} methods, {@link #manager()} and {@link #clock()} all see the same registry. It
- *       is opened when first asked for, so tests that never ask open nothing.
- *   <li><b>Closed after the test.</b> The registry is closed after every {@code @AfterEach}
- *       method, whether the test passed, failed or was aborted (by this extension's {@code
- *       afterEach}, and again, idempotently, when the test's extension context closes). Closing
- *       waits for listener calls in flight on other threads. Afterwards its operations throw
- *       {@link IllegalStateException}.
+ *       per-method test instance lifecycle), {@code @BeforeEach} methods, the test method,
+ *       {@code @AfterEach} methods, {@link #manager()} and {@link #clock()} all see the same
+ *       registry. It is opened when first asked for, so tests that never ask open nothing.
+ *   <li><b>Closed after the test.</b> The registry is closed after every {@code @AfterEach} method,
+ *       whether the test passed, failed or was aborted (by this extension's {@code afterEach}, and
+ *       again, idempotently, when the test's extension context closes). Closing waits for listener
+ *       calls in flight on other threads. Afterwards its operations throw {@link
+ *       IllegalStateException}.
  *   <li><b>Listener failures fail the test.</b> Whatever a listener of the test's registry throws
  *       (an {@code assertEquals} that fails inside a listener, say) is collected through {@link
- *       org.opennexus.samgr.Samgr.Builder#listenerFailures}; after the registry is closed, the
- *       test fails with an {@link AssertionError} whose cause is the first such {@code Throwable}
- *       (later ones are its suppressed exceptions). If the test failed itself, JUnit keeps the
- *       test's failure and adds this one to it as suppressed. Opt out with {@link
+ *       org.opennexus.samgr.Samgr.Builder#listenerFailures}; after the registry is closed, the test
+ *       fails with an {@link AssertionError} whose cause is the first such {@code Throwable} (later
+ *       ones are its suppressed exceptions). If the test failed itself, JUnit keeps the test's
+ *       failure and adds this one to it as suppressed. Opt out with {@link
  *       SamgrTest#failOnListenerFailure()} or {@link Builder#failOnListenerFailure(boolean)}:
  *       listener failures are then only logged.
  *   <li><b>Any thread of the test.</b> {@link #manager()} and {@link #clock()} work on the test's
  *       thread and on threads it starts, including those JUnit starts for {@code
  *       assertTimeoutPreemptively} and {@code @Timeout(threadMode = SEPARATE_THREAD)}; see {@link
  *       #manager()} for how the current test is found under parallel execution.
- *   <li><b>A manual clock.</b> The registry always runs on a new {@link ManualClock} that starts
- *       at {@link #CLOCK_START} and moves only when the test moves it; it is the very clock the
+ *   <li><b>A manual clock.</b> The registry always runs on a new {@link ManualClock} that starts at
+ *       {@link #CLOCK_START} and moves only when the test moves it; it is the very clock the
  *       registry measures liveness by, so {@code clock.advance(...)} followed by {@link
  *       ServiceManager#sweepExpired()} sends {@link org.opennexus.samgr.ServiceEvent.Expired}
  *       deterministically, with no sleeps.
  *   <li><b>Parameters.</b> Parameters of exactly the types {@link ServiceManager} and {@link
- *       ManualClock} are resolved; any other type is left to other resolvers. A registry belongs
- *       to one test, so asking for one outside a test (in {@code @BeforeAll}, {@code @AfterAll},
- *       or the constructor of a per-class test instance) fails with a {@link
- *       ParameterResolutionException} that says so; open a registry shared by the class with
- *       {@code Samgr.open()} there instead.
+ *       ManualClock} are resolved; any other type is left to other resolvers. A registry belongs to
+ *       one test, so asking for one outside a test (in {@code @BeforeAll}, {@code @AfterAll}, or
+ *       the constructor of a per-class test instance) fails with a {@link
+ *       ParameterResolutionException} that says so; open a registry shared by the class with {@code
+ *       Samgr.open()} there instead.
  *   <li><b>Errors.</b> If the backend cannot be opened, the test fails with the {@link
  *       IllegalStateException} from {@link org.opennexus.samgr.Samgr} (for a parameter, as the
  *       cause of JUnit's {@link ParameterResolutionException}, whose message repeats it): it names
@@ -132,9 +132,9 @@ public final class SamgrExtension
   private final Set<ExtensionContext> active = ConcurrentHashMap.newKeySet();
 
   /**
-   * Creates an extension that takes its settings from the {@link SamgrTest} annotation nearest
-   * each test (on the test method, its class, or an enclosing class), or uses the defaults if
-   * there is none. JUnit calls this for {@link SamgrTest} and {@code @ExtendWith}.
+   * Creates an extension that takes its settings from the {@link SamgrTest} annotation nearest each
+   * test (on the test method, its class, or an enclosing class), or uses the defaults if there is
+   * none. JUnit calls this for {@link SamgrTest} and {@code @ExtendWith}.
    */
   public SamgrExtension() {
     this(null);
@@ -145,8 +145,8 @@ public final class SamgrExtension
   }
 
   /**
-   * Returns a builder for an extension with fixed settings, to register with {@code
-   * @RegisterExtension}. Such an extension ignores {@link SamgrTest} annotations.
+   * Returns a builder for an extension with fixed settings, to register with
+   * {@code @RegisterExtension}. Such an extension ignores {@link SamgrTest} annotations.
    *
    * @return a new builder
    */
@@ -160,26 +160,25 @@ public final class SamgrExtension
    * thread while a test runs. The current test is found in this order:
    *
    * <ol>
-   *   <li>the test whose thread is the calling thread or started it (directly or through
-   *       threads it started): the test thread itself, the thread JUnit starts for {@code
+   *   <li>the test whose thread is the calling thread or started it (directly or through threads it
+   *       started): the test thread itself, the thread JUnit starts for {@code
    *       assertTimeoutPreemptively} and for {@code @Timeout(threadMode = SEPARATE_THREAD)}, and
-   *       threads the test starts, if that test is still running; but not, while several tests
-   *       run, a thread of a pool ({@link java.util.concurrent.ThreadPoolExecutor}, {@link
+   *       threads the test starts, if that test is still running; but not, while several tests run,
+   *       a thread of a pool ({@link java.util.concurrent.ThreadPoolExecutor}, {@link
    *       java.util.concurrent.ForkJoinPool} and the executors built on them, JUnit's timeout
    *       threads excepted): the test that started it may not be the one whose task it runs;
-   *   <li>otherwise, if exactly one test is running under this extension (any sequential run),
-   *       that test: so a pooled thread created before the test also finds it.
+   *   <li>otherwise, if exactly one test is running under this extension (any sequential run), that
+   *       test: so a pooled thread created before the test also finds it.
    * </ol>
    *
    * <p>Under parallel execution, a thread that no running test started, or a pool's thread
-   * (whichever test started it), cannot tell which of several running tests it serves, so the
-   * call fails rather than return another test's registry; hand such threads the manager instead.
+   * (whichever test started it), cannot tell which of several running tests it serves, so the call
+   * fails rather than return another test's registry; hand such threads the manager instead.
    *
    * @return the current test's registry
    * @throws IllegalStateException if no test is running under this extension, or several are and
    *     none of them started the calling thread or it is a pool's, or if the backend cannot be
-   *     opened (with {@link
-   *     org.opennexus.samgr.Samgr}'s message)
+   *     opened (with {@link org.opennexus.samgr.Samgr}'s message)
    */
   public ServiceManager manager() {
     return registry(runningTest("manager()")).manager();
@@ -198,8 +197,8 @@ public final class SamgrExtension
   }
 
   /**
-   * Makes the test's context, not the class's, the one a constructor of a per-method test
-   * instance sees, so that the constructor gets the same registry as the test.
+   * Makes the test's context, not the class's, the one a constructor of a per-method test instance
+   * sees, so that the constructor gets the same registry as the test.
    *
    * @param rootContext the root context
    * @return {@link ExtensionContextScope#TEST_METHOD}
@@ -374,8 +373,8 @@ public final class SamgrExtension
   /**
    * Whether the calling thread runs tasks of a thread pool ({@link
    * java.util.concurrent.ThreadPoolExecutor}, {@link java.util.concurrent.ForkJoinPool}), other
-   * than the one JUnit makes for each {@code assertTimeoutPreemptively} call, which serves one
-   * test only.
+   * than the one JUnit makes for each {@code assertTimeoutPreemptively} call, which serves one test
+   * only.
    */
   private static boolean runsPooledTasks() {
     return StackWalker.getInstance().walk(frames -> runsPooledTasks(frames.iterator()));

@@ -23,7 +23,9 @@ import org.opennexus.samgr.ServiceManager;
  *     logged, by {@link Samgr}'s default hook)
  */
 record Settings(
-    @Nullable String environment, @Nullable Duration livenessTimeout, boolean failOnListenerFailure) {
+    @Nullable String environment,
+    @Nullable Duration livenessTimeout,
+    boolean failOnListenerFailure) {
 
   static final Settings DEFAULTS = new Settings(null, null, true);
 
@@ -62,7 +64,10 @@ record Settings(
         annotation.failOnListenerFailure());
   }
 
-  /** Opens a new registry with these settings, on a new manual clock at {@link SamgrExtension#CLOCK_START}. */
+  /**
+   * Opens a new registry with these settings, on a new manual clock at {@link
+   * SamgrExtension#CLOCK_START}.
+   */
   Registry open() {
     ManualClock clock = ManualClock.at(SamgrExtension.CLOCK_START);
     Samgr.Builder builder = Samgr.builder().clock(clock);

@@ -14,8 +14,8 @@ import org.opennexus.samgr.Subscription;
 import org.opennexus.samgr.spi.RegistryStats;
 
 /**
- * A {@link ServiceManager} that passes every call to another, and its {@link RegistryStats} on,
- * so that decorators stack. Subclasses override the calls they instrument.
+ * A {@link ServiceManager} that passes every call to another, and its {@link RegistryStats} on, so
+ * that decorators stack. Subclasses override the calls they instrument.
  */
 abstract class ForwardingServiceManager implements ServiceManager, RegistryStats.Source {
 

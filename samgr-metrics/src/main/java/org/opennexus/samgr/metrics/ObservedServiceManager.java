@@ -35,8 +35,7 @@ final class ObservedServiceManager extends ForwardingServiceManager {
 
   @Override
   public ServiceHandle restart(ServiceHandle current, Endpoint endpoint) throws SamgrError {
-    return observe(
-        Operation.RESTART, nameOf(current), () -> delegate.restart(current, endpoint));
+    return observe(Operation.RESTART, nameOf(current), () -> delegate.restart(current, endpoint));
   }
 
   @Override

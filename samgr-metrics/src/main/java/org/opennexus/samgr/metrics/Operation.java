@@ -22,8 +22,8 @@ enum Operation {
   final String tag;
 
   /**
-   * The outcomes registered up front (so that they read zero before they happen): {@code ok},
-   * the ones every backend may report for any operation, and this operation's own.
+   * The outcomes registered up front (so that they read zero before they happen): {@code ok}, the
+   * ones every backend may report for any operation, and this operation's own.
    */
   @SuppressWarnings("ImmutableEnumChecker") // an unmodifiable copy, never changed
   final Set<Outcome> expected;

@@ -45,8 +45,8 @@ import org.opennexus.samgr.spi.RegistryStats;
  * registry itself can tell, read at each scrape through {@link RegistryStats}:
  *
  * <ul>
- *   <li>{@value #SERVICES} ({@code samgr_services}): registered services. A backend without
- *       {@link RegistryStats} is asked for {@link ServiceManager#services()} at each scrape.
+ *   <li>{@value #SERVICES} ({@code samgr_services}): registered services. A backend without {@link
+ *       RegistryStats} is asked for {@link ServiceManager#services()} at each scrape.
  *   <li>{@value #DELIVERY_BACKLOG} ({@code samgr_delivery_backlog}): events queued for listeners,
  *       if the backend offers {@link RegistryStats}.
  *   <li>for a shared backend ({@link RegistryStats#shared()}): {@value #CONNECTED} ({@code
@@ -55,12 +55,12 @@ import org.opennexus.samgr.spi.RegistryStats;
  *       last heard from its engine).
  * </ul>
  *
- * <p>Costs: the registry passed in is not changed, so code that uses it directly counts nothing
- * and allocates nothing for metrics. Through the monitor, each call adds one uncontended {@link
+ * <p>Costs: the registry passed in is not changed, so code that uses it directly counts nothing and
+ * allocates nothing for metrics. Through the monitor, each call adds one uncontended {@link
  * java.util.concurrent.atomic.LongAdder} increment and allocates nothing more than the registry
- * does; a watch's listener is wrapped once, when the watch starts. Meters hold the registry and
- * its view weakly, as Micrometer's binders do. Closing the monitor closes the registry and removes
- * the monitor's meters from the {@code MeterRegistry}.
+ * does; a watch's listener is wrapped once, when the watch starts. Meters hold the registry and its
+ * view weakly, as Micrometer's binders do. Closing the monitor closes the registry and removes the
+ * monitor's meters from the {@code MeterRegistry}.
  *
  * <p>Thread safety: the monitor is as thread-safe as the registry it wraps, and meters may be read
  * at any time from any thread.
@@ -191,10 +191,7 @@ public final class SamgrMetrics implements MeterBinder {
               .register(registry));
       meters.add(
           TimeGauge.builder(
-                  VIEW_STALENESS,
-                  stats,
-                  TimeUnit.MILLISECONDS,
-                  s -> s.staleness().toMillis())
+                  VIEW_STALENESS, stats, TimeUnit.MILLISECONDS, s -> s.staleness().toMillis())
               .description("Time since the client last heard from its engine")
               .tags(tags)
               .register(registry));

@@ -21,8 +21,8 @@ import org.opennexus.samgr.ServiceManager;
  * With metrics on, {@code resolve}, {@code heartbeat} and {@code find} through the monitor still
  * allocate nothing in steady state (the plain registry's own 0 B/op is samgr-tests'
  * AllocationTest): per-thread allocated bytes over a million calls after a warm-up, as there.
- * {@code com.sun.management.ThreadMXBean} is reached reflectively, so that this module's tests
- * need not read {@code java.management}; the reflective call's own few bytes fit in the slack.
+ * {@code com.sun.management.ThreadMXBean} is reached reflectively, so that this module's tests need
+ * not read {@code java.management}; the reflective call's own few bytes fit in the slack.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class MonitoredAllocationTest {
@@ -77,8 +77,14 @@ class MonitoredAllocationTest {
       measured.add(bytes);
     }
     throw new AssertionError(
-        what + " allocated " + measured + " bytes per " + CALLS + " calls (slack "
-            + SLACK_BYTES + ")");
+        what
+            + " allocated "
+            + measured
+            + " bytes per "
+            + CALLS
+            + " calls (slack "
+            + SLACK_BYTES
+            + ")");
   }
 
   @Test

@@ -95,8 +95,7 @@ class SamgrObservationsTest {
     timed.observationConfig().observationHandler(new DefaultMeterObservationHandler(meters));
     ServiceManager plain = Samgr.open("host");
     opened.add(plain);
-    ServiceManager samgr =
-        SamgrObservations.observe(timed, SamgrMetrics.monitor(meters, plain));
+    ServiceManager samgr = SamgrObservations.observe(timed, SamgrMetrics.monitor(meters, plain));
     samgr.register("a", Endpoint.of("tcp://a"));
     assertEquals(
         1,

@@ -25,15 +25,15 @@ import org.opennexus.samgr.ServiceManager;
  * argument ({@code null} in each position; names that are empty, one unit over the limit, ten
  * million units long, contain each class of ISO control character, an invisible or
  * bidirectional-control character, or an unpaired high or low surrogate) and must throw the
- * documented unchecked exception, with a short message that names the parameter and the rule
- * (for an invisible character, its code), before anything changes: where the backend keeps a registry, its
- * {@code services()} snapshot and the handles of its services are compared before and after.
- * Valid names at the length limit, non-ASCII ones and ones ending in a surrogate pair must pass
- * the argument rules on every backend.
+ * documented unchecked exception, with a short message that names the parameter and the rule (for
+ * an invisible character, its code), before anything changes: where the backend keeps a registry,
+ * its {@code services()} snapshot and the handles of its services are compared before and after.
+ * Valid names at the length limit, non-ASCII ones and ones ending in a surrogate pair must pass the
+ * argument rules on every backend.
  *
  * <p>The rules are the same on every backend, so both {@link FullContract} and {@link
- * UnsupportedContract} include this contract; a backend that refuses an operation still checks
- * its arguments first.
+ * UnsupportedContract} include this contract; a backend that refuses an operation still checks its
+ * arguments first.
  */
 public interface ArgumentContract extends Contract {
 
@@ -41,8 +41,8 @@ public interface ArgumentContract extends Contract {
   int MAX_MESSAGE_LENGTH = 200;
 
   /**
-   * Returns the bad-name cases: each entry point that takes a name, crossed with each class of
-   * bad name and the word its message must contain.
+   * Returns the bad-name cases: each entry point that takes a name, crossed with each class of bad
+   * name and the word its message must contain.
    *
    * @return arguments (entry point, bad name, rule word)
    */
@@ -69,9 +69,24 @@ public interface ArgumentContract extends Contract {
             Named.of("U+E0041 tag (supplementary)", "a\uDB40\uDC41"));
     List<String> rules =
         List.of(
-            "256", "256", "256", "control", "control", "control", "control", "surrogate",
-            "surrogate", "surrogate", "surrogate", "U+202E", "U+200B", "U+2066", "U+FEFF",
-            "U+00AD", "U+2028", "U+E0041");
+            "256",
+            "256",
+            "256",
+            "control",
+            "control",
+            "control",
+            "control",
+            "surrogate",
+            "surrogate",
+            "surrogate",
+            "surrogate",
+            "U+202E",
+            "U+200B",
+            "U+2066",
+            "U+FEFF",
+            "U+00AD",
+            "U+2028",
+            "U+E0041");
     List<Arguments> cases = new ArrayList<>();
     for (String entryPoint : NameEntryPoints.ALL) {
       for (int i = 0; i < names.size(); i++) {
@@ -82,8 +97,8 @@ public interface ArgumentContract extends Contract {
   }
 
   /**
-   * Returns the {@code null} cases: each entry point with {@code null} in each reference
-   * position, and the parameter name its message must contain.
+   * Returns the {@code null} cases: each entry point with {@code null} in each reference position,
+   * and the parameter name its message must contain.
    *
    * @return arguments (call description, parameter name)
    */
@@ -133,8 +148,8 @@ public interface ArgumentContract extends Contract {
    */
   @ParameterizedTest(name = "{0} rejects a name: {1}")
   @MethodSource("org.opennexus.samgr.tck.ArgumentContract#badNames")
-  default void badNameIsRejectedBeforeAnythingChanges(String entryPoint, String badName, String rule)
-      throws SamgrError {
+  default void badNameIsRejectedBeforeAnythingChanges(
+      String entryPoint, String badName, String rule) throws SamgrError {
     try (ServiceManager registry = open()) {
       List<Object> before = populate(registry);
       IllegalArgumentException e =
@@ -161,7 +176,8 @@ public interface ArgumentContract extends Contract {
     try (ServiceManager registry = open()) {
       List<Object> before = populate(registry);
       NullPointerException e =
-          assertThrows(NullPointerException.class, () -> NameEntryPoints.callWithNull(registry, call));
+          assertThrows(
+              NullPointerException.class, () -> NameEntryPoints.callWithNull(registry, call));
       assertShortMessage(e, parameter, parameter);
       assertEquals(before, snapshot(registry), "the registry changed");
     }
@@ -179,8 +195,7 @@ public interface ArgumentContract extends Contract {
       List<Object> before = populate(registry);
       IllegalArgumentException e =
           assertThrows(
-              IllegalArgumentException.class,
-              () -> registry.await("a", Duration.ofNanos(-1)));
+              IllegalArgumentException.class, () -> registry.await("a", Duration.ofNanos(-1)));
       assertShortMessage(e, "timeout", "negative");
       assertEquals(before, snapshot(registry), "the registry changed");
     }
@@ -319,8 +334,10 @@ public interface ArgumentContract extends Contract {
     assertTrue(
         message.length() < MAX_MESSAGE_LENGTH,
         () -> "message of " + message.length() + " chars: " + message.substring(0, 300) + "...");
-    assertTrue(message.contains(parameter), () -> "message does not name '" + parameter + "': " + message);
-    assertTrue(message.contains(rule), () -> "message does not name the rule '" + rule + "': " + message);
+    assertTrue(
+        message.contains(parameter), () -> "message does not name '" + parameter + "': " + message);
+    assertTrue(
+        message.contains(rule), () -> "message does not name the rule '" + rule + "': " + message);
   }
 
   /** Registers two services if the backend keeps a registry; returns its snapshot. */

@@ -18,9 +18,8 @@ import org.opennexus.samgr.ServiceHandle;
 import org.opennexus.samgr.ServiceManager;
 
 /**
- * {@code await} on one thread: the current handle at once, {@code NotFound} naming the timeout
- * when it passes, and the argument and interrupt rules. Its races are in {@link
- * AwaitRaceContract}.
+ * {@code await} on one thread: the current handle at once, {@code NotFound} naming the timeout when
+ * it passes, and the argument and interrupt rules. Its races are in {@link AwaitRaceContract}.
  */
 public interface AwaitContract extends Contract {
 
@@ -36,8 +35,7 @@ public interface AwaitContract extends Contract {
       ServiceHandle second = manager.restart(first, Endpoint.of("b"));
       assertEquals(
           second,
-          assertTimeoutPreemptively(
-              Races.WAIT, () -> manager.await("svc", Duration.ofDays(1))));
+          assertTimeoutPreemptively(Races.WAIT, () -> manager.await("svc", Duration.ofDays(1))));
     }
   }
 
@@ -76,8 +74,8 @@ public interface AwaitContract extends Contract {
   }
 
   /**
-   * When the timeout passes, {@code await} throws {@code NotFound} whose name is the name and
-   * whose message names the timeout, not before the timeout.
+   * When the timeout passes, {@code await} throws {@code NotFound} whose name is the name and whose
+   * message names the timeout, not before the timeout.
    *
    * @throws Exception on an unexpected failure
    */
@@ -116,8 +114,8 @@ public interface AwaitContract extends Contract {
   }
 
   /**
-   * {@code await} on a thread that is already interrupted throws {@link InterruptedException}
-   * (and clears the interrupt status, as such methods do).
+   * {@code await} on a thread that is already interrupted throws {@link InterruptedException} (and
+   * clears the interrupt status, as such methods do).
    *
    * @throws Exception on an unexpected failure
    */

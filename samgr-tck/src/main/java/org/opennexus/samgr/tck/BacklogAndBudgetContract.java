@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Timeout;
 import org.opennexus.samgr.Endpoint;
 import org.opennexus.samgr.Samgr;
 import org.opennexus.samgr.SamgrError;
+import org.opennexus.samgr.ServiceEvent;
 import org.opennexus.samgr.ServiceEvent.Registered;
 import org.opennexus.samgr.ServiceEvent.Restarted;
-import org.opennexus.samgr.ServiceEvent;
 import org.opennexus.samgr.ServiceHandle;
 import org.opennexus.samgr.ServiceManager;
 import org.opennexus.samgr.Subscription;
@@ -38,12 +38,11 @@ import org.opennexus.samgr.spi.EventHub;
 @Timeout(value = 3, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 public interface BacklogAndBudgetContract extends DeliveryModes {
 
-
   /**
-   * {@code await} called inside a listener returns the handle when the name is registered while
-   * it waits, by default: its watch does not wait for the listener that called it, also where
-   * listeners run on one delivery thread (which that listener occupies). Before this held, such
-   * an {@code await} waited for itself until its timeout.
+   * {@code await} called inside a listener returns the handle when the name is registered while it
+   * waits, by default: its watch does not wait for the listener that called it, also where
+   * listeners run on one delivery thread (which that listener occupies). Before this held, such an
+   * {@code await} waited for itself until its timeout.
    *
    * @throws Exception on an unexpected failure
    */
@@ -59,12 +58,13 @@ public interface BacklogAndBudgetContract extends DeliveryModes {
    */
   @Test
   default void awaitInsideAListenerOnAOneThreadExecutorReturns() throws Exception {
-    ExecutorService one = Executors.newSingleThreadExecutor(
-        task -> {
-          Thread t = new Thread(task, "samgr-tck-one-listener-thread");
-          t.setDaemon(true);
-          return t;
-        });
+    ExecutorService one =
+        Executors.newSingleThreadExecutor(
+            task -> {
+              Thread t = new Thread(task, "samgr-tck-one-listener-thread");
+              t.setDaemon(true);
+              return t;
+            });
     try {
       assertAwaitInsideAListenerReturns(builder().executor(one));
     } finally {
@@ -207,8 +207,8 @@ public interface BacklogAndBudgetContract extends DeliveryModes {
   /**
    * A writer is never held hostage by other threads' changes: while a slow listener keeps the
    * writer in its own event, another thread's changes queue up; when the listener returns, the
-   * writer returns without delivering them (they took effect after its own), and they still
-   * arrive, in order, on another thread.
+   * writer returns without delivering them (they took effect after its own), and they still arrive,
+   * in order, on another thread.
    *
    * @throws Exception on an unexpected failure
    */
@@ -258,5 +258,4 @@ public interface BacklogAndBudgetContract extends DeliveryModes {
       Daemon.closeWithin(manager);
     }
   }
-
 }

@@ -13,8 +13,8 @@ import org.opennexus.samgr.Subscription;
 
 /**
  * A listener call held in flight: a watch whose listener records the event, then blocks until
- * {@link #release()}, and a register of the name on a daemon thread that is inside that call
- * once {@link #start} returns. Every wait is bounded by {@link Races#WAIT}.
+ * {@link #release()}, and a register of the name on a daemon thread that is inside that call once
+ * {@link #start} returns. Every wait is bounded by {@link Races#WAIT}.
  */
 final class BlockedCall {
 
@@ -44,8 +44,7 @@ final class BlockedCall {
   static BlockedCall start(ServiceManager manager, String name) throws Exception {
     BlockedCall call = new BlockedCall(manager, name);
     call.writer.start();
-    assertTrue(
-        call.entered.await(Races.WAIT.toNanos(), TimeUnit.NANOSECONDS), "no listener call");
+    assertTrue(call.entered.await(Races.WAIT.toNanos(), TimeUnit.NANOSECONDS), "no listener call");
     return call;
   }
 

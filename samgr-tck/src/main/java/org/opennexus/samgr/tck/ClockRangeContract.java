@@ -23,10 +23,10 @@ import org.opennexus.samgr.spi.LivenessClock;
 
 /**
  * Liveness at the ends of what the API accepts: the rule "alive if and only if {@code now -
- * lastHeartbeat <= timeout}" holds exactly for clock readings from {@link
- * LivenessClock#MIN_MILLIS} to {@link LivenessClock#MAX_MILLIS} and for timeouts up to the
- * longest {@link Duration}; a reading outside that range makes the operation that reads the clock
- * throw {@link DateTimeException} and change nothing.
+ * lastHeartbeat <= timeout}" holds exactly for clock readings from {@link LivenessClock#MIN_MILLIS}
+ * to {@link LivenessClock#MAX_MILLIS} and for timeouts up to the longest {@link Duration}; a
+ * reading outside that range makes the operation that reads the clock throw {@link
+ * DateTimeException} and change nothing.
  */
 public interface ClockRangeContract extends Contract {
 
@@ -48,9 +48,9 @@ public interface ClockRangeContract extends Contract {
   }
 
   /**
-   * A heartbeat at the earliest reading, read at the latest, is {@code Long.MAX_VALUE}
-   * milliseconds old: alive under a timeout of exactly that, not alive under one millisecond
-   * less. No difference of accepted readings overflows.
+   * A heartbeat at the earliest reading, read at the latest, is {@code Long.MAX_VALUE} milliseconds
+   * old: alive under a timeout of exactly that, not alive under one millisecond less. No difference
+   * of accepted readings overflows.
    *
    * @throws Exception on an unexpected failure
    */
@@ -105,9 +105,9 @@ public interface ClockRangeContract extends Contract {
 
   /**
    * While the clock reads outside the range ({@link Instant#MAX}, {@link Instant#MIN}, one
-   * millisecond past either end, the ends of a {@code long} of milliseconds), every operation
-   * that reads it throws {@link DateTimeException} naming the range, and nothing changes: no
-   * event, the same services, and the same liveness once the clock is back.
+   * millisecond past either end, the ends of a {@code long} of milliseconds), every operation that
+   * reads it throws {@link DateTimeException} naming the range, and nothing changes: no event, the
+   * same services, and the same liveness once the clock is back.
    *
    * @throws Exception on an unexpected failure
    */

@@ -19,10 +19,9 @@ import org.opennexus.samgr.ServiceManager;
 import org.opennexus.samgr.Subscription;
 
 /**
- * Delivery rules, closing: closing from inside a listener never waits and never deadlocks;
- * closing from outside waits, interruptibly, until no listener call of what it closes is in
- * flight, whoever else closes and however subscriptions ended; a closed registry keeps nothing
- * reachable.
+ * Delivery rules, closing: closing from inside a listener never waits and never deadlocks; closing
+ * from outside waits, interruptibly, until no listener call of what it closes is in flight, whoever
+ * else closes and however subscriptions ended; a closed registry keeps nothing reachable.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 public interface CloseContract extends DeliveryModes {
@@ -30,14 +29,13 @@ public interface CloseContract extends DeliveryModes {
   // ---- closing ----
 
   /**
-   * Two listeners on two threads, each closing the other's subscription, never deadlock (each
-   * round on a fresh registry, with listeners that work for about 0.1 ms).
+   * Two listeners on two threads, each closing the other's subscription, never deadlock (each round
+   * on a fresh registry, with listeners that work for about 0.1 ms).
    *
    * @throws Exception on an unexpected failure
    */
   @Test
-  default void listenersClosingEachOthersSubscriptionsOnTwoThreadsNeverDeadlock()
-      throws Exception {
+  default void listenersClosingEachOthersSubscriptionsOnTwoThreadsNeverDeadlock() throws Exception {
     ExecutorService pool = DeliveryTests.listenerPool();
     try {
       for (int round = 0; round < CLOSE_ROUNDS; round++) {
@@ -66,9 +64,8 @@ public interface CloseContract extends DeliveryModes {
   }
 
   /**
-   * A listener that closes the registry while a listener on another thread closes the first
-   * one's subscription never deadlocks: closing the registry from inside a listener does not
-   * wait either.
+   * A listener that closes the registry while a listener on another thread closes the first one's
+   * subscription never deadlocks: closing the registry from inside a listener does not wait either.
    *
    * @throws Exception on an unexpected failure
    */
@@ -104,6 +101,7 @@ public interface CloseContract extends DeliveryModes {
       Races.shutdown(pool);
     }
   }
+
   /**
    * {@code Subscription.close()} from inside a listener does not wait for a call of the closed
    * subscription's listener in flight on another thread; that call finishes, and no further call
@@ -127,11 +125,10 @@ public interface CloseContract extends DeliveryModes {
     assertCloseFromInsideAListenerDoesNotWait(true);
   }
 
-  private void assertCloseFromInsideAListenerDoesNotWait(boolean closeRegistry)
-      throws Exception {
+  private void assertCloseFromInsideAListenerDoesNotWait(boolean closeRegistry) throws Exception {
     ExecutorService pool = DeliveryTests.listenerPool();
     ServiceManager manager =
-            DeliveryTests.openWithConcurrentListeners(writersRunListeners(), pool, builder());
+        DeliveryTests.openWithConcurrentListeners(writersRunListeners(), pool, builder());
     BlockedCall slow = null;
     try {
       slow = BlockedCall.start(manager, "slow");
@@ -183,8 +180,7 @@ public interface CloseContract extends DeliveryModes {
     assertInterruptedCloseReturnsKeepingTheFlag(true);
   }
 
-  private void assertInterruptedCloseReturnsKeepingTheFlag(boolean closeRegistry)
-      throws Exception {
+  private void assertInterruptedCloseReturnsKeepingTheFlag(boolean closeRegistry) throws Exception {
     ServiceManager manager = open();
     BlockedCall blocked = null;
     try {

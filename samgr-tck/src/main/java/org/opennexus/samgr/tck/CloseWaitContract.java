@@ -19,9 +19,9 @@ import org.opennexus.samgr.spi.EventHub;
 
 /**
  * Delivery rules, closing from outside: every {@code close()} of the registry from outside a
- * listener waits until no listener call of the registry is in flight, however many threads close
- * it and however its subscriptions ended (closed by the user, inside another listener, or by a
- * backlog overflow).
+ * listener waits until no listener call of the registry is in flight, however many threads close it
+ * and however its subscriptions ended (closed by the user, inside another listener, or by a backlog
+ * overflow).
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 public interface CloseWaitContract extends DeliveryModes {
@@ -58,8 +58,8 @@ public interface CloseWaitContract extends DeliveryModes {
   }
 
   /**
-   * A listener that closed the registry (which does not wait, inside a listener) and then goes
-   * on: the owner's {@code close()} from outside afterwards still waits for that call to return.
+   * A listener that closed the registry (which does not wait, inside a listener) and then goes on:
+   * the owner's {@code close()} from outside afterwards still waits for that call to return.
    *
    * @throws Exception on an unexpected failure
    */
@@ -93,8 +93,7 @@ public interface CloseWaitContract extends DeliveryModes {
       Races.awaitParked(owner.thread);
       for (int i = 0; i < 5; i++) {
         Thread.sleep(20);
-        assertFalse(
-            owner.isDone(), "the owner's close() returned while the listener still ran");
+        assertFalse(owner.isDone(), "the owner's close() returned while the listener still ran");
       }
       release.countDown();
       owner.join("the owner's close()");
@@ -125,8 +124,9 @@ public interface CloseWaitContract extends DeliveryModes {
       blocked = BlockedCall.start(manager, "svc");
       ServiceHandle h = manager.resolve("svc");
       for (int i = 0; i < 2; i++) { // the first fills the backlog, the second overflows it
-        h = Daemon.start("samgr-tck-restart", DeliveryTests.restartOf(manager, h))
-            .join("a restart while the listener is behind");
+        h =
+            Daemon.start("samgr-tck-restart", DeliveryTests.restartOf(manager, h))
+                .join("a restart while the listener is behind");
       }
       assertInstanceOf(BacklogOverflowException.class, failures.await(1).get(0).failure());
       assertCloseWaits(manager, blocked, "after a backlog overflow");

@@ -17,8 +17,8 @@ import org.opennexus.samgr.ServiceHandle;
 import org.opennexus.samgr.ServiceManager;
 
 /**
- * Races between threads that start together: the seed operations stay atomic and generations
- * stay unique and increasing under contention. Every wait is bounded; no test sleeps.
+ * Races between threads that start together: the seed operations stay atomic and generations stay
+ * unique and increasing under contention. Every wait is bounded; no test sleeps.
  */
 public interface ConcurrencyContract extends Contract {
 
@@ -75,9 +75,9 @@ public interface ConcurrencyContract extends Contract {
   }
 
   /**
-   * Threads restarting one service at once: every generation issued is distinct, each thread
-   * sees its own generations increase, and the final {@code resolve} returns the handle with the
-   * highest generation, which is one that a restart returned.
+   * Threads restarting one service at once: every generation issued is distinct, each thread sees
+   * its own generations increase, and the final {@code resolve} returns the handle with the highest
+   * generation, which is one that a restart returned.
    *
    * @throws Exception if the race harness fails
    */
@@ -93,7 +93,8 @@ public interface ConcurrencyContract extends Contract {
             () -> {
               List<ServiceHandle> mine = new ArrayList<>(restarts);
               for (int i = 0; i < restarts; i++) {
-                mine.add(samgr.restart("tck.storm", Endpoint.of("tcp://t" + thread + ":" + (i + 1))));
+                mine.add(
+                    samgr.restart("tck.storm", Endpoint.of("tcp://t" + thread + ":" + (i + 1))));
               }
               return mine;
             });
@@ -216,7 +217,8 @@ public interface ConcurrencyContract extends Contract {
               int reads = 0;
               for (int i = 0; i < 1_000_000 && (i < MIN_ROUNDS || !restartsDone.get()); i++) {
                 long value = samgr.resolve("tck.monotonic").generation().value();
-                assertTrue(value >= previous, "resolve went back from " + previous + " to " + value);
+                assertTrue(
+                    value >= previous, "resolve went back from " + previous + " to " + value);
                 previous = value;
                 reads++;
               }
@@ -224,14 +226,13 @@ public interface ConcurrencyContract extends Contract {
             });
       }
       Races.run(tasks);
-      assertEquals(
-          Endpoint.of("tcp://r:" + restarts), samgr.resolve("tck.monotonic").endpoint());
+      assertEquals(Endpoint.of("tcp://r:" + restarts), samgr.resolve("tck.monotonic").endpoint());
     }
   }
 
   /**
-   * Threads registering distinct names at once all succeed, with distinct generations that
-   * increase within each thread, and every name resolves to its handle.
+   * Threads registering distinct names at once all succeed, with distinct generations that increase
+   * within each thread, and every name resolves to its handle.
    *
    * @throws Exception if the race harness fails
    */
@@ -248,7 +249,8 @@ public interface ConcurrencyContract extends Contract {
               for (int i = 0; i < perThread; i++) {
                 mine.add(
                     samgr.register(
-                        "tck.distinct-" + thread + "-" + i, Endpoint.of("tcp://t" + thread + ":1")));
+                        "tck.distinct-" + thread + "-" + i,
+                        Endpoint.of("tcp://t" + thread + ":1")));
               }
               return mine;
             });

@@ -28,8 +28,8 @@ public interface Contract {
   /**
    * Returns a builder for a registry of the backend under test: {@link Samgr#builder()} with the
    * {@link #environment()} selected. Every contract opens its registries through it, adding the
-   * clock, executor, failure hook or settings a test needs, so a backend that needs settings of
-   * its own (a connect string, say) overrides this method to add them.
+   * clock, executor, failure hook or settings a test needs, so a backend that needs settings of its
+   * own (a connect string, say) overrides this method to add them.
    *
    * @return a new builder
    */

@@ -8,8 +8,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * A call on a daemon thread of its own, with bounded waits: a contract test that meets a deadlock
- * or an uninterruptible wait fails after {@link Races#WAIT} and leaves the stuck thread behind
- * (a daemon, so it cannot keep the JVM alive) instead of hanging.
+ * or an uninterruptible wait fails after {@link Races#WAIT} and leaves the stuck thread behind (a
+ * daemon, so it cannot keep the JVM alive) instead of hanging.
  */
 final class Daemon<T> {
 
@@ -72,8 +72,13 @@ final class Daemon<T> {
       return new Failed(cause == null ? e : cause);
     } catch (TimeoutException e) {
       throw new AssertionError(
-          what + " did not finish within " + Races.WAIT + " (deadlocked or waiting forever?) "
-              + thread + " in " + thread.getState(),
+          what
+              + " did not finish within "
+              + Races.WAIT
+              + " (deadlocked or waiting forever?) "
+              + thread
+              + " in "
+              + thread.getState(),
           e);
     }
   }
@@ -82,8 +87,8 @@ final class Daemon<T> {
   record Failed(Throwable cause) {}
 
   /**
-   * Closes on a daemon thread and waits for it, bounded: fails instead of hanging when close
-   * cannot return.
+   * Closes on a daemon thread and waits for it, bounded: fails instead of hanging when close cannot
+   * return.
    */
   static void closeWithin(AutoCloseable closeable) throws InterruptedException {
     start(

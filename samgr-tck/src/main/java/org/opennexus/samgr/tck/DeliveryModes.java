@@ -11,16 +11,15 @@ public interface DeliveryModes extends Contract {
 
   /**
    * Whether the backend's writers run listeners when no executor is set (caller-runs, {@link
-   * org.opennexus.samgr.spi.EventHub#callerRuns}), so that two writers' listener calls run at
-   * once, as on {@code host}. A backend whose listeners run on one delivery thread of its own
-   * ({@link org.opennexus.samgr.spi.EventHub#handOff}, as
-   * {@code zookeeper}) overrides this to return {@code false}; the tests that need a listener
-   * call in flight while another listener runs then give it an executor of several threads.
+   * org.opennexus.samgr.spi.EventHub#callerRuns}), so that two writers' listener calls run at once,
+   * as on {@code host}. A backend whose listeners run on one delivery thread of its own ({@link
+   * org.opennexus.samgr.spi.EventHub#handOff}, as {@code zookeeper}) overrides this to return
+   * {@code false}; the tests that need a listener call in flight while another listener runs then
+   * give it an executor of several threads.
    *
    * @return whether writers run listeners by default
    */
   default boolean writersRunListeners() {
     return true;
   }
-
 }

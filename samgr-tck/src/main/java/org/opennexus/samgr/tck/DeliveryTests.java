@@ -97,8 +97,7 @@ final class DeliveryTests {
 
   /** Subscribes a listener (and, on every other call, a watchAll) tracked only weakly. */
   static Subscription subscribeTracked(
-      ServiceManager manager, List<WeakReference<Object>> released, boolean all)
-      throws SamgrError {
+      ServiceManager manager, List<WeakReference<Object>> released, boolean all) throws SamgrError {
     RecordingListener listener = new RecordingListener();
     Subscription subscription = all ? manager.watchAll(listener) : manager.watch("svc", listener);
     released.add(new WeakReference<>(listener));
@@ -109,8 +108,7 @@ final class DeliveryTests {
   }
 
   /** Collects garbage until every reference is cleared; fails after a bounded time. */
-  static void awaitCollected(List<WeakReference<Object>> references)
-      throws InterruptedException {
+  static void awaitCollected(List<WeakReference<Object>> references) throws InterruptedException {
     long deadline = System.nanoTime() + Races.WAIT.toNanos();
     while (true) {
       List<Object> alive = new ArrayList<>();
@@ -141,8 +139,8 @@ final class DeliveryTests {
   }
 
   /**
-   * Releases the blocked call, checks it finishes, and (if {@code changeAgain}) that a later
-   * change does not reach the closed subscription.
+   * Releases the blocked call, checks it finishes, and (if {@code changeAgain}) that a later change
+   * does not reach the closed subscription.
    */
   static void assertNoCallAfterClose(
       ServiceManager manager, BlockedCall blocked, boolean changeAgain) throws Exception {

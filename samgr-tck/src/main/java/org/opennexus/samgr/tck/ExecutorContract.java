@@ -20,15 +20,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.opennexus.samgr.Endpoint;
+import org.opennexus.samgr.ServiceEvent;
 import org.opennexus.samgr.ServiceEvent.Registered;
 import org.opennexus.samgr.ServiceEvent.Restarted;
-import org.opennexus.samgr.ServiceEvent;
 import org.opennexus.samgr.ServiceHandle;
 import org.opennexus.samgr.ServiceManager;
 
 /**
- * Delivery rules, executors: listeners run only on the configured executor, in order, none lost
- * and none twice; a failure of the executor of any kind is reported and delivery resumes.
+ * Delivery rules, executors: listeners run only on the configured executor, in order, none lost and
+ * none twice; a failure of the executor of any kind is reported and delivery resumes.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 public interface ExecutorContract extends DeliveryModes {
@@ -78,8 +78,8 @@ public interface ExecutorContract extends DeliveryModes {
   }
 
   /**
-   * With an executor shared by several writers, every subscription still receives every event
-   * once, in effect order, one call at a time, and never on a writer's thread.
+   * With an executor shared by several writers, every subscription still receives every event once,
+   * in effect order, one call at a time, and never on a writer's thread.
    *
    * @throws Exception on an unexpected failure
    */
@@ -136,9 +136,9 @@ public interface ExecutorContract extends DeliveryModes {
   }
 
   /**
-   * An executor that rejects the drain task loses no event: the rejection goes to the hook with
-   * the first waiting event, the events stay queued, and the next change delivers them all, in
-   * order, once the executor accepts again.
+   * An executor that rejects the drain task loses no event: the rejection goes to the hook with the
+   * first waiting event, the events stay queued, and the next change delivers them all, in order,
+   * once the executor accepts again.
    *
    * @throws Exception on an unexpected failure
    */
@@ -155,8 +155,7 @@ public interface ExecutorContract extends DeliveryModes {
           }
           pool.execute(task);
         };
-    try (ServiceManager manager =
-        builder().executor(refusing).listenerFailures(failures).open()) {
+    try (ServiceManager manager = builder().executor(refusing).listenerFailures(failures).open()) {
       RecordingListener events = new RecordingListener();
       manager.watch("svc", events);
       ServiceHandle first = manager.register("svc", Endpoint.of("a"));
@@ -171,5 +170,4 @@ public interface ExecutorContract extends DeliveryModes {
       Races.shutdown(pool);
     }
   }
-
 }

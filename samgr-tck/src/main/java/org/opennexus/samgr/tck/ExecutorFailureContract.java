@@ -24,18 +24,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.opennexus.samgr.Endpoint;
 import org.opennexus.samgr.SamgrError;
+import org.opennexus.samgr.ServiceEvent;
 import org.opennexus.samgr.ServiceEvent.Registered;
 import org.opennexus.samgr.ServiceEvent.Restarted;
-import org.opennexus.samgr.ServiceEvent;
 import org.opennexus.samgr.ServiceHandle;
 import org.opennexus.samgr.ServiceManager;
 
 /**
  * Delivery rules, a failing executor: whatever the executor does wrong (throws a {@code
  * RuntimeException} or an {@code Error} from {@code execute}, drops a task without running it, is
- * shut down) reaches the failure hook, never the writer, and delivery resumes with the next
- * change; an executor that runs tasks on the calling thread ({@code Runnable::run}) delivers
- * iteratively, with a bounded stack.
+ * shut down) reaches the failure hook, never the writer, and delivery resumes with the next change;
+ * an executor that runs tasks on the calling thread ({@code Runnable::run}) delivers iteratively,
+ * with a bounded stack.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 public interface ExecutorFailureContract extends DeliveryModes {
@@ -79,8 +79,8 @@ public interface ExecutorFailureContract extends DeliveryModes {
 
   /**
    * An executor that drops a task without running it or saying so (a full pool with {@code
-   * DiscardOldestPolicy}): the hook hears of it (once the task is garbage) with the event it was
-   * to deliver, and delivery resumes: the next change delivers every event, in order.
+   * DiscardOldestPolicy}): the hook hears of it (once the task is garbage) with the event it was to
+   * deliver, and delivery resumes: the next change delivers every event, in order.
    *
    * @throws Exception on an unexpected failure
    */
@@ -173,8 +173,8 @@ public interface ExecutorFailureContract extends DeliveryModes {
    * A direct executor ({@code Runnable::run}) and a listener that changes the registry on every
    * event: the chain of 200,000 changes is delivered on the writer's thread iteratively, on a
    * thread with a small stack, without a {@code StackOverflowError}, in order. (Backends whose
-   * writers do not run listeners run them on their own event thread with such an executor,
-   * which a listener changing the registry must not use: skipped there.)
+   * writers do not run listeners run them on their own event thread with such an executor, which a
+   * listener changing the registry must not use: skipped there.)
    *
    * @throws Exception on an unexpected failure
    */

@@ -30,16 +30,16 @@ import org.opennexus.samgr.Subscription;
  * {@code Expired} is sent exactly once for each turn of a service from alive to not alive, and
  * never without one, whatever {@code heartbeat}, {@code liveness}, {@code sweepExpired}, {@code
  * restart} and {@code unregister} race. Each race is made deterministic with a {@link
- * PausingClock}: the racing call is paused right after it reads the time, the other change
- * happens, then it goes on. Every outcome is checked against the event stream: what a call
- * answers must agree with the events.
+ * PausingClock}: the racing call is paused right after it reads the time, the other change happens,
+ * then it goes on. Every outcome is checked against the event stream: what a call answers must
+ * agree with the events.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 public interface ExpiryRaceContract extends Contract {
 
   /**
-   * Opens a registry of the backend under test on {@code clock}, with a liveness timeout of
-   * {@link #LIVENESS_TIMEOUT}.
+   * Opens a registry of the backend under test on {@code clock}, with a liveness timeout of {@link
+   * #LIVENESS_TIMEOUT}.
    *
    * @param clock the clock
    * @return a new registry; the caller closes it
@@ -49,16 +49,15 @@ public interface ExpiryRaceContract extends Contract {
   }
 
   /**
-   * A heartbeat that read the clock while the service was alive, but lands after a sweep
-   * announced its expiry, cannot revive it as of that earlier reading: the revival counts from a
-   * reading not earlier than the announcement, so one full timeout later the service is still
-   * alive, and there is no second {@code Expired} without an alive period between.
+   * A heartbeat that read the clock while the service was alive, but lands after a sweep announced
+   * its expiry, cannot revive it as of that earlier reading: the revival counts from a reading not
+   * earlier than the announcement, so one full timeout later the service is still alive, and there
+   * is no second {@code Expired} without an alive period between.
    *
    * @throws Exception on an unexpected failure
    */
   @Test
-  default void heartbeatThatReadTheClockBeforeASweepCannotReviveAsOfThatReading()
-      throws Exception {
+  default void heartbeatThatReadTheClockBeforeASweepCannotReviveAsOfThatReading() throws Exception {
     PausingClock clock = PausingClock.at(EPOCH);
     try (ServiceManager manager = open(clock)) {
       ServiceHandle handle = manager.register("svc", Endpoint.of("a"));
@@ -93,8 +92,8 @@ public interface ExpiryRaceContract extends Contract {
   }
 
   /**
-   * A {@code liveness} that read the clock (service not alive) while a sweep announced the
-   * expiry answers "not alive" and causes no second {@code Expired}.
+   * A {@code liveness} that read the clock (service not alive) while a sweep announced the expiry
+   * answers "not alive" and causes no second {@code Expired}.
    *
    * @throws Exception on an unexpected failure
    */
@@ -143,8 +142,7 @@ public interface ExpiryRaceContract extends Contract {
       List<ServiceEvent> expected;
       if (answer.alive()) {
         assertEquals(second, answer.handle(), "alive, but for which handle? " + answer);
-        expected =
-            List.of(new Registered(first), new Restarted(second), new Unregistered(second));
+        expected = List.of(new Registered(first), new Restarted(second), new Unregistered(second));
       } else {
         assertEquals(first, answer.handle(), "not alive, but for which handle? " + answer);
         expected =
@@ -159,9 +157,9 @@ public interface ExpiryRaceContract extends Contract {
   }
 
   /**
-   * A heartbeat that saw its service not alive while a restart replaced it either fails with
-   * {@code StaleHandle} (it took effect after the restart; no {@code Expired}) or succeeds with
-   * {@code Expired} of its handle sent before {@code Restarted}: never a silent success.
+   * A heartbeat that saw its service not alive while a restart replaced it either fails with {@code
+   * StaleHandle} (it took effect after the restart; no {@code Expired}) or succeeds with {@code
+   * Expired} of its handle sent before {@code Restarted}: never a silent success.
    *
    * @throws Exception on an unexpected failure
    */

@@ -15,9 +15,9 @@ import org.opennexus.samgr.ServiceHandle;
 import org.opennexus.samgr.ServiceManager;
 
 /**
- * Fenced changes racing each other on real threads that start together: of two fenced restarts
- * with one handle, or a fenced restart and an unregister, exactly one wins. Each race is run
- * many times; every wait is bounded.
+ * Fenced changes racing each other on real threads that start together: of two fenced restarts with
+ * one handle, or a fenced restart and an unregister, exactly one wins. Each race is run many times;
+ * every wait is bounded.
  */
 public interface FencingRaceContract extends Contract {
 

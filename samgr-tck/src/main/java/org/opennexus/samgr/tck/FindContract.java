@@ -15,8 +15,8 @@ import org.opennexus.samgr.ServiceHandle;
 import org.opennexus.samgr.ServiceManager;
 
 /**
- * {@code find}: the current handle, or empty for a name not registered, never {@code NotFound};
- * the same argument rules as every other operation.
+ * {@code find}: the current handle, or empty for a name not registered, never {@code NotFound}; the
+ * same argument rules as every other operation.
  */
 public interface FindContract extends Contract {
 

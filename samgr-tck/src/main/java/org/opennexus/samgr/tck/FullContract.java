@@ -12,14 +12,14 @@ package org.opennexus.samgr.tck;
  *   <li>{@link RegisterContract}, {@link ResolveContract}, {@link FindContract}, {@link
  *       HeartbeatContract}, {@link RestartContract}, {@link UnregisterContract}, {@link
  *       ServicesContract}: the registry's operations and every error they document;
- *   <li>{@link LivenessContract}, {@link ClockRangeContract}, {@link ExpiryContract}: liveness on
- *       a manual clock, exact to the ends of the clock's range, and the {@code Expired} event;
+ *   <li>{@link LivenessContract}, {@link ClockRangeContract}, {@link ExpiryContract}: liveness on a
+ *       manual clock, exact to the ends of the clock's range, and the {@code Expired} event;
  *   <li>{@link WatchContract}, {@link SubscriptionContract}, {@link AwaitContract}: watching;
  *   <li>{@link LifecycleContract}: opening and closing a registry;
  *   <li>{@link ArgumentContract}: the bad-input catalogue;
- *   <li>{@link ConcurrencyContract}, {@link FencingRaceContract}, {@link WatchRaceContract},
- *       {@link SubscriptionRaceContract}, {@link AwaitRaceContract}, {@link ExpiryRaceContract}:
- *       the same operations racing on real threads;
+ *   <li>{@link ConcurrencyContract}, {@link FencingRaceContract}, {@link WatchRaceContract}, {@link
+ *       SubscriptionRaceContract}, {@link AwaitRaceContract}, {@link ExpiryRaceContract}: the same
+ *       operations racing on real threads;
  *   <li>{@link DeliveryContract}: listener failures, the close rules, the executor, the backlog
  *       bound and memory after close.
  * </ul>

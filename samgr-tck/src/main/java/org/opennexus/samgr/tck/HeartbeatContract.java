@@ -18,8 +18,8 @@ import org.opennexus.samgr.ServiceManager;
 public interface HeartbeatContract extends Contract {
 
   /**
-   * A heartbeat of the current handle succeeds, right after register and right after restart,
-   * and changes nothing that {@code resolve} shows.
+   * A heartbeat of the current handle succeeds, right after register and right after restart, and
+   * changes nothing that {@code resolve} shows.
    *
    * @throws SamgrError if the backend rejects a valid call
    */
@@ -37,8 +37,8 @@ public interface HeartbeatContract extends Contract {
   }
 
   /**
-   * A handle that names a registered service but a generation it never had (here, a later one)
-   * is stale too: only the current generation is accepted.
+   * A handle that names a registered service but a generation it never had (here, a later one) is
+   * stale too: only the current generation is accepted.
    *
    * @throws SamgrError if the backend rejects a valid call
    */
@@ -60,8 +60,8 @@ public interface HeartbeatContract extends Contract {
   }
 
   /**
-   * {@code heartbeat} of a handle whose name is not registered throws {@code NotFound} carrying
-   * and naming that name.
+   * {@code heartbeat} of a handle whose name is not registered throws {@code NotFound} carrying and
+   * naming that name.
    *
    * @throws SamgrError if the backend rejects a valid call
    */

@@ -25,14 +25,14 @@ import org.opennexus.samgr.Subscription;
 
 /**
  * Opening and closing a registry: two registries are independent, {@code environment} names the
- * selected backend, every operation after {@code close} throws {@link IllegalStateException}
- * (after the argument checks, before any registry outcome), and closing again is harmless.
+ * selected backend, every operation after {@code close} throws {@link IllegalStateException} (after
+ * the argument checks, before any registry outcome), and closing again is harmless.
  */
 public interface LifecycleContract extends Contract {
 
   /**
-   * Two registries opened one after the other share nothing: a name registered in one is
-   * unknown to the other and free to register there, and closing one leaves the other working.
+   * Two registries opened one after the other share nothing: a name registered in one is unknown to
+   * the other and free to register there, and closing one leaves the other working.
    *
    * @throws SamgrError if the backend rejects a valid call
    */
@@ -76,8 +76,7 @@ public interface LifecycleContract extends Contract {
     assertThrows(
         IllegalStateException.class, () -> samgr.register("tck.new", Endpoint.of("tcp://a:1")));
     assertThrows(
-        IllegalStateException.class,
-        () -> samgr.register("tck.closed", Endpoint.of("tcp://a:1")));
+        IllegalStateException.class, () -> samgr.register("tck.closed", Endpoint.of("tcp://a:1")));
     assertThrows(IllegalStateException.class, () -> samgr.resolve("tck.closed"));
     assertThrows(IllegalStateException.class, () -> samgr.resolve("tck.never"));
     assertThrows(IllegalStateException.class, () -> samgr.heartbeat(handle));
@@ -185,13 +184,12 @@ public interface LifecycleContract extends Contract {
     assertThrows(IllegalArgumentException.class, () -> manager.watch("", new RecordingListener()));
     assertNpeNaming("listener", () -> manager.watchAll(nullListener()));
     assertThrows(IllegalArgumentException.class, () -> manager.await("", Duration.ZERO));
-    assertThrows(
-        IllegalArgumentException.class, () -> manager.await("svc", Duration.ofMillis(-1)));
+    assertThrows(IllegalArgumentException.class, () -> manager.await("svc", Duration.ofMillis(-1)));
   }
 
   /**
-   * After close, the closed state takes precedence over registry outcomes such as {@code
-   * NotFound} and {@code StaleHandle}.
+   * After close, the closed state takes precedence over registry outcomes such as {@code NotFound}
+   * and {@code StaleHandle}.
    *
    * @throws Exception on an unexpected failure
    */

@@ -15,17 +15,17 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.opennexus.samgr.Endpoint;
+import org.opennexus.samgr.ServiceEvent;
 import org.opennexus.samgr.ServiceEvent.Registered;
 import org.opennexus.samgr.ServiceEvent.Restarted;
 import org.opennexus.samgr.ServiceEvent.Unregistered;
-import org.opennexus.samgr.ServiceEvent;
 import org.opennexus.samgr.ServiceHandle;
 import org.opennexus.samgr.ServiceManager;
 
 /**
- * Delivery rules, listener failures: a listener's {@code Throwable} of any kind goes to the
- * {@code listenerFailures} hook and disturbs neither the writer nor later events; a throwing hook
- * disturbs nothing either; a listener neither sees nor swallows a writer's interrupt.
+ * Delivery rules, listener failures: a listener's {@code Throwable} of any kind goes to the {@code
+ * listenerFailures} hook and disturbs neither the writer nor later events; a throwing hook disturbs
+ * nothing either; a listener neither sees nor swallows a writer's interrupt.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 public interface ListenerFailureContract extends DeliveryModes {
@@ -33,10 +33,10 @@ public interface ListenerFailureContract extends DeliveryModes {
   // ---- listener failures ----
 
   /**
-   * A listener that throws a checked exception it did not declare (as Kotlin, Groovy or
-   * Lombok's {@code @SneakyThrows} do) changes nothing for the writer: {@code register} returns
-   * its handle, the hook receives the event and that very exception, and later events reach the
-   * same listener and the others.
+   * A listener that throws a checked exception it did not declare (as Kotlin, Groovy or Lombok's
+   * {@code @SneakyThrows} do) changes nothing for the writer: {@code register} returns its handle,
+   * the hook receives the event and that very exception, and later events reach the same listener
+   * and the others.
    *
    * @throws Exception on an unexpected failure
    */
@@ -80,8 +80,8 @@ public interface ListenerFailureContract extends DeliveryModes {
   }
 
   /**
-   * A {@code listenerFailures} hook that throws itself disturbs nothing either: the writer
-   * returns, later events arrive.
+   * A {@code listenerFailures} hook that throws itself disturbs nothing either: the writer returns,
+   * later events arrive.
    *
    * @throws Exception on an unexpected failure
    */
@@ -104,15 +104,14 @@ public interface ListenerFailureContract extends DeliveryModes {
           Daemon.start("samgr-tck-writer", () -> manager.register("svc", Endpoint.of("a")))
               .join("register whose listener and hook throw");
       ServiceHandle second = manager.restart(first, Endpoint.of("b"));
-      assertEquals(
-          List.of(new Registered(first), new Restarted(second)), events.awaitEvents(2));
+      assertEquals(List.of(new Registered(first), new Restarted(second)), events.awaitEvents(2));
       assertEquals(new Registered(first), hookSaw.get());
     }
   }
 
   /**
-   * A listener neither sees nor swallows the interrupt flag of the thread that made the change:
-   * it runs with the flag clear, and the writer's flag is still set when its call returns.
+   * A listener neither sees nor swallows the interrupt flag of the thread that made the change: it
+   * runs with the flag clear, and the writer's flag is still set when its call returns.
    *
    * @throws Exception on an unexpected failure
    */
@@ -143,14 +142,13 @@ public interface ListenerFailureContract extends DeliveryModes {
 
   /**
    * A listener that throws {@link InterruptedException} (sneakily): the hook receives it, the
-   * thread that ran the listener has its interrupt flag set again afterwards, and delivery goes
-   * on. Run on an executor, so the flag can be read where the listener ran.
+   * thread that ran the listener has its interrupt flag set again afterwards, and delivery goes on.
+   * Run on an executor, so the flag can be read where the listener ran.
    *
    * @throws Exception on an unexpected failure
    */
   @Test
-  default void interruptedExceptionFromListenerSetsTheFlagAgainAndGoesToTheHook()
-      throws Exception {
+  default void interruptedExceptionFromListenerSetsTheFlagAgainAndGoesToTheHook() throws Exception {
     Failures failures = new Failures();
     ExecutorService pool = Executors.newSingleThreadExecutor(Executors.defaultThreadFactory());
     List<Boolean> flagAfterTask = new CopyOnWriteArrayList<>();
@@ -162,8 +160,7 @@ public interface ListenerFailureContract extends DeliveryModes {
                   flagAfterTask.add(Thread.interrupted());
                 });
     InterruptedException thrown = new InterruptedException("listener interrupted");
-    try (ServiceManager manager =
-        builder().executor(recording).listenerFailures(failures).open()) {
+    try (ServiceManager manager = builder().executor(recording).listenerFailures(failures).open()) {
       RecordingListener events = new RecordingListener();
       manager.watch("svc", DeliveryTests.throwingOnce(events, thrown));
       ServiceHandle first = manager.register("svc", Endpoint.of("a"));
@@ -178,5 +175,4 @@ public interface ListenerFailureContract extends DeliveryModes {
       Races.shutdown(pool);
     }
   }
-
 }

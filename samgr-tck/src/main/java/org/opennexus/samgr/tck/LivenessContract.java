@@ -70,8 +70,7 @@ public interface LivenessContract extends Contract {
     try (ServiceManager manager = open(clock)) {
       ServiceHandle handle = manager.register("svc", Endpoint.of("a"));
       clock.advance(Duration.ofMillis(5));
-      assertEquals(
-          new Liveness(handle, EPOCH.plusMillis(1234), true), manager.liveness("svc"));
+      assertEquals(new Liveness(handle, EPOCH.plusMillis(1234), true), manager.liveness("svc"));
     }
   }
 

@@ -12,8 +12,8 @@ import org.opennexus.samgr.ServiceHandle;
 import org.opennexus.samgr.ServiceManager;
 
 /**
- * Tables of calls to every {@link ServiceManager} operation, with valid and with bad arguments,
- * for the contracts that treat all operations alike.
+ * Tables of calls to every {@link ServiceManager} operation, with valid and with bad arguments, for
+ * the contracts that treat all operations alike.
  */
 final class Operations {
 
@@ -40,7 +40,8 @@ final class Operations {
    * @param parameter the parameter the exception must name
    * @param expected the exception type the call must throw
    */
-  record Bad(String signature, String parameter, Class<? extends RuntimeException> expected, Call call) {}
+  record Bad(
+      String signature, String parameter, Class<? extends RuntimeException> expected, Call call) {}
 
   static final String NAME = "tck.operation";
   static final Endpoint ENDPOINT = Endpoint.of("tcp://127.0.0.1:7000");
@@ -66,8 +67,7 @@ final class Operations {
         new Valid("find", "find(String)", s -> s.find(NAME)),
         new Valid("heartbeat", "heartbeat(ServiceHandle)", s -> s.heartbeat(HANDLE)),
         new Valid("restart", "restart(String, Endpoint)", s -> s.restart(NAME, ENDPOINT)),
-        new Valid(
-            "restart", "restart(ServiceHandle, Endpoint)", s -> s.restart(HANDLE, ENDPOINT)),
+        new Valid("restart", "restart(ServiceHandle, Endpoint)", s -> s.restart(HANDLE, ENDPOINT)),
         new Valid("unregister", "unregister(ServiceHandle)", s -> s.unregister(HANDLE)),
         new Valid("services", "services()", ServiceManager::services),
         new Valid("liveness", "liveness(String)", s -> s.liveness(NAME)),
@@ -78,8 +78,8 @@ final class Operations {
   }
 
   /**
-   * Each operation with {@code null} in each reference parameter, an invalid (empty) name in
-   * each name parameter, and a negative {@code await} timeout.
+   * Each operation with {@code null} in each reference parameter, an invalid (empty) name in each
+   * name parameter, and a negative {@code await} timeout.
    */
   @SuppressWarnings("NullAway") // passes null on purpose
   static List<Bad> bad() {
@@ -117,7 +117,6 @@ final class Operations {
         new Bad("await(null, timeout)", "name", npe, s -> s.await(null, Duration.ZERO)),
         new Bad("await(name, null)", "timeout", npe, s -> s.await(NAME, null)),
         new Bad("await(\"\", timeout)", "name", iae, s -> s.await("", Duration.ZERO)),
-        new Bad(
-            "await(name, -1 ms)", "timeout", iae, s -> s.await(NAME, Duration.ofMillis(-1))));
+        new Bad("await(name, -1 ms)", "timeout", iae, s -> s.await(NAME, Duration.ofMillis(-1))));
   }
 }

@@ -9,10 +9,10 @@ import org.jspecify.annotations.Nullable;
 import org.opennexus.samgr.ManualClock;
 
 /**
- * A manual clock that can pause one chosen thread right after that thread reads the time, until
- * the test resumes it: a stand-in for the thread being preempted between reading the clock and
- * acting on what it read. It turns the races of a lock-free read against a change into
- * deterministic tests.
+ * A manual clock that can pause one chosen thread right after that thread reads the time, until the
+ * test resumes it: a stand-in for the thread being preempted between reading the clock and acting
+ * on what it read. It turns the races of a lock-free read against a change into deterministic
+ * tests.
  *
  * <pre>{@code
  * PausingClock clock = PausingClock.at(Contract.EPOCH);
@@ -24,8 +24,8 @@ import org.opennexus.samgr.ManualClock;
  * clock.resume();               // the heartbeat goes on with what it read
  * }</pre>
  *
- * <p>Each {@link #pauseNextReadOn} pauses one read, once. Reads by other threads never pause.
- * Every wait is bounded by {@link #WAIT}. Thread-safe.
+ * <p>Each {@link #pauseNextReadOn} pauses one read, once. Reads by other threads never pause. Every
+ * wait is bounded by {@link #WAIT}. Thread-safe.
  */
 public final class PausingClock implements InstantSource {
 
@@ -73,8 +73,8 @@ public final class PausingClock implements InstantSource {
   }
 
   /**
-   * Makes the next read of this clock by {@code thread} pause, after the time is read and before
-   * it is returned, until {@link #resume()}.
+   * Makes the next read of this clock by {@code thread} pause, after the time is read and before it
+   * is returned, until {@link #resume()}.
    *
    * @param thread the thread to pause; usually created but not yet started
    */

@@ -120,8 +120,14 @@ public final class RecordingListener implements Consumer<ServiceEvent> {
       long left = deadline - System.nanoTime();
       if (left <= 0) {
         throw new AssertionError(
-            "expected at least " + count + " events within " + timeout + ", but got "
-                + events.size() + ": " + events);
+            "expected at least "
+                + count
+                + " events within "
+                + timeout
+                + ", but got "
+                + events.size()
+                + ": "
+                + events);
       }
       TimeUnit.NANOSECONDS.timedWait(this, left);
     }

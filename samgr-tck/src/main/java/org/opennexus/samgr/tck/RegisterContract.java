@@ -25,8 +25,8 @@ import org.opennexus.samgr.ServiceManager;
 public interface RegisterContract extends Contract {
 
   /**
-   * Registering a taken name throws {@code Duplicate} carrying and naming that name, and leaves
-   * the first registration unchanged.
+   * Registering a taken name throws {@code Duplicate} carrying and naming that name, and leaves the
+   * first registration unchanged.
    *
    * @throws SamgrError if the backend rejects a valid call
    */
@@ -46,8 +46,8 @@ public interface RegisterContract extends Contract {
   }
 
   /**
-   * A restarted service is still registered: registering its name again throws {@code
-   * Duplicate}, and the restarted handle stays current.
+   * A restarted service is still registered: registering its name again throws {@code Duplicate},
+   * and the restarted handle stays current.
    *
    * @throws SamgrError if the backend rejects a valid call
    */
@@ -122,7 +122,8 @@ public interface RegisterContract extends Contract {
     try (ServiceManager samgr = open()) {
       Set<Generation> seen = new HashSet<>();
       for (int i = 0; i < 20; i++) {
-        Generation g = samgr.register("tck.many-" + i, Endpoint.of("tcp://a:" + (i + 1))).generation();
+        Generation g =
+            samgr.register("tck.many-" + i, Endpoint.of("tcp://a:" + (i + 1))).generation();
         assertTrue(seen.add(g), () -> "generation " + g + " issued twice");
         Generation r = samgr.restart("tck.many-" + (i / 2), Endpoint.of("tcp://b:1")).generation();
         assertTrue(seen.add(r), () -> "generation " + r + " issued twice");

@@ -11,14 +11,12 @@ import org.opennexus.samgr.SamgrError;
 import org.opennexus.samgr.ServiceHandle;
 import org.opennexus.samgr.ServiceManager;
 
-/**
- * {@code resolve}: the current handle of a registered name, {@code NotFound} for any other.
- */
+/** {@code resolve}: the current handle of a registered name, {@code NotFound} for any other. */
 public interface ResolveContract extends Contract {
 
   /**
-   * A registered service resolves to a handle equal to the one {@code register} returned, with
-   * the name and endpoint given and a positive generation.
+   * A registered service resolves to a handle equal to the one {@code register} returned, with the
+   * name and endpoint given and a positive generation.
    *
    * @throws SamgrError if the backend rejects a valid call
    */

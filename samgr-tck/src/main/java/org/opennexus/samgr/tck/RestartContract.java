@@ -34,12 +34,12 @@ import org.opennexus.samgr.Subscription;
 
 /**
  * Both {@code restart} operations: by name ({@code restart(String, Endpoint)}) and fenced by a
- * handle ({@code restart(ServiceHandle, Endpoint)}); the new handle, the older one made stale,
- * and {@code StaleHandle} or {@code NotFound} with nothing changed.
+ * handle ({@code restart(ServiceHandle, Endpoint)}); the new handle, the older one made stale, and
+ * {@code StaleHandle} or {@code NotFound} with nothing changed.
  *
- * <p>{@link #randomRestartSequencesEndOnLastEndpointAndHighestGeneration()} draws its seed from
- * the system property {@value #SEED_PROPERTY} if set, else at random, and names it in every
- * failure message so a failing run can be replayed.
+ * <p>{@link #randomRestartSequencesEndOnLastEndpointAndHighestGeneration()} draws its seed from the
+ * system property {@value #SEED_PROPERTY} if set, else at random, and names it in every failure
+ * message so a failing run can be replayed.
  */
 public interface RestartContract extends Contract {
 
@@ -47,8 +47,8 @@ public interface RestartContract extends Contract {
   String SEED_PROPERTY = "samgr.tck.seed";
 
   /**
-   * {@code restart} returns a handle with the new endpoint and a higher generation, and that
-   * handle is what {@code resolve} returns from then on.
+   * {@code restart} returns a handle with the new endpoint and a higher generation, and that handle
+   * is what {@code resolve} returns from then on.
    *
    * @throws SamgrError if the backend rejects a valid call
    */
@@ -97,8 +97,8 @@ public interface RestartContract extends Contract {
   }
 
   /**
-   * {@code restart} of a name never registered throws {@code NotFound} carrying and naming it,
-   * and does not register it.
+   * {@code restart} of a name never registered throws {@code NotFound} carrying and naming it, and
+   * does not register it.
    *
    * @throws SamgrError if the backend rejects a valid call
    */
@@ -119,8 +119,8 @@ public interface RestartContract extends Contract {
 
   /**
    * Random sequences of registers, restarts and heartbeats over a few names end with every name
-   * resolving to its last endpoint under the highest generation it was given; every generation
-   * is higher than all before it; every older handle is stale.
+   * resolving to its last endpoint under the highest generation it was given; every generation is
+   * higher than all before it; every older handle is stale.
    *
    * @throws SamgrError if the backend rejects a valid call
    */
@@ -180,8 +180,8 @@ public interface RestartContract extends Contract {
   }
 
   /**
-   * A fenced restart with the current handle returns a handle with a higher generation and the
-   * new endpoint, which {@code resolve} then returns.
+   * A fenced restart with the current handle returns a handle with a higher generation and the new
+   * endpoint, which {@code resolve} then returns.
    *
    * @throws Exception on an unexpected failure
    */
@@ -207,7 +207,10 @@ public interface RestartContract extends Contract {
     try (ServiceManager manager = open()) {
       ServiceHandle first = manager.register("svc", Endpoint.of("a"));
       ServiceHandle second = manager.restart(first, Endpoint.of("b"));
-      assertStale(assertThrows(SamgrError.StaleHandle.class, () -> manager.heartbeat(first)), first, second);
+      assertStale(
+          assertThrows(SamgrError.StaleHandle.class, () -> manager.heartbeat(first)),
+          first,
+          second);
     }
   }
 
@@ -229,7 +232,8 @@ public interface RestartContract extends Contract {
       RecordingListener events = new RecordingListener();
       try (Subscription s = manager.watch("svc", events)) {
         SamgrError.StaleHandle e =
-            assertThrows(SamgrError.StaleHandle.class, () -> manager.restart(first, Endpoint.of("c")));
+            assertThrows(
+                SamgrError.StaleHandle.class, () -> manager.restart(first, Endpoint.of("c")));
         assertStale(e, first, second);
         assertEquals(second, manager.resolve("svc"));
         assertEquals(List.of(second), manager.services());

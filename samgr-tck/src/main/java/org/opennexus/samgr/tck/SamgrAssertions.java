@@ -88,14 +88,14 @@ public final class SamgrAssertions {
     for (String part : parts) {
       assertTrue(
           message.contains(part),
-          () -> e.getClass().getName() + " message should contain '" + part + "' but is: "
-              + message);
+          () ->
+              e.getClass().getName() + " message should contain '" + part + "' but is: " + message);
     }
   }
 
   /**
-   * Asserts that the exception's message contains {@code number} as a whole number, not as part
-   * of a longer one.
+   * Asserts that the exception's message contains {@code number} as a whole number, not as part of
+   * a longer one.
    *
    * @param e the exception
    * @param number the number its message must name
@@ -140,8 +140,8 @@ public final class SamgrAssertions {
 
   /**
    * Asserts that {@code call} is refused as unsupported: it throws {@link SamgrError.Unsupported},
-   * or, from an operation that declares no checked exception ({@code find}, {@code
-   * sweepExpired}), an {@link UnsupportedOperationException} whose cause is one, with its message.
+   * or, from an operation that declares no checked exception ({@code find}, {@code sweepExpired}),
+   * an {@link UnsupportedOperationException} whose cause is one, with its message.
    *
    * @param call the call to a backend that cannot perform it
    * @param what names the call in the failure message

@@ -29,8 +29,8 @@ public interface ServicesContract extends Contract {
   }
 
   /**
-   * {@code services} is sorted by name in {@link String#compareTo} order (upper case before
-   * lower case, "a10" before "a9", non-ASCII last), whatever the order of registration.
+   * {@code services} is sorted by name in {@link String#compareTo} order (upper case before lower
+   * case, "a10" before "a9", non-ASCII last), whatever the order of registration.
    *
    * @throws Exception on an unexpected failure
    */
@@ -51,8 +51,8 @@ public interface ServicesContract extends Contract {
   }
 
   /**
-   * {@code services} lists the current handles: after a restart the new one, after an
-   * unregister none.
+   * {@code services} lists the current handles: after a restart the new one, after an unregister
+   * none.
    *
    * @throws Exception on an unexpected failure
    */

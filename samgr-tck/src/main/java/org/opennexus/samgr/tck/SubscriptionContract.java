@@ -23,15 +23,15 @@ import org.opennexus.samgr.ServiceManager;
 import org.opennexus.samgr.Subscription;
 
 /**
- * Listeners and their subscriptions, on one thread: a listener that throws disturbs nothing
- * else, a listener may call the registry and close its own subscription, and a closed
- * subscription receives nothing more. The full delivery rules are in {@link DeliveryContract}.
+ * Listeners and their subscriptions, on one thread: a listener that throws disturbs nothing else, a
+ * listener may call the registry and close its own subscription, and a closed subscription receives
+ * nothing more. The full delivery rules are in {@link DeliveryContract}.
  */
 public interface SubscriptionContract extends Contract {
 
   /**
-   * A listener that throws disturbs neither the change (which returns normally), nor the
-   * registry, nor the other listeners.
+   * A listener that throws disturbs neither the change (which returns normally), nor the registry,
+   * nor the other listeners.
    *
    * @throws Exception on an unexpected failure
    */
@@ -93,8 +93,7 @@ public interface SubscriptionContract extends Contract {
                   });
           Subscription t = manager.watchAll(all)) {
         ServiceHandle a =
-            assertTimeoutPreemptively(
-                Races.WAIT, () -> manager.register("a", Endpoint.of("1")));
+            assertTimeoutPreemptively(Races.WAIT, () -> manager.register("a", Endpoint.of("1")));
         List<ServiceEvent> events = all.awaitEvents(2);
         assertEquals(3, seen.size(), seen.toString());
         ServiceHandle b = (ServiceHandle) seen.get(2);

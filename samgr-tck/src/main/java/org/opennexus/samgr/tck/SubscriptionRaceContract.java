@@ -70,8 +70,8 @@ public interface SubscriptionRaceContract extends Contract {
   }
 
   /**
-   * {@code Subscription.close()} called while the listener is running on another thread waits
-   * until that call returns.
+   * {@code Subscription.close()} called while the listener is running on another thread waits until
+   * that call returns.
    *
    * @throws Exception on an unexpected failure
    */
@@ -81,9 +81,8 @@ public interface SubscriptionRaceContract extends Contract {
   }
 
   /**
-   * {@code ServiceManager.close()} called while a listener is running on another thread waits
-   * until that call returns: closing the registry closes its subscriptions with the same
-   * guarantee.
+   * {@code ServiceManager.close()} called while a listener is running on another thread waits until
+   * that call returns: closing the registry closes its subscriptions with the same guarantee.
    *
    * @throws Exception on an unexpected failure
    */

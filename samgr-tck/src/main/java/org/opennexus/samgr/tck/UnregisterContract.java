@@ -45,8 +45,10 @@ public interface UnregisterContract extends Contract {
       manager.unregister(handle);
       assertEquals(Optional.empty(), manager.find("svc"));
       assertEquals(List.of(other), manager.services());
-      assertEquals("svc", assertThrows(SamgrError.NotFound.class, () -> manager.resolve("svc")).name());
-      assertEquals("svc", assertThrows(SamgrError.NotFound.class, () -> manager.liveness("svc")).name());
+      assertEquals(
+          "svc", assertThrows(SamgrError.NotFound.class, () -> manager.resolve("svc")).name());
+      assertEquals(
+          "svc", assertThrows(SamgrError.NotFound.class, () -> manager.liveness("svc")).name());
     }
   }
 
@@ -76,13 +78,14 @@ public interface UnregisterContract extends Contract {
     try (ServiceManager manager = open()) {
       ServiceHandle handle = manager.register("svc", Endpoint.of("a"));
       manager.unregister(handle);
-      assertEquals("svc", assertThrows(SamgrError.NotFound.class, () -> manager.unregister(handle)).name());
+      assertEquals(
+          "svc", assertThrows(SamgrError.NotFound.class, () -> manager.unregister(handle)).name());
     }
   }
 
   /**
-   * {@code unregister} with a handle from before a restart throws {@code StaleHandle} carrying
-   * the handle and the current generation, and nothing changes (no event either).
+   * {@code unregister} with a handle from before a restart throws {@code StaleHandle} carrying the
+   * handle and the current generation, and nothing changes (no event either).
    *
    * @throws Exception on an unexpected failure
    */
@@ -105,8 +108,8 @@ public interface UnregisterContract extends Contract {
   }
 
   /**
-   * No ABA: a handle of an earlier incarnation stays stale after the name is registered again
-   * with the same endpoint, for heartbeat, fenced restart and unregister alike.
+   * No ABA: a handle of an earlier incarnation stays stale after the name is registered again with
+   * the same endpoint, for heartbeat, fenced restart and unregister alike.
    *
    * @throws Exception on an unexpected failure
    */
@@ -116,12 +119,14 @@ public interface UnregisterContract extends Contract {
       ServiceHandle old = manager.register("svc", Endpoint.of("a"));
       manager.unregister(old);
       ServiceHandle current = manager.register("svc", Endpoint.of("a"));
-      assertStale(assertThrows(SamgrError.StaleHandle.class, () -> manager.heartbeat(old)), old, current);
+      assertStale(
+          assertThrows(SamgrError.StaleHandle.class, () -> manager.heartbeat(old)), old, current);
       assertStale(
           assertThrows(SamgrError.StaleHandle.class, () -> manager.restart(old, Endpoint.of("a"))),
           old,
           current);
-      assertStale(assertThrows(SamgrError.StaleHandle.class, () -> manager.unregister(old)), old, current);
+      assertStale(
+          assertThrows(SamgrError.StaleHandle.class, () -> manager.unregister(old)), old, current);
       assertEquals(current, manager.resolve("svc"));
     }
   }

@@ -23,8 +23,8 @@ import org.opennexus.samgr.ServiceManager;
 public interface UnsupportedContract extends Contract, ArgumentContract {
 
   /**
-   * Every operation, called with valid arguments, throws {@code Unsupported} (or, if it declares
-   * no checked exception, {@code UnsupportedOperationException} caused by it) whose {@code
+   * Every operation, called with valid arguments, throws {@code Unsupported} (or, if it declares no
+   * checked exception, {@code UnsupportedOperationException} caused by it) whose {@code
    * operation()} is the method name and whose {@code environment()} is the backend's, and whose
    * message names both.
    *
@@ -115,8 +115,8 @@ public interface UnsupportedContract extends Contract, ArgumentContract {
   }
 
   /**
-   * After {@code close()}, every operation throws {@code IllegalStateException} instead of
-   * {@code Unsupported}; {@code environment()} still answers and closing again is harmless.
+   * After {@code close()}, every operation throws {@code IllegalStateException} instead of {@code
+   * Unsupported}; {@code environment()} still answers and closing again is harmless.
    *
    * @return one test per operation
    */

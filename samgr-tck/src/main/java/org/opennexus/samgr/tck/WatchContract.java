@@ -2,7 +2,6 @@ package org.opennexus.samgr.tck;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.fail;
 import static org.opennexus.samgr.tck.Nulls.nullListener;
 import static org.opennexus.samgr.tck.Nulls.nullString;
 import static org.opennexus.samgr.tck.SamgrAssertions.assertEvents;
@@ -23,9 +22,9 @@ import org.opennexus.samgr.ServiceManager;
 import org.opennexus.samgr.Subscription;
 
 /**
- * {@code watch} and {@code watchAll}: a watch starts with {@code Registered} of the current
- * handle (for {@code watchAll}, of every service, in name order), then receives every change of
- * its names, in order, and nothing of the others; a change that fails sends nothing.
+ * {@code watch} and {@code watchAll}: a watch starts with {@code Registered} of the current handle
+ * (for {@code watchAll}, of every service, in name order), then receives every change of its names,
+ * in order, and nothing of the others; a change that fails sends nothing.
  *
  * <p>Events are read through a {@link RecordingListener} with bounded waits, so a backend that
  * delivers on another thread passes too. Where a test proves that an event did <em>not</em> come,
@@ -178,7 +177,8 @@ public interface WatchContract extends Contract {
     try (ServiceManager manager = open()) {
       assertNpeNaming("name", () -> manager.watch(nullString(), new RecordingListener()));
       assertNpeNaming("listener", () -> manager.watch("svc", nullListener()));
-      assertThrows(IllegalArgumentException.class, () -> manager.watch("", new RecordingListener()));
+      assertThrows(
+          IllegalArgumentException.class, () -> manager.watch("", new RecordingListener()));
       assertNpeNaming("listener", () -> manager.watchAll(nullListener()));
     }
   }

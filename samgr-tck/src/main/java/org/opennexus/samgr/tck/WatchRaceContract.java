@@ -21,10 +21,10 @@ import org.opennexus.samgr.ServiceManager;
 import org.opennexus.samgr.Subscription;
 
 /**
- * Watches racing changes on real threads: events arrive one at a time, in generation order,
- * none lost and none twice, and a watch started while the name registers or restarts sees each
- * handle exactly once. Races that can go either way are run many times; every wait is bounded,
- * and nothing sleeps to synchronize.
+ * Watches racing changes on real threads: events arrive one at a time, in generation order, none
+ * lost and none twice, and a watch started while the name registers or restarts sees each handle
+ * exactly once. Races that can go either way are run many times; every wait is bounded, and nothing
+ * sleeps to synchronize.
  */
 public interface WatchRaceContract extends Contract {
 
@@ -150,8 +150,8 @@ public interface WatchRaceContract extends Contract {
   }
 
   /**
-   * A {@code watchAll} started while another thread registers a service sees its {@code
-   * Registered} exactly once.
+   * A {@code watchAll} started while another thread registers a service sees its {@code Registered}
+   * exactly once.
    *
    * @throws Exception on an unexpected failure
    */

@@ -21,9 +21,9 @@ import org.opennexus.samgr.ServiceManager;
  * com.sun.management.ThreadMXBean#getCurrentThreadAllocatedBytes()} over a million calls after a
  * warm-up.
  *
- * <p>The slack of {@value #SLACK_BYTES} bytes per million calls covers what the measurement
- * itself may allocate around the loop; a call that allocated even one 16-byte object would show
- * 16,000,000 bytes. {@link #measurementSeesAllocation()} proves the meter sees allocation at all.
+ * <p>The slack of {@value #SLACK_BYTES} bytes per million calls covers what the measurement itself
+ * may allocate around the loop; a call that allocated even one 16-byte object would show 16,000,000
+ * bytes. {@link #measurementSeesAllocation()} proves the meter sees allocation at all.
  */
 class AllocationTest {
 
@@ -54,8 +54,8 @@ class AllocationTest {
   }
 
   /**
-   * Warms the loop up and measures it, up to {@value #ATTEMPTS} times (JIT compilation may still
-   * be settling); passes on the first measurement within the slack, or fails listing every
+   * Warms the loop up and measures it, up to {@value #ATTEMPTS} times (JIT compilation may still be
+   * settling); passes on the first measurement within the slack, or fails listing every
    * measurement.
    */
   private static void assertAllocatesNothing(String what, Loop loop) throws SamgrError {
@@ -73,8 +73,16 @@ class AllocationTest {
       measured.add(bytes);
     }
     throw new AssertionError(
-        what + " allocated " + measured + " bytes per " + CALLS + " calls in " + ATTEMPTS
-            + " attempts (slack " + SLACK_BYTES + ")");
+        what
+            + " allocated "
+            + measured
+            + " bytes per "
+            + CALLS
+            + " calls in "
+            + ATTEMPTS
+            + " attempts (slack "
+            + SLACK_BYTES
+            + ")");
   }
 
   @Test

@@ -16,9 +16,9 @@ import org.opennexus.samgr.SamgrError;
 import org.opennexus.samgr.ServiceManager;
 
 /**
- * Backend selection from outside, with both backends present and no selection in the
- * environment (surefire removes {@code NEXUS_ENV} from these runs; {@link
- * EnvironmentVariableSelectionTest} runs with it set).
+ * Backend selection from outside, with both backends present and no selection in the environment
+ * (surefire removes {@code NEXUS_ENV} from these runs; {@link EnvironmentVariableSelectionTest}
+ * runs with it set).
  */
 class BackendSelectionTest {
 
@@ -110,8 +110,7 @@ class BackendSelectionTest {
 
   @Test
   void openWithEmptyEnvironmentThrowsIllegalArgumentExceptionNamingIt() {
-    IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> Samgr.open(""));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Samgr.open(""));
     assertMessageContains(e, "environment");
   }
 

@@ -27,7 +27,9 @@ class EnvironmentVariableSelectionTest {
     void run();
   }
 
-  /** Runs {@code body} with the property set to {@code value} (cleared if null), then restores it. */
+  /**
+   * Runs {@code body} with the property set to {@code value} (cleared if null), then restores it.
+   */
   private static void withProperty(@Nullable String value, Body body) {
     String saved = System.getProperty(PROPERTY);
     try {

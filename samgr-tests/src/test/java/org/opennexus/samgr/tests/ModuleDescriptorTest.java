@@ -44,8 +44,7 @@ class ModuleDescriptorTest {
   private static String expectedPath() {
     String path = System.getProperty("samgr.tests.expectedPath");
     assertNotNull(path, "run through Maven: surefire sets samgr.tests.expectedPath");
-    assertTrue(
-        path.equals("module-path") || path.equals("class-path"), "unknown path " + path);
+    assertTrue(path.equals("module-path") || path.equals("class-path"), "unknown path " + path);
     return path;
   }
 
@@ -83,7 +82,8 @@ class ModuleDescriptorTest {
   private static Map<String, List<String>> provides(ModuleDescriptor descriptor) {
     return descriptor.provides().stream()
         .collect(
-            Collectors.toMap(ModuleDescriptor.Provides::service, ModuleDescriptor.Provides::providers));
+            Collectors.toMap(
+                ModuleDescriptor.Provides::service, ModuleDescriptor.Provides::providers));
   }
 
   @Test
@@ -150,9 +150,12 @@ class ModuleDescriptorTest {
     assertEquals(Map.of(SPI, List.of(provider)), provides(backend));
     assertEquals(
         Map.of(
-            "java.base", Set.of(Modifier.MANDATED),
-            API, Set.of(),
-            "org.jspecify", Set.of(Modifier.STATIC)),
+            "java.base",
+            Set.of(Modifier.MANDATED),
+            API,
+            Set.of(),
+            "org.jspecify",
+            Set.of(Modifier.STATIC)),
         requires(backend));
   }
 
@@ -170,10 +173,14 @@ class ModuleDescriptorTest {
     assertEquals(Set.of(), tck.provides());
     assertEquals(
         Map.of(
-            "java.base", Set.of(Modifier.MANDATED),
-            API, Set.of(Modifier.TRANSITIVE),
-            "org.junit.jupiter.api", Set.of(Modifier.TRANSITIVE),
-            "org.junit.jupiter.params", Set.of(Modifier.TRANSITIVE)),
+            "java.base",
+            Set.of(Modifier.MANDATED),
+            API,
+            Set.of(Modifier.TRANSITIVE),
+            "org.junit.jupiter.api",
+            Set.of(Modifier.TRANSITIVE),
+            "org.junit.jupiter.params",
+            Set.of(Modifier.TRANSITIVE)),
         requires(tck));
   }
 
@@ -193,12 +200,10 @@ class ModuleDescriptorTest {
       }
     }
     assertEquals(
-        Set.of("org.opennexus.samgr.host.HostBackend", "org.opennexus.samgr.os.OsBackend"),
-        listed);
+        Set.of("org.opennexus.samgr.host.HostBackend", "org.opennexus.samgr.os.OsBackend"), listed);
     assertEquals(2, files.size(), () -> "service files: " + files);
     Map<String, Boolean> named = new HashMap<>();
-    ServiceLoader.load(SamgrBackend.class)
-        .stream()
+    ServiceLoader.load(SamgrBackend.class).stream()
         .forEach(p -> named.put(p.type().getName(), p.type().getModule().isNamed()));
     assertEquals(
         Map.of(

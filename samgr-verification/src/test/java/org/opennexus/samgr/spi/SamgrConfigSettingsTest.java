@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.opennexus.samgr.ServiceEvent;
 
 /**
- * Backend-specific settings: the builder, then {@code samgr.}<i>key</i>, then {@code SAMGR_}<i>KEY</i>;
- * key rules; and the parsers, whose errors name key, source and value. On the class path, in the
- * SPI's package, to reach the lookup with fake properties and variables.
+ * Backend-specific settings: the builder, then {@code samgr.}<i>key</i>, then {@code
+ * SAMGR_}<i>KEY</i>; key rules; and the parsers, whose errors name key, source and value. On the
+ * class path, in the SPI's package, to reach the lookup with fake properties and variables.
  */
 class SamgrConfigSettingsTest {
 
@@ -46,7 +46,8 @@ class SamgrConfigSettingsTest {
 
   private static Optional<SamgrConfig.Setting> lookup(
       Map<String, String> builder, Map<String, String> properties, Map<String, String> variables) {
-    return config(builder).setting("zookeeper.session-timeout", table(properties), table(variables));
+    return config(builder)
+        .setting("zookeeper.session-timeout", table(properties), table(variables));
   }
 
   @Test
@@ -125,8 +126,7 @@ class SamgrConfigSettingsTest {
   @Test
   void variableNameUpperCasesAndReplacesDotsAndHyphens() {
     assertEquals("SAMGR_ZOOKEEPER_CONNECT", SamgrConfig.variableName("zookeeper.connect"));
-    assertEquals(
-        "SAMGR_DELIVERY_MAX_BACKLOG", SamgrConfig.variableName("delivery.max-backlog"));
+    assertEquals("SAMGR_DELIVERY_MAX_BACKLOG", SamgrConfig.variableName("delivery.max-backlog"));
   }
 
   @Test
@@ -139,7 +139,9 @@ class SamgrConfigSettingsTest {
       IllegalArgumentException e =
           assertThrows(IllegalArgumentException.class, () -> SamgrConfig.requireKey(bad), bad);
       assertEquals(
-          "setting key '" + bad + "' must be lower-case words (a-z, 0-9, inner hyphens) joined by"
+          "setting key '"
+              + bad
+              + "' must be lower-case words (a-z, 0-9, inner hyphens) joined by"
               + " dots, such as zookeeper.session-timeout",
           e.getMessage());
     }
@@ -283,8 +285,7 @@ class SamgrConfigSettingsTest {
             .getMessage());
     assertEquals(
         "setting zookeeper.session-timeout (from system property x) 'yes' must be true or false",
-        assertThrows(IllegalArgumentException.class, () -> value("yes").asBoolean())
-            .getMessage());
+        assertThrows(IllegalArgumentException.class, () -> value("yes").asBoolean()).getMessage());
   }
 
   @Test

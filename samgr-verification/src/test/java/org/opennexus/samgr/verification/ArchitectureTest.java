@@ -26,9 +26,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The layering, made visible: backends use only samgr's API and SPI, never each other; the
- * command line and the JUnit extension use only the API; and no main source file grows to 800
- * lines or more.
+ * The layering, made visible: backends use only samgr's API and SPI, never each other; the command
+ * line and the JUnit extension use only the API; and no main source file grows to 800 lines or
+ * more.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ArchitectureTest {
@@ -37,7 +37,9 @@ class ArchitectureTest {
   private static final String API = "org.opennexus.samgr";
   private static final String SPI = "org.opennexus.samgr.spi";
 
-  /** Main source files allowed 800 lines or more: none (add one only with the issue that splits it). */
+  /**
+   * Main source files allowed 800 lines or more: none (add one only with the issue that splits it).
+   */
   private static final List<String> TOO_LONG_FOR_NOW = List.of();
 
   private static final int MAX_LINES = 800;
@@ -62,8 +64,8 @@ class ArchitectureTest {
   }
 
   /**
-   * A tool's package may use outside code, the API, itself, and the classes named in {@code
-   * also}; not the SPI.
+   * A tool's package may use outside code, the API, itself, and the classes named in {@code also};
+   * not the SPI.
    */
   private static void usesOnlyApi(String module, String... also) {
     classes()
@@ -143,14 +145,23 @@ class ArchitectureTest {
     tooLong.forEach(
         (file, lines) -> {
           if (!TOO_LONG_FOR_NOW.contains(file)) {
-            problems.add(file + " has " + lines + " lines: split it (at most " + (MAX_LINES - 1)
-                + " lines per main source file)");
+            problems.add(
+                file
+                    + " has "
+                    + lines
+                    + " lines: split it (at most "
+                    + (MAX_LINES - 1)
+                    + " lines per main source file)");
           }
         });
     for (String file : TOO_LONG_FOR_NOW) {
       if (!tooLong.containsKey(file)) {
-        problems.add(file + " is below " + MAX_LINES + " lines or gone: remove it from"
-            + " ArchitectureTest.TOO_LONG_FOR_NOW");
+        problems.add(
+            file
+                + " is below "
+                + MAX_LINES
+                + " lines or gone: remove it from"
+                + " ArchitectureTest.TOO_LONG_FOR_NOW");
       }
     }
     assertEquals(List.of(), problems);

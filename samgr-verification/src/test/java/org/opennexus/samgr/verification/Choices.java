@@ -3,8 +3,8 @@ package org.opennexus.samgr.verification;
 import java.util.SplittableRandom;
 
 /**
- * Where the choices that build an operation sequence come from: a seeded {@link
- * SplittableRandom} for the model-based tests, or the fuzzer's bytes for Jazzer.
+ * Where the choices that build an operation sequence come from: a seeded {@link SplittableRandom}
+ * for the model-based tests, or the fuzzer's bytes for Jazzer.
  */
 interface Choices {
 
@@ -32,7 +32,9 @@ interface Choices {
         for (int i = 0; i < length; i++) {
           // Mostly printable ASCII, sometimes anything in the BMP (controls and lone surrogates).
           s.append(
-              random.nextInt(8) == 0 ? (char) random.nextInt(0x10000) : (char) (0x20 + random.nextInt(0x5F)));
+              random.nextInt(8) == 0
+                  ? (char) random.nextInt(0x10000)
+                  : (char) (0x20 + random.nextInt(0x5F)));
         }
         return s.toString();
       }

@@ -15,8 +15,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Phaser;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
@@ -32,15 +32,14 @@ import org.opennexus.samgr.Subscription;
 import org.opennexus.samgr.spi.SamgrConfig;
 
 /**
- * Stress for finding 2 of issue 9 (listeners that close each other's subscriptions deadlocked):
- * 4 threads, each registering a service on one shared host registry, whose 4 {@code watchAll}
+ * Stress for finding 2 of issue 9 (listeners that close each other's subscriptions deadlocked): 4
+ * threads, each registering a service on one shared host registry, whose 4 {@code watchAll}
  * listeners close one another's subscriptions, and in some trials the registry, from inside a
- * listener, while each thread then closes its own subscription from outside (which waits for
- * calls in flight) and one thread may close the registry from outside too. At least 100,000
- * trials, run by 4 long-lived threads that meet at a {@link Phaser} between trials (a fresh
- * registry and fresh subscriptions each trial; the trials take every delivery mode in turn:
- * caller-runs on the writers' threads, a shared 4-thread executor, and a direct executor,
- * {@code Runnable::run}).
+ * listener, while each thread then closes its own subscription from outside (which waits for calls
+ * in flight) and one thread may close the registry from outside too. At least 100,000 trials, run
+ * by 4 long-lived threads that meet at a {@link Phaser} between trials (a fresh registry and fresh
+ * subscriptions each trial; the trials take every delivery mode in turn: caller-runs on the
+ * writers' threads, a shared 4-thread executor, and a direct executor, {@code Runnable::run}).
  *
  * <p>A deadlock is detected, never waited out: a watchdog fails the test when a trial makes no
  * progress for {@link #STALL_SECONDS}, asking {@link ThreadMXBean#findDeadlockedThreads()} which
@@ -62,13 +61,18 @@ class CloseStressTest {
     final ServiceManager registry;
     final AtomicReferenceArray<@Nullable Subscription> subscriptions =
         new AtomicReferenceArray<>(THREADS);
+
     /** 1 once thread i's close() of its subscription returned (from outside any listener). */
     final AtomicIntegerArray closedOutside = new AtomicIntegerArray(THREADS);
+
     final List<String> problems = new ArrayList<>();
+
     /** Which listener closes the registry from inside (-1: none). */
     final int registryCloser;
+
     /** Whether thread 3 closes the registry from outside, before closing its subscription. */
     final boolean closeRegistryOutside;
+
     /** How far ahead a listener's victim is: 1 (a ring) or 2 (pairs closing each other). */
     final int step;
 
@@ -140,7 +144,8 @@ class CloseStressTest {
     int trials = Integer.getInteger("samgr.stress.trials", 100_000);
     long seed = new SplittableRandom().nextLong();
     SplittableRandom random = new SplittableRandom(seed);
-    ExecutorService executor = Executors.newFixedThreadPool(THREADS, daemon("samgr-stress-executor"));
+    ExecutorService executor =
+        Executors.newFixedThreadPool(THREADS, daemon("samgr-stress-executor"));
     AtomicInteger completed = new AtomicInteger();
     AtomicReference<@Nullable String> failure = new AtomicReference<>();
     AtomicReference<@Nullable Trial> current = new AtomicReference<>();
@@ -242,7 +247,10 @@ class CloseStressTest {
             .append(" made no progress for ")
             .append(Duration.ofSeconds(STALL_SECONDS))
             .append("; ThreadMXBean.findDeadlockedThreads(): ")
-            .append(deadlocked == null ? "none (threads waiting, not blocked)" : deadlocked.length + " threads");
+            .append(
+                deadlocked == null
+                    ? "none (threads waiting, not blocked)"
+                    : deadlocked.length + " threads");
     for (ThreadInfo info : threads.dumpAllThreads(true, true)) {
       if (!info.getThreadName().startsWith("samgr")) {
         continue;

@@ -20,17 +20,17 @@ import org.opennexus.samgr.ServiceHandle;
 
 /**
  * Random concurrent runs of the liveness and change operations on one name, each checked by the
- * {@link Linearizer} against the model, event stream included. The clock makes a thread that
- * reads it yield or sleep for a few microseconds at random, to widen the windows between reading
- * the time and acting on it (where the Expired races live); {@link ExpiryRaceTest} pins each known
- * race deterministically.
+ * {@link Linearizer} against the model, event stream included. The clock makes a thread that reads
+ * it yield or sleep for a few microseconds at random, to widen the windows between reading the time
+ * and acting on it (where the Expired races live); {@link ExpiryRaceTest} pins each known race
+ * deterministically.
  *
  * <p>Each run has three phases of 3 threads x 2 calls, and the clock moves (by half the liveness
  * timeout) only between phases, when no call is in flight. The model takes an operation's clock
  * reading to be part of its atomic step; no implementation can read a clock atomically with its
- * effect (a restart reads the time, then installs the entry), so a clock moved during a call
- * could make a correct registry look wrong. Within a phase every call reads the same time, and
- * that assumption holds exactly.
+ * effect (a restart reads the time, then installs the entry), so a clock moved during a call could
+ * make a correct registry look wrong. Within a phase every call reads the same time, and that
+ * assumption holds exactly.
  *
  * <p>{@code -Dsamgr.events.runs=N} (default 300) and {@code -Dsamgr.events.seed=S} (printed on
  * failure; the operations are seeded, the scheduling is not).
@@ -133,8 +133,15 @@ class ConcurrentEventsTest {
         try {
           run.assertLinearizable();
         } catch (AssertionError e) {
-          fail("run " + n + " of seed " + seed + " (-Dsamgr.events.seed=" + seed + "): "
-              + e.getMessage());
+          fail(
+              "run "
+                  + n
+                  + " of seed "
+                  + seed
+                  + " (-Dsamgr.events.seed="
+                  + seed
+                  + "): "
+                  + e.getMessage());
         }
       }
     }

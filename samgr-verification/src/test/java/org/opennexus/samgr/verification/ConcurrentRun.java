@@ -15,8 +15,8 @@ import org.opennexus.samgr.spi.SamgrConfig;
 
 /**
  * One concurrent run on a fresh host registry: a {@code watchAll} subscribed before any call
- * records the event stream, a {@link History} records the calls, and {@link #assertLinearizable()} asks the
- * {@link Linearizer} whether the model explains both.
+ * records the event stream, a {@link History} records the calls, and {@link #assertLinearizable()}
+ * asks the {@link Linearizer} whether the model explains both.
  */
 final class ConcurrentRun implements AutoCloseable {
 
@@ -73,7 +73,8 @@ final class ConcurrentRun implements AutoCloseable {
   static void join(Thread t, long seconds) throws InterruptedException {
     t.join(TimeUnit.SECONDS.toMillis(seconds));
     if (t.isAlive()) {
-      AssertionError stuck = new AssertionError(t.getName() + " did not end within " + seconds + " s");
+      AssertionError stuck =
+          new AssertionError(t.getName() + " did not end within " + seconds + " s");
       stuck.setStackTrace(t.getStackTrace());
       throw stuck;
     }
@@ -82,8 +83,8 @@ final class ConcurrentRun implements AutoCloseable {
   /**
    * Registers a last service, {@link #END}, and waits until the {@code watchAll} has received its
    * event: a subscription receives events in the order the changes took effect, so every earlier
-   * event has arrived too (a writer may leave other writers' events to a hand-off thread, so
-   * they can still be on their way when the calls have returned). The call is part of the run.
+   * event has arrived too (a writer may leave other writers' events to a hand-off thread, so they
+   * can still be on their way when the calls have returned). The call is part of the run.
    */
   void settle() throws InterruptedException {
     if (settled) {

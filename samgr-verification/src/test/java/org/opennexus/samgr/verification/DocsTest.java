@@ -25,22 +25,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.Timeout;
-import org.jspecify.annotations.Nullable;
 import org.opennexus.samgr.SamgrError;
 
 /**
  * The docs checked like code: every relative link of README.md, docs/*.md, CONTRIBUTING.md,
- * RELEASING.md and BENCHMARKS.md resolves (the file exists; an {@code #anchor} is a heading of
- * it, by GitHub's rules), every {@code java} block of README.md and docs/*.md compiles (by the
- * rules of {@link Snippets}), and every block marked {@code <!-- from FILE -->} is text of FILE
- * (the consumer project, which {@code .ci/release-check} builds and tests). Nothing is skipped:
- * each {@code java} block is one dynamic test, named by its file and line; a block marked
- * {@code Java 21+} is reported as skipped (never passed) on an older JDK, and CI's JDK 25 run
- * compiles it.
+ * RELEASING.md and BENCHMARKS.md resolves (the file exists; an {@code #anchor} is a heading of it,
+ * by GitHub's rules), every {@code java} block of README.md and docs/*.md compiles (by the rules of
+ * {@link Snippets}), and every block marked {@code <!-- from FILE -->} is text of FILE (the
+ * consumer project, which {@code .ci/release-check} builds and tests). Nothing is skipped: each
+ * {@code java} block is one dynamic test, named by its file and line; a block marked {@code Java
+ * 21+} is reported as skipped (never passed) on an older JDK, and CI's JDK 25 run compiles it.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class DocsTest {
@@ -166,8 +165,7 @@ class DocsTest {
             .filter(block -> block.info().equals("java"))
             .collect(Collectors.toList());
     assertTrue(blocks.size() >= 15, "java blocks found: " + blocks.size());
-    return blocks.stream()
-        .map(block -> DynamicTest.dynamicTest(where(block), () -> check(block)));
+    return blocks.stream().map(block -> DynamicTest.dynamicTest(where(block), () -> check(block)));
   }
 
   private static void check(Markdown.Block block) {
@@ -234,8 +232,13 @@ class DocsTest {
       }
       best = Math.max(best, n);
     }
-    return "not text of " + source + ": the longest run that matches has " + best
-        + " line(s), then \"" + want.get(Math.min(best, want.size() - 1)).strip() + "\"";
+    return "not text of "
+        + source
+        + ": the longest run that matches has "
+        + best
+        + " line(s), then \""
+        + want.get(Math.min(best, want.size() - 1)).strip()
+        + "\"";
   }
 
   /**
@@ -296,14 +299,20 @@ class DocsTest {
         List.of(),
         Snippets.compile(
             "x.md:1",
-            List.of("try (Subscription s = samgr.watchAll(e -> alarm(e.handle()))) {", "  ...",
-                "}", "... more left out ...")));
+            List.of(
+                "try (Subscription s = samgr.watchAll(e -> alarm(e.handle()))) {",
+                "  ...",
+                "}",
+                "... more left out ...")));
     assertEquals(
         List.of(),
         Snippets.compile(
             "x.md:1",
-            List.of("module a.b {", "  requires org.opennexus.samgr;",
-                "  provides org.opennexus.samgr.spi.SamgrBackend with a.b.impl.Mine;", "}")));
+            List.of(
+                "module a.b {",
+                "  requires org.opennexus.samgr;",
+                "  provides org.opennexus.samgr.spi.SamgrBackend with a.b.impl.Mine;",
+                "}")));
     assertFalse(
         Snippets.compile("x.md:1", List.of("module a.b {", "  requires no.such.module;", "}"))
             .isEmpty());

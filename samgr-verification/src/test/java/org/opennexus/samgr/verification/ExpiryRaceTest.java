@@ -25,8 +25,8 @@ import org.opennexus.samgr.tck.PausingClock;
  * The races of the Expired slot (issue 9, finding 4), made deterministic with a {@link
  * PausingClock}: a thread is stopped right after it reads the time, the registry changes, and the
  * thread goes on with the time it read. Each test checks the exact events and outcomes that any
- * correct registry gives, and checks the whole run with the {@link Linearizer}, which compares
- * the event stream as well as the return values with the model.
+ * correct registry gives, and checks the whole run with the {@link Linearizer}, which compares the
+ * event stream as well as the return values with the model.
  *
  * <p>On the registry before the fix (main at 18c4a99), the first test saw {@code [Registered(g1),
  * Expired(g1), Expired(g1)]} and the others saw a call act on an expiry that no event announced;
@@ -50,10 +50,10 @@ class ExpiryRaceTest {
 
   /**
    * Stops {@code racer} right after it reads the time, runs {@code meanwhile} as thread 2, then
-   * lets the racer go on. If the racer is stopped while holding something the other calls need
-   * (a registry that reads the clock under its lock), they cannot finish while it is stopped:
-   * they are given a bounded wait, then the racer is released and they finish after it. Either
-   * way, the run is a real interleaving, which the assertions must accept.
+   * lets the racer go on. If the racer is stopped while holding something the other calls need (a
+   * registry that reads the clock under its lock), they cannot finish while it is stopped: they are
+   * given a bounded wait, then the racer is released and they finish after it. Either way, the run
+   * is a real interleaving, which the assertions must accept.
    */
   private static void race(ConcurrentRun run, PausingClock clock, Thread racer, Op... meanwhile)
       throws InterruptedException {
@@ -114,7 +114,8 @@ class ExpiryRaceTest {
   }
 
   /** A call that can see a service not alive. */
-  @SuppressWarnings("ImmutableEnumChecker") // Op and ServiceEvent here are records of immutable values
+  @SuppressWarnings(
+      "ImmutableEnumChecker") // Op and ServiceEvent here are records of immutable values
   enum Observer {
     LIVENESS(new Op.LivenessOf("a")),
     HEARTBEAT(new Op.Heartbeat(G1));
@@ -170,7 +171,9 @@ class ExpiryRaceTest {
                     new ServiceEvent.Registered(G1), new ServiceEvent.Expired(G1), replacer.event)
                 : List.of(new ServiceEvent.Registered(G1), replacer.event);
         assertEquals(
-            expected, run.eventsBeforeEnd(), () -> observer + " while " + replacer + ": " + observed);
+            expected,
+            run.eventsBeforeEnd(),
+            () -> observer + " while " + replacer + ": " + observed);
       }
     }
   }

@@ -15,8 +15,8 @@ import org.opennexus.samgr.ServiceHandle;
  * backend whose generations are opaque increasing numbers (the {@code zookeeper} backend's are
  * ZooKeeper transaction ids). The pair is learned when both issue a handle in the same operation
  * ({@code register}, {@code restart}); from then on a handle argument is sent with the backend's
- * number, and every generation in the backend's outcomes and events is read back as the model's.
- * A generation the model never issued (a forged handle's) is sent as a number far above any
+ * number, and every generation in the backend's outcomes and events is read back as the model's. A
+ * generation the model never issued (a forged handle's) is sent as a number far above any
  * transaction id; a backend generation never learned is read back as a number far above any the
  * model issues, so it can only compare unequal.
  */
@@ -30,8 +30,10 @@ final class Generations {
 
   private final Map<Long, Long> toBackend = new HashMap<>();
   private final Map<Long, Long> toModel = new HashMap<>();
+
   /** The highest backend generation issued so far; each new one must be higher (DESIGN). */
   private long highest;
+
   private boolean outOfOrder;
 
   /** The operation with its handle arguments in the backend's generations. */

@@ -24,14 +24,14 @@ class GenerationsTest {
   void learnsFromHandlesIssuedTogetherAndTranslatesBothWays() {
     Generations g = new Generations();
     g.learn(REGISTER, new Outcome.Value(h("a", 1)), new Outcome.Value(h("a", 4_000)));
-    assertEquals(
-        new Op.Heartbeat(h("a", 4_000)), g.toBackend(new Op.Heartbeat(h("a", 1))));
+    assertEquals(new Op.Heartbeat(h("a", 4_000)), g.toBackend(new Op.Heartbeat(h("a", 1))));
     assertEquals(new Outcome.Value(h("a", 1)), g.toModel(new Outcome.Value(h("a", 4_000))));
     assertEquals(
         new Outcome.Value(Optional.of(h("a", 1))),
         g.toModel(new Outcome.Value(Optional.of(h("a", 4_000)))));
     assertEquals(
-        new Outcome.Value(List.of(h("a", 1))), g.toModel(new Outcome.Value(List.of(h("a", 4_000)))));
+        new Outcome.Value(List.of(h("a", 1))),
+        g.toModel(new Outcome.Value(List.of(h("a", 4_000)))));
     assertEquals(
         List.of(new ServiceEvent.Expired(h("a", 1))),
         g.toModel(List.of(new ServiceEvent.Expired(h("a", 4_000)))));
@@ -47,8 +47,7 @@ class GenerationsTest {
         g.toBackend(new Op.Unregister(h("a", 7))));
     assertEquals(
         new Outcome.Stale(h("a", 7), new Generation(1)),
-        g.toModel(
-            new Outcome.Stale(h("a", Generations.UNISSUED + 7), new Generation(4_000))));
+        g.toModel(new Outcome.Stale(h("a", Generations.UNISSUED + 7), new Generation(4_000))));
     // a backend generation nobody learned reads back as no generation the model issues
     assertEquals(
         new Outcome.Value(h("a", Generations.UNLEARNED + 4_001)),
@@ -85,12 +84,17 @@ class GenerationsTest {
   void aSecondPairingOfEitherSideIsNotLearned() {
     Generations g = new Generations();
     g.learn(REGISTER, new Outcome.Value(h("a", 1)), new Outcome.Value(h("a", 4_000)));
-    g.learn(REGISTER, new Outcome.Value(h("b", 2)), new Outcome.Value(h("b", 4_000))); // backend repeated
-    g.learn(REGISTER, new Outcome.Value(h("b", 1)), new Outcome.Value(h("b", 5_000))); // model repeated
+    g.learn(
+        REGISTER,
+        new Outcome.Value(h("b", 2)),
+        new Outcome.Value(h("b", 4_000))); // backend repeated
+    g.learn(
+        REGISTER, new Outcome.Value(h("b", 1)), new Outcome.Value(h("b", 5_000))); // model repeated
     assertEquals(
         new Outcome.Value(h("b", Generations.UNLEARNED + 5_000)),
         g.toModel(new Outcome.Value(h("b", 5_000))));
-    assertEquals(new Op.Heartbeat(h("b", Generations.UNISSUED + 2)),
+    assertEquals(
+        new Op.Heartbeat(h("b", Generations.UNISSUED + 2)),
         g.toBackend(new Op.Heartbeat(h("b", 2))));
   }
 }

@@ -25,8 +25,16 @@ final class History {
 
     @Override
     public String toString() {
-      return "thread " + thread + " [" + invoked + ", " + returned + "] " + Op.describe(op)
-          + " -> " + outcome;
+      return "thread "
+          + thread
+          + " ["
+          + invoked
+          + ", "
+          + returned
+          + "] "
+          + Op.describe(op)
+          + " -> "
+          + outcome;
     }
   }
 

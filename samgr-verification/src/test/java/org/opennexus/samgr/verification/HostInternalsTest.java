@@ -32,8 +32,8 @@ import org.opennexus.samgr.Subscription;
 
 /**
  * Choices of the host backend that the contract leaves open (docs/design.md, "The host backend"),
- * so they are not in the TCK: the liveness slot only moves forward, timeouts count in whole milliseconds
- * rounded up and saturate, and what its registries, subscriptions and warnings say.
+ * so they are not in the TCK: the liveness slot only moves forward, timeouts count in whole
+ * milliseconds rounded up and saturate, and what its registries, subscriptions and warnings say.
  */
 class HostInternalsTest {
 
@@ -255,8 +255,7 @@ class HostInternalsTest {
    * hand-off thread does.
    */
   @Test
-  void changeFromAnotherThreadDuringDeliveryIsHandedOffAfterTheListenerReturns()
-      throws Exception {
+  void changeFromAnotherThreadDuringDeliveryIsHandedOffAfterTheListenerReturns() throws Exception {
     try (ServiceManager registry = Samgr.open("host")) {
       List<Object> log = new CopyOnWriteArrayList<>();
       List<Thread> deliveredOn = new CopyOnWriteArrayList<>();
@@ -293,8 +292,8 @@ class HostInternalsTest {
 
   /**
    * An event queued for a subscription that another listener closes before it is delivered is
-   * dropped: after close returns, the listener is called no more. Here the change queues one
-   * event for each of two subscriptions, and whichever listener runs first closes the other.
+   * dropped: after close returns, the listener is called no more. Here the change queues one event
+   * for each of two subscriptions, and whichever listener runs first closes the other.
    */
   @Test
   void eventQueuedForASubscriptionClosedMeanwhileIsNotDelivered() throws Exception {
@@ -383,7 +382,11 @@ class HostInternalsTest {
   }
 
   private static ServiceManager open(HookClock clock) {
-    return Samgr.builder().environment("host").clock(clock).livenessTimeout(Scenario.TIMEOUT).open();
+    return Samgr.builder()
+        .environment("host")
+        .clock(clock)
+        .livenessTimeout(Scenario.TIMEOUT)
+        .open();
   }
 
   @Test
@@ -402,7 +405,8 @@ class HostInternalsTest {
       Instant restartedAt = Scenario.EPOCH.plus(Scenario.TIMEOUT).plusMillis(1);
       assertEquals(new Liveness(second[0], restartedAt, true), liveness);
       assertEquals(
-          List.of(new ServiceEvent.Registered(first), new ServiceEvent.Restarted(second[0])), events);
+          List.of(new ServiceEvent.Registered(first), new ServiceEvent.Restarted(second[0])),
+          events);
       assertTrue(registry.liveness("net").alive());
     }
   }
@@ -427,7 +431,8 @@ class HostInternalsTest {
       assertEquals(first, stale.handle());
       assertEquals(second[0].generation(), stale.current());
       assertEquals(
-          List.of(new ServiceEvent.Registered(first), new ServiceEvent.Restarted(second[0])), events);
+          List.of(new ServiceEvent.Registered(first), new ServiceEvent.Restarted(second[0])),
+          events);
       assertEquals(second[0], registry.resolve("net"));
     }
   }

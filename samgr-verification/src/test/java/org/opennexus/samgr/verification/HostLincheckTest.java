@@ -12,41 +12,39 @@ import kotlin.reflect.KFunction;
 import kotlin.reflect.jvm.ReflectJvmMapping;
 import org.jetbrains.lincheck.datastructures.DSLScenarioBuilder;
 import org.jetbrains.lincheck.datastructures.DSLThreadScenario;
-import org.jetbrains.lincheck.datastructures.Options;
 import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
+import org.jetbrains.lincheck.datastructures.Options;
 import org.jetbrains.lincheck.datastructures.Param;
 import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.junit.jupiter.api.Test;
 import org.opennexus.samgr.Endpoint;
 import org.opennexus.samgr.Generation;
 import org.opennexus.samgr.ManualClock;
-import org.opennexus.samgr.Samgr;
 import org.opennexus.samgr.ServiceHandle;
 import org.opennexus.samgr.ServiceManager;
 import org.opennexus.samgr.spi.SamgrBackend;
 import org.opennexus.samgr.spi.SamgrConfig;
 
 /**
- * Linearizability of the host backend, opened through {@code Samgr}, against {@link
- * RegistryModel}: Lincheck runs small concurrent scenarios of these operations and checks that
- * every result is explained by some sequential order of the model.
+ * Linearizability of the host backend, opened through {@code Samgr}, against {@link RegistryModel}:
+ * Lincheck runs small concurrent scenarios of these operations and checks that every result is
+ * explained by some sequential order of the model.
  *
- * <p>Names are {@code "a"} and {@code "b"}, endpoints two fixed ones, and handles are forged from
- * a name and a generation 1 or 2, which covers current, stale and never-issued generations.
- * Results are {@link Outcome}s, so exceptions compare by type and fields. The clock is a manual
- * clock that only {@link #passTime} moves (past the liveness timeout), so {@code liveness} and
- * {@code sweepExpired} are deterministic in each sequential order; {@link #close} is an operation
- * too, so every operation also races a close.
+ * <p>Names are {@code "a"} and {@code "b"}, endpoints two fixed ones, and handles are forged from a
+ * name and a generation 1 or 2, which covers current, stale and never-issued generations. Results
+ * are {@link Outcome}s, so exceptions compare by type and fields. The clock is a manual clock that
+ * only {@link #passTime} moves (past the liveness timeout), so {@code liveness} and {@code
+ * sweepExpired} are deterministic in each sequential order; {@link #close} is an operation too, so
+ * every operation also races a close.
  *
  * <p>CI runs bounded options: {@code samgr.lincheck.iterations} 5 scenarios, each with {@code
  * samgr.lincheck.modelCheckingInvocations} 300 interleavings or {@code
  * samgr.lincheck.stressInvocations} 1,000 runs (under a minute each on 2 busy cores). A soak:
  * {@code ./mvnw -B -pl samgr-verification -am verify -Plincheck-soak} (100 scenarios, 5,000 and
- * 20,000), or set the properties.
- * Class path only (see the module's pom). On JDK 21+ it needs {@code
- * -XX:+EnableDynamicAgentLoading}, which the parent pom's {@code jdk21+} profile adds.
+ * 20,000), or set the properties. Class path only (see the module's pom). On JDK 21+ it needs
+ * {@code -XX:+EnableDynamicAgentLoading}, which the parent pom's {@code jdk21+} profile adds.
  */
 @Param(name = "name", gen = IntGen.class, conf = "0:1")
 @Param(name = "endpoint", gen = IntGen.class, conf = "0:1")

@@ -11,21 +11,21 @@ import org.opennexus.samgr.verification.History.Call;
 /**
  * Checks a concurrent run against the sequential {@link RegistryModel}, events included: it looks
  * for a linearization, an order of all calls that keeps real-time order (a call that returned
- * before another was invoked comes first) in which the model gives every call the outcome it
- * really had <em>and</em> produces exactly the event stream that a {@code watchAll}, subscribed
- * before the first call, really received. Linearizability checkers such as Lincheck compare only
- * return values; an Expired sent twice, or never, changes no return value, only the stream.
+ * before another was invoked comes first) in which the model gives every call the outcome it really
+ * had <em>and</em> produces exactly the event stream that a {@code watchAll}, subscribed before the
+ * first call, really received. Linearizability checkers such as Lincheck compare only return
+ * values; an Expired sent twice, or never, changes no return value, only the stream.
  *
  * <p>The search is depth-first over the calls that may come next, replaying each on a copy of the
- * model; it prunes an order as soon as an outcome differs or the model's events stop being a
- * prefix of the observed ones, and remembers dead states (the set of calls done plus the model's
- * {@link RegistryModel#state()}), so runs of a dozen calls cost little. Sound by construction: it
- * reports a violation only when no order at all explains the run.
+ * model; it prunes an order as soon as an outcome differs or the model's events stop being a prefix
+ * of the observed ones, and remembers dead states (the set of calls done plus the model's {@link
+ * RegistryModel#state()}), so runs of a dozen calls cost little. Sound by construction: it reports
+ * a violation only when no order at all explains the run.
  *
  * <p>The clock is part of the model's state, moved by {@link Op.MoveClock} calls, and an operation
  * is taken to read it at its linearization point. No implementation reads a clock atomically with
- * its effect, so a run must not move the clock while a call that depends on it could be forced
- * (by other calls' results) to take effect after the move: runs move it when no call is in flight
+ * its effect, so a run must not move the clock while a call that depends on it could be forced (by
+ * other calls' results) to take effect after the move: runs move it when no call is in flight
  * ({@link ConcurrentEventsTest}), or in a scenario whose calls may all go before the move ({@link
  * ExpiryRaceTest}).
  */
@@ -113,8 +113,11 @@ final class Linearizer {
     out.append("\n  calls (thread [invoked, returned] call -> outcome):");
     calls.forEach(call -> out.append("\n    ").append(call));
     out.append("\n  events a watchAll received: ").append(observed);
-    out.append("\n  longest order the model could follow (").append(verdict.longestPrefix().size())
-        .append(" of ").append(calls.size()).append(" calls):");
+    out.append("\n  longest order the model could follow (")
+        .append(verdict.longestPrefix().size())
+        .append(" of ")
+        .append(calls.size())
+        .append(" calls):");
     RegistryModel model = start.copy();
     for (Call call : verdict.longestPrefix()) {
       out.append("\n    ").append(call);

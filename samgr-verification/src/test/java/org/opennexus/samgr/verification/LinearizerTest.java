@@ -81,8 +81,7 @@ class LinearizerTest {
   void acceptsTheSameCallsWithOneExpired() {
     Linearizer.Verdict verdict =
         check(
-            LATE_HEARTBEAT,
-            List.of(new ServiceEvent.Registered(G1), new ServiceEvent.Expired(G1)));
+            LATE_HEARTBEAT, List.of(new ServiceEvent.Registered(G1), new ServiceEvent.Expired(G1)));
     assertTrue(verdict.linearizable());
     // The heartbeat can only have taken effect before the clock moved past the timeout.
     // (Later, it would have announced the expiry itself, and the sweep would have returned [].)
@@ -148,11 +147,14 @@ class LinearizerTest {
     List<ServiceEvent> events = List.of(new ServiceEvent.Registered(G1));
     // The resolve returned before the register began, so it cannot have seen it...
     assertFalse(
-        check(List.of(call(0, 1, 2, resolve, value(G1)), call(1, 3, 4, register, value(G1))), events)
+        check(
+                List.of(call(0, 1, 2, resolve, value(G1)), call(1, 3, 4, register, value(G1))),
+                events)
             .linearizable());
     // ...but when the two overlap, the register may have taken effect first.
     Linearizer.Verdict overlapping =
-        check(List.of(call(0, 1, 4, resolve, value(G1)), call(1, 2, 3, register, value(G1))), events);
+        check(
+            List.of(call(0, 1, 4, resolve, value(G1)), call(1, 2, 3, register, value(G1))), events);
     assertEquals(
         List.of(register, resolve),
         Objects.requireNonNull(overlapping.order()).stream().map(Call::op).toList());

@@ -101,8 +101,8 @@ final class Markdown {
 
   /**
    * The anchor GitHub gives a heading: its text lower-cased, markup and punctuation dropped
-   * (letters, digits, {@code _}, {@code -} and spaces kept), spaces as hyphens. A repeated
-   * heading gets {@code -1}, {@code -2}, ... (done by the caller).
+   * (letters, digits, {@code _}, {@code -} and spaces kept), spaces as hyphens. A repeated heading
+   * gets {@code -1}, {@code -2}, ... (done by the caller).
    */
   static String anchor(String heading) {
     String text = heading.replaceAll("!?\\[([^\\]]*)\\]\\([^)]*\\)", "$1"); // a link: its text

@@ -12,10 +12,10 @@ import org.opennexus.samgr.ServiceHandle;
 import org.opennexus.samgr.ServiceManager;
 
 /**
- * The operation vocabulary: one record per call, carrying its concrete arguments (possibly
- * {@code null} or invalid), so a sequence can be replayed, printed and shrunk. Each operation runs
- * against the {@link RegistryModel} and against a real registry, giving two {@link Outcome}s that
- * must be equal.
+ * The operation vocabulary: one record per call, carrying its concrete arguments (possibly {@code
+ * null} or invalid), so a sequence can be replayed, printed and shrunk. Each operation runs against
+ * the {@link RegistryModel} and against a real registry, giving two {@link Outcome}s that must be
+ * equal.
  */
 sealed interface Op {
 
@@ -91,8 +91,7 @@ sealed interface Op {
     }
   }
 
-  record RestartHandle(@Nullable ServiceHandle current, @Nullable Endpoint endpoint)
-      implements Op {
+  record RestartHandle(@Nullable ServiceHandle current, @Nullable Endpoint endpoint) implements Op {
     @Override
     public Outcome onModel(RegistryModel model) {
       return model.restart(current, endpoint);
@@ -285,16 +284,29 @@ sealed interface Op {
       int shown = Math.min(s.length(), 24);
       for (int i = 0; i < shown; i++) {
         char c = s.charAt(i);
-        out.append(c >= 0x20 && c < 0x7F && c != '"' && c != '\\' ? String.valueOf(c) : String.format("\\u%04X", (int) c));
+        out.append(
+            c >= 0x20 && c < 0x7F && c != '"' && c != '\\'
+                ? String.valueOf(c)
+                : String.format("\\u%04X", (int) c));
       }
       out.append('"');
       if (s.length() > shown) {
-        out.append("+").append(s.length() - shown).append(" more (length ").append(s.length()).append(")");
+        out.append("+")
+            .append(s.length() - shown)
+            .append(" more (length ")
+            .append(s.length())
+            .append(")");
       }
       return out.toString();
     }
     if (value instanceof ServiceHandle h) {
-      return "ServiceHandle(" + show(h.name()) + ", " + show(h.endpoint()) + ", " + h.generation().value() + ")";
+      return "ServiceHandle("
+          + show(h.name())
+          + ", "
+          + show(h.endpoint())
+          + ", "
+          + h.generation().value()
+          + ")";
     }
     if (value instanceof Endpoint e) {
       return "Endpoint.of(" + show(e.address()) + ")";

@@ -1,6 +1,5 @@
 package org.opennexus.samgr.verification;
 
-import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import org.opennexus.samgr.Generation;
 import org.opennexus.samgr.SamgrError;
@@ -107,7 +106,9 @@ sealed interface Outcome {
     } catch (NullPointerException e) {
       String message = e.getMessage();
       String suffix = " must not be null";
-      if (message != null && message.endsWith(suffix) && message.indexOf(' ') == message.indexOf(suffix)) {
+      if (message != null
+          && message.endsWith(suffix)
+          && message.indexOf(' ') == message.indexOf(suffix)) {
         return new NullArgument(message.substring(0, message.length() - suffix.length()));
       }
       return unexpected(e);

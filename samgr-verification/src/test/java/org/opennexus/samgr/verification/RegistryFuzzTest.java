@@ -23,10 +23,10 @@ import org.opennexus.samgr.ServiceHandle;
  * </pre>
  *
  * <p>Only one {@code @FuzzTest} method can fuzz per JVM, so select one with {@code -Dtest}. A
- * crashing input is written to the inputs directory above: commit it with the fix. The inputs
- * found so far (the generated corpus is in {@code samgr-verification/.cifuzz-corpus/}, not
- * committed) are committed in minimized form: libFuzzer's merge keeps the fewest files that reach
- * every edge the corpus reaches, with the test class path from a Surefire report:
+ * crashing input is written to the inputs directory above: commit it with the fix. The inputs found
+ * so far (the generated corpus is in {@code samgr-verification/.cifuzz-corpus/}, not committed) are
+ * committed in minimized form: libFuzzer's merge keeps the fewest files that reach every edge the
+ * corpus reaches, with the test class path from a Surefire report:
  *
  * <pre>
  * java -cp "$CLASSPATH" com.code_intelligence.jazzer.Jazzer \
@@ -67,7 +67,8 @@ class RegistryFuzzTest {
     List<Op> ops = Vocabulary.sequence(choices(data));
     if (Scenario.run(ops) != null) {
       List<Op> minimal = Scenario.shrink(ops, candidate -> Scenario.run(candidate) != null);
-      throw new AssertionError("the host registry disagrees with the model:" + Scenario.report(minimal, "host"));
+      throw new AssertionError(
+          "the host registry disagrees with the model:" + Scenario.report(minimal, "host"));
     }
   }
 

@@ -19,10 +19,10 @@ import org.opennexus.samgr.verification.Outcome.Rule;
  * docs/user-guide.md and the {@code ServiceManager} Javadoc, not from the host backend's code.
  *
  * <p>Each method returns the {@link Outcome} the real call must have, and records the events a
- * {@code watchAll} must receive ({@link #events()}). Checks follow the documented
- * precedence: {@code null} and bad arguments in parameter order, then a closed registry, then the
- * registry outcome. The argument rules are re-implemented here ({@link #textRule}) so that the
- * model is an independent oracle for {@code Arguments} too. Not thread-safe.
+ * {@code watchAll} must receive ({@link #events()}). Checks follow the documented precedence:
+ * {@code null} and bad arguments in parameter order, then a closed registry, then the registry
+ * outcome. The argument rules are re-implemented here ({@link #textRule}) so that the model is an
+ * independent oracle for {@code Arguments} too. Not thread-safe.
  */
 // The precondition checks (first(...)) prove the arguments non-null before use; NullAway cannot
 // follow that, so it is silenced for this class alone.
@@ -35,7 +35,10 @@ final class RegistryModel {
   private static final class Entry {
     final ServiceHandle handle;
     long lastBeat;
-    /** Whether Expired was sent since the last heartbeat: then it is not alive, whatever the time. */
+
+    /**
+     * Whether Expired was sent since the last heartbeat: then it is not alive, whatever the time.
+     */
     boolean announced;
 
     Entry(ServiceHandle handle, long now) {
@@ -96,8 +99,14 @@ final class RegistryModel {
    * equal states answer every later operation alike (the issued handles only feed generators).
    */
   String state() {
-    return services + " g" + lastGeneration + " t" + now + (closed ? " closed" : "")
-        + " e" + events.size();
+    return services
+        + " g"
+        + lastGeneration
+        + " t"
+        + now
+        + (closed ? " closed" : "")
+        + " e"
+        + events.size();
   }
 
   // ---- the argument rules ----
@@ -166,8 +175,8 @@ final class RegistryModel {
   }
 
   /**
-   * The events a {@code watchAll} subscribed when the registry opened has received so far: one
-   * per change, in the order of the changes.
+   * The events a {@code watchAll} subscribed when the registry opened has received so far: one per
+   * change, in the order of the changes.
    */
   List<ServiceEvent> events() {
     return events;
@@ -353,7 +362,10 @@ final class RegistryModel {
   /** {@code watch} with a listener: what matters here is which argument errors it throws. */
   Outcome watch(@Nullable String name, boolean nullListener) {
     Outcome error =
-        first(checkName(name), nullListener ? new Outcome.NullArgument("listener") : null, checkOpen());
+        first(
+            checkName(name),
+            nullListener ? new Outcome.NullArgument("listener") : null,
+            checkOpen());
     return error != null ? error : new Outcome.Value(Op.SUBSCRIBED);
   }
 

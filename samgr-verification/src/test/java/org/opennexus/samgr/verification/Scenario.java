@@ -32,7 +32,14 @@ final class Scenario {
   record Mismatch(int index, String op, Object expected, Object actual) {
     @Override
     public String toString() {
-      return "operation #" + index + " " + op + ": model says " + expected + ", registry says " + actual;
+      return "operation #"
+          + index
+          + " "
+          + op
+          + ": model says "
+          + expected
+          + ", registry says "
+          + actual;
     }
   }
 
@@ -56,11 +63,7 @@ final class Scenario {
       return new Target(
           environment,
           clock ->
-              Samgr.builder()
-                  .environment(environment)
-                  .clock(clock)
-                  .livenessTimeout(TIMEOUT)
-                  .open(),
+              Samgr.builder().environment(environment).clock(clock).livenessTimeout(TIMEOUT).open(),
           false,
           false);
     }
@@ -129,7 +132,8 @@ final class Scenario {
           last = generations.toModel(last);
         }
         if (!model.events().equals(last)) {
-          return new Mismatch(ops.size() - 1, "after the last operation, events", model.events(), last);
+          return new Mismatch(
+              ops.size() - 1, "after the last operation, events", model.events(), last);
         }
       }
     }
@@ -176,8 +180,8 @@ final class Scenario {
 
   /**
    * Subscribes {@code events} to every change, or returns false if the backend refuses (the os
-   * stub). The host delivers on the calling thread before the call returns, so after each
-   * operation the list is complete; other backends fill it from a delivery thread.
+   * stub). The host delivers on the calling thread before the call returns, so after each operation
+   * the list is complete; other backends fill it from a delivery thread.
    */
   private static boolean watchAll(ServiceManager registry, List<ServiceEvent> events) {
     try {
@@ -201,9 +205,9 @@ final class Scenario {
   }
 
   /**
-   * Runs {@code sequences} random sequences (from the seed in {@code samgr.model.seed}, or a
-   * random one) on {@code target} and fails with the seed and the shrunk sequence at the first
-   * that disagrees with the model.
+   * Runs {@code sequences} random sequences (from the seed in {@code samgr.model.seed}, or a random
+   * one) on {@code target} and fails with the seed and the shrunk sequence at the first that
+   * disagrees with the model.
    */
   static void assertRandomSequencesMatch(Target target, int sequences) {
     Long given = Long.getLong("samgr.model.seed");
@@ -244,7 +248,8 @@ final class Scenario {
         int start = 0;
         while (start < current.size()) {
           List<T> candidate = new ArrayList<>(current.subList(0, start));
-          candidate.addAll(current.subList(Math.min(current.size(), start + chunk), current.size()));
+          candidate.addAll(
+              current.subList(Math.min(current.size(), start + chunk), current.size()));
           if (!candidate.isEmpty() && fails.test(candidate)) {
             current = List.copyOf(candidate);
             progress = true;

@@ -71,8 +71,7 @@ class SharedBackendErrorsTest {
             .getMessage());
     assertEquals(
         "cause must not be null",
-        assertThrows(
-                NullPointerException.class, () -> new SamgrError.Unavailable("x", "zk", null))
+        assertThrows(NullPointerException.class, () -> new SamgrError.Unavailable("x", "zk", null))
             .getMessage());
     assertEquals(
         "cause must not be null",

@@ -32,16 +32,16 @@ import org.jspecify.annotations.Nullable;
  *
  * <ol>
  *   <li>A block that declares a module ({@code module} or {@code open module}) is compiled as a
- *       {@code module-info.java} with samgr's modules on the module path; for each {@code
- *       provides org.opennexus.samgr.spi.SamgrBackend with C}, a minimal provider class {@code C}
- *       is generated.
+ *       {@code module-info.java} with samgr's modules on the module path; for each {@code provides
+ *       org.opennexus.samgr.spi.SamgrBackend with C}, a minimal provider class {@code C} is
+ *       generated.
  *   <li>A block that declares a type (its first line of code starts with {@code class}, {@code
  *       interface}, {@code record}, {@code enum}, a modifier or an annotation) is compiled as one
  *       source file after {@link #IMPORTS}.
  *   <li>Any other block is statements: the body of {@code void snippet() throws Exception} in a
- *       class with {@link #IMPORTS} and the names a snippet may use without declaring them:
- *       {@code samgr} (a {@code ServiceManager}), {@code clock} (a {@code ManualClock}), {@code
- *       handle} (a {@code ServiceHandle}) and the listener actions {@code connect(handle)}, {@code
+ *       class with {@link #IMPORTS} and the names a snippet may use without declaring them: {@code
+ *       samgr} (a {@code ServiceManager}), {@code clock} (a {@code ManualClock}), {@code handle} (a
+ *       {@code ServiceHandle}) and the listener actions {@code connect(handle)}, {@code
  *       reconnect(handle)}, {@code disconnect()} and {@code alarm(handle)}.
  *   <li>A line {@code ...}, or one that starts and ends with {@code ...}, stands for code left out
  *       and becomes a comment.
@@ -118,8 +118,8 @@ final class Snippets {
   }
 
   /**
-   * Compiles a block; returns javac's errors, each with the doc line it points at ({@code
-   * where} is the block's {@code file:line}, its opening fence), or nothing if it compiles.
+   * Compiles a block; returns javac's errors, each with the doc line it points at ({@code where} is
+   * the block's {@code file:line}, its opening fence), or nothing if it compiles.
    */
   static List<String> compile(String where, List<String> block) {
     List<String> lines = new ArrayList<>();
@@ -201,10 +201,13 @@ final class Snippets {
       String path = libraries().stream().map(Path::toString).collect(Collectors.joining(":"));
       List<String> options =
           List.of(
-              "--release", release,
+              "--release",
+              release,
               "-proc:none",
-              "-d", dir.resolve("out").toString(),
-              modular ? "--module-path" : "-classpath", path);
+              "-d",
+              dir.resolve("out").toString(),
+              modular ? "--module-path" : "-classpath",
+              path);
       DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
       try (StandardJavaFileManager manager =
           javac.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8)) {

@@ -15,9 +15,9 @@ import org.opennexus.samgr.Samgr;
 import org.opennexus.samgr.ServiceHandle;
 
 /**
- * The bad-input catalogue for the value types and {@link Samgr} itself (the registry's entry
- * points are in the TCK's {@code ArgumentContract}): each gets the documented exception, with a
- * short message that names the parameter and the rule.
+ * The bad-input catalogue for the value types and {@link Samgr} itself (the registry's entry points
+ * are in the TCK's {@code ArgumentContract}): each gets the documented exception, with a short
+ * message that names the parameter and the rule.
  */
 class ValueArgumentsTest {
 
@@ -25,7 +25,8 @@ class ValueArgumentsTest {
 
   private static void assertNames(RuntimeException e, String... words) {
     String message = String.valueOf(e.getMessage());
-    assertTrue(message.length() < Outcome.MAX_MESSAGE, () -> "message too long: " + message.length());
+    assertTrue(
+        message.length() < Outcome.MAX_MESSAGE, () -> "message too long: " + message.length());
     for (String word : words) {
       assertTrue(message.contains(word), () -> "'" + word + "' missing from: " + message);
     }
@@ -58,22 +59,42 @@ class ValueArgumentsTest {
   @SuppressWarnings("NullAway")
   void serviceHandleNamesEachNullParameter() {
     Generation one = new Generation(1);
-    assertNames(assertThrows(NullPointerException.class, () -> new ServiceHandle(null, ENDPOINT, one)), "name");
-    assertNames(assertThrows(NullPointerException.class, () -> new ServiceHandle("a", null, one)), "endpoint");
-    assertNames(assertThrows(NullPointerException.class, () -> new ServiceHandle("a", ENDPOINT, null)), "generation");
+    assertNames(
+        assertThrows(NullPointerException.class, () -> new ServiceHandle(null, ENDPOINT, one)),
+        "name");
+    assertNames(
+        assertThrows(NullPointerException.class, () -> new ServiceHandle("a", null, one)),
+        "endpoint");
+    assertNames(
+        assertThrows(NullPointerException.class, () -> new ServiceHandle("a", ENDPOINT, null)),
+        "generation");
   }
 
   @Test
   void serviceHandleAppliesTheNameRules() {
     Generation one = new Generation(1);
-    assertNames(assertThrows(IllegalArgumentException.class, () -> new ServiceHandle("", ENDPOINT, one)), "name", "256");
     assertNames(
-        assertThrows(IllegalArgumentException.class, () -> new ServiceHandle("n".repeat(10_000_000), ENDPOINT, one)),
+        assertThrows(IllegalArgumentException.class, () -> new ServiceHandle("", ENDPOINT, one)),
         "name",
         "256");
-    assertNames(assertThrows(IllegalArgumentException.class, () -> new ServiceHandle("\u009F", ENDPOINT, one)), "name", "control");
-    assertNames(assertThrows(IllegalArgumentException.class, () -> new ServiceHandle("\uDC00", ENDPOINT, one)), "name", "surrogate");
-    assertEquals(Vocabulary.LIMIT_NAME, new ServiceHandle(Vocabulary.LIMIT_NAME, ENDPOINT, one).name());
+    assertNames(
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new ServiceHandle("n".repeat(10_000_000), ENDPOINT, one)),
+        "name",
+        "256");
+    assertNames(
+        assertThrows(
+            IllegalArgumentException.class, () -> new ServiceHandle("\u009F", ENDPOINT, one)),
+        "name",
+        "control");
+    assertNames(
+        assertThrows(
+            IllegalArgumentException.class, () -> new ServiceHandle("\uDC00", ENDPOINT, one)),
+        "name",
+        "surrogate");
+    assertEquals(
+        Vocabulary.LIMIT_NAME, new ServiceHandle(Vocabulary.LIMIT_NAME, ENDPOINT, one).name());
   }
 
   @Test
@@ -87,7 +108,8 @@ class ValueArgumentsTest {
   @SuppressWarnings("NullAway")
   void samgrOpenRejectsNullAndEmptyEnvironment() {
     assertNames(assertThrows(NullPointerException.class, () -> Samgr.open(null)), "environment");
-    assertNames(assertThrows(IllegalArgumentException.class, () -> Samgr.open("")), "environment", "empty");
+    assertNames(
+        assertThrows(IllegalArgumentException.class, () -> Samgr.open("")), "environment", "empty");
   }
 
   @Test
@@ -107,16 +129,21 @@ class ValueArgumentsTest {
   @SuppressWarnings("NullAway")
   void builderRejectsBadSettings() {
     Samgr.Builder builder = Samgr.builder();
-    assertNames(assertThrows(NullPointerException.class, () -> builder.environment(null)), "environment");
-    assertNames(assertThrows(IllegalArgumentException.class, () -> builder.environment("")), "environment");
+    assertNames(
+        assertThrows(NullPointerException.class, () -> builder.environment(null)), "environment");
+    assertNames(
+        assertThrows(IllegalArgumentException.class, () -> builder.environment("")), "environment");
     assertNames(assertThrows(NullPointerException.class, () -> builder.clock(null)), "clock");
-    assertNames(assertThrows(NullPointerException.class, () -> builder.livenessTimeout(null)), "livenessTimeout");
+    assertNames(
+        assertThrows(NullPointerException.class, () -> builder.livenessTimeout(null)),
+        "livenessTimeout");
     assertNames(
         assertThrows(IllegalArgumentException.class, () -> builder.livenessTimeout(Duration.ZERO)),
         "livenessTimeout",
         "positive");
     assertNames(
-        assertThrows(IllegalArgumentException.class, () -> builder.livenessTimeout(Duration.ofMillis(-1))),
+        assertThrows(
+            IllegalArgumentException.class, () -> builder.livenessTimeout(Duration.ofMillis(-1))),
         "livenessTimeout",
         "positive");
   }

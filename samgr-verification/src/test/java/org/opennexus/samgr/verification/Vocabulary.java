@@ -41,7 +41,8 @@ final class Vocabulary {
   static final String LIMIT_NAME = "é".repeat(254) + "\uD83D\uDE00";
 
   /** Valid names: ASCII, non-ASCII, a supplementary character, and one at the length limit. */
-  static final List<String> GOOD_NAMES = List.of("a", "b", "c", "dns/ü", "名前", "x\uD83D\uDE00", LIMIT_NAME);
+  static final List<String> GOOD_NAMES =
+      List.of("a", "b", "c", "dns/ü", "名前", "x\uD83D\uDE00", LIMIT_NAME);
 
   /** One name for each rule, and each ISO control class and surrogate half. */
   static final List<String> BAD_NAMES =
@@ -63,7 +64,8 @@ final class Vocabulary {
   static final List<String> BAD_ADDRESSES =
       List.of("", "e".repeat(4097), "tcp://\u0000", "\u009F", "\uDBFF", "\uDFFF");
 
-  static final List<Long> MOVES = List.of(0L, 1L, 29_999L, 30_000L, 30_001L, 60_000L, -1L, -30_001L);
+  static final List<Long> MOVES =
+      List.of(0L, 1L, 29_999L, 30_000L, 30_001L, 60_000L, -1L, -30_001L);
 
   private final Choices choices;
   private final RegistryModel shadow = Scenario.newModel();
@@ -131,7 +133,8 @@ final class Vocabulary {
     }
     if (kind < 19) {
       String name = oneOf(GOOD_NAMES.subList(0, 3));
-      return new ServiceHandle(name, oneOf(ENDPOINTS), new Generation(1 + choices.pick(issued.size() + 2)));
+      return new ServiceHandle(
+          name, oneOf(ENDPOINTS), new Generation(1 + choices.pick(issued.size() + 2)));
     }
     return null;
   }

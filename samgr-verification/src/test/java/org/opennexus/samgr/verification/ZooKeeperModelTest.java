@@ -19,13 +19,13 @@ import org.opennexus.samgr.ServiceHandle;
 import org.opennexus.samgr.ServiceManager;
 
 /**
- * The model-based comparison of {@link ModelBasedTest}, over the {@code zookeeper} backend on
- * the JVM's embedded ZooKeeper server: random operation sequences, valid and invalid, each on a
- * fresh client in a namespace of its own, compared with the {@link RegistryModel} after every
- * operation (outcome, {@code services()} and the events of a {@code watchAll}, which arrive on
- * the delivery thread). Generations are ZooKeeper transaction ids, so {@link Generations} maps
- * them to the model's. Reproduce a failure with the seed it prints ({@code
- * -Dsamgr.model.seed=SEED}); {@code -Dsamgr.model.zookeeper.sequences=N} runs more (default 40).
+ * The model-based comparison of {@link ModelBasedTest}, over the {@code zookeeper} backend on the
+ * JVM's embedded ZooKeeper server: random operation sequences, valid and invalid, each on a fresh
+ * client in a namespace of its own, compared with the {@link RegistryModel} after every operation
+ * (outcome, {@code services()} and the events of a {@code watchAll}, which arrive on the delivery
+ * thread). Generations are ZooKeeper transaction ids, so {@link Generations} maps them to the
+ * model's. Reproduce a failure with the seed it prints ({@code -Dsamgr.model.seed=SEED}); {@code
+ * -Dsamgr.model.zookeeper.sequences=N} runs more (default 40).
  */
 class ZooKeeperModelTest {
 
@@ -83,7 +83,8 @@ class ZooKeeperModelTest {
     Op forgedBeat = new Op.Heartbeat(new ServiceHandle("a", e, new Generation(7)));
     Op staleUnregister = new Op.Unregister(h1);
     assertNull(
-        Scenario.run(List.of(register, restart, staleBeat, forgedBeat, staleUnregister), ZOOKEEPER));
+        Scenario.run(
+            List.of(register, restart, staleBeat, forgedBeat, staleUnregister), ZOOKEEPER));
   }
 
   /** The comparison over zookeeper does catch a difference, and points at its operation. */

@@ -31,8 +31,7 @@ final class ChildJvm implements AutoCloseable {
   private ChildJvm(Process process, Path stderr) {
     this.process = process;
     this.stderr = stderr;
-    this.commands =
-        new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
+    this.commands = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
     Thread reader =
         new Thread(
             () -> {
@@ -62,8 +61,7 @@ final class ChildJvm implements AutoCloseable {
     command.add(java());
     command.addAll(arguments);
     Path stderr = Files.createTempFile("samgr-child-", ".err");
-    Process process =
-        new ProcessBuilder(command).redirectError(stderr.toFile()).start();
+    Process process = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
     return new ChildJvm(process, stderr);
   }
 
@@ -96,8 +94,15 @@ final class ChildJvm implements AutoCloseable {
       String line = left > 0 ? lines.poll(left, TimeUnit.NANOSECONDS) : null;
       if (line == null) {
         throw new AssertionError(
-            "no line starting with '" + prefix + "' from the child within " + timeout
-                + "; alive=" + process.isAlive() + "; it printed " + seen() + "; stderr: "
+            "no line starting with '"
+                + prefix
+                + "' from the child within "
+                + timeout
+                + "; alive="
+                + process.isAlive()
+                + "; it printed "
+                + seen()
+                + "; stderr: "
                 + stderrText());
       }
       synchronized (seen) {
@@ -113,7 +118,11 @@ final class ChildJvm implements AutoCloseable {
   int awaitExit(Duration timeout) throws InterruptedException {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new AssertionError(
-          "the child did not exit within " + timeout + "; it printed " + seen() + "; stderr: "
+          "the child did not exit within "
+              + timeout
+              + "; it printed "
+              + seen()
+              + "; stderr: "
               + stderrText());
     }
     return process.exitValue();

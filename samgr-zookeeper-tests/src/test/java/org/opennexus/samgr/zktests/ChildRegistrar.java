@@ -14,8 +14,8 @@ import org.opennexus.samgr.ServiceHandle;
 import org.opennexus.samgr.ServiceManager;
 
 /**
- * The child process of {@link TwoProcessesTest}: a separate JVM that registers services in a
- * shared registry, heartbeats them, watches every service and prints what happens, one line each:
+ * The child process of {@link TwoProcessesTest}: a separate JVM that registers services in a shared
+ * registry, heartbeats them, watches every service and prints what happens, one line each:
  *
  * <ul>
  *   <li>{@code registered <name> <generation>} for each name given as an argument,
@@ -46,8 +46,13 @@ public final class ChildRegistrar {
       samgr.watchAll(
           event -> {
             synchronized (out) {
-              out.println("event " + type(event) + " " + event.handle().name() + " "
-                  + event.handle().generation().value());
+              out.println(
+                  "event "
+                      + type(event)
+                      + " "
+                      + event.handle().name()
+                      + " "
+                      + event.handle().generation().value());
             }
           });
       for (int i = 3; i < args.length; i++) {

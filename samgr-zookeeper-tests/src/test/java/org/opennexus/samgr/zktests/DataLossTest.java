@@ -29,11 +29,11 @@ import org.opennexus.samgr.Subscription;
 
 /**
  * The ensemble loses its data while clients are open: its data directory is wiped, or it is
- * restored from an older copy, and it comes back on the same port. The surviving clients notice
- * it, tell every subscription that the services they knew are gone ({@code Unregistered}), and
- * from then on no handle from before the loss acts on anything: the names are {@code NotFound}
- * until registered again, and {@code StaleHandle} after, because no generation is ever issued
- * twice for a namespace.
+ * restored from an older copy, and it comes back on the same port. The surviving clients notice it,
+ * tell every subscription that the services they knew are gone ({@code Unregistered}), and from
+ * then on no handle from before the loss acts on anything: the names are {@code NotFound} until
+ * registered again, and {@code StaleHandle} after, because no generation is ever issued twice for a
+ * namespace.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class DataLossTest {
@@ -47,8 +47,7 @@ class DataLossTest {
   @TempDir Path temp;
 
   @Test
-  void aWipedEnsembleIsNoticedItsServicesAreUnregisteredAndNoGenerationRepeats()
-      throws Exception {
+  void aWipedEnsembleIsNoticedItsServicesAreUnregisteredAndNoGenerationRepeats() throws Exception {
     Path data = Files.createDirectories(temp.resolve("data"));
     String ns = Zk.freshNamespace("wipe");
     try (TestingServer server =
@@ -190,9 +189,9 @@ class DataLossTest {
 
   /**
    * The stated assumption, at its edge: with no client surviving the loss, the client that opens
-   * the wiped namespace first must read a clock later than every clock that opened it before
-   * (by at least one millisecond per 2^20 ZooKeeper transactions since). One millisecond ahead
-   * is enough here: its generations are beyond every one issued before.
+   * the wiped namespace first must read a clock later than every clock that opened it before (by at
+   * least one millisecond per 2^20 ZooKeeper transactions since). One millisecond ahead is enough
+   * here: its generations are beyond every one issued before.
    */
   @Test
   void aClockOneMillisecondAheadIsEnoughWhenNoClientSurvivesTheLoss() throws Exception {
@@ -216,10 +215,10 @@ class DataLossTest {
       server.stop();
       wipe(data);
       server.restart();
-      try (ServiceManager later =
-          open(server, ns, ManualClock.at(before.plusMillis(1)))) {
+      try (ServiceManager later = open(server, ns, ManualClock.at(before.plusMillis(1)))) {
         ServiceHandle first = later.register("svc-0", Endpoint.of("tcp://10.5.1.0:1"));
-        assertTrue(first.generation().value() > newestBefore,
+        assertTrue(
+            first.generation().value() > newestBefore,
             first + " is not beyond generation " + newestBefore + " issued before the loss");
       }
     }
@@ -249,7 +248,8 @@ class DataLossTest {
       throws SamgrError, InterruptedException {
     long deadline = System.nanoTime() + PROPAGATION.toNanos();
     while (!client.services().isEmpty()) {
-      assertTrue(System.nanoTime() < deadline,
+      assertTrue(
+          System.nanoTime() < deadline,
           label + " still sees " + client.services() + " " + PROPAGATION + " after the loss");
       Thread.sleep(50);
     }

@@ -42,8 +42,10 @@ class EnsembleLeaderKillTest {
   private static final int WORKERS = 3;
   private static final int NAMES_PER_WORKER = 3;
   private static final Duration SESSION = Duration.ofSeconds(10);
+
   /** Longer than a leader election (0.3 to 1.6 s measured), so none reaches the caller. */
   private static final Duration OPERATION = Duration.ofSeconds(30);
+
   private static final Duration CONVERGENCE = Duration.ofSeconds(30);
 
   @Test
@@ -90,8 +92,13 @@ class EnsembleLeaderKillTest {
         unregistered.addAll(worker.unregistered);
       }
       System.out.println(
-          "[figures] ensemble: " + acks.size() + " acknowledged operations by " + WORKERS
-              + " clients; leader " + leader.getServerId() + " killed and restarted");
+          "[figures] ensemble: "
+              + acks.size()
+              + " acknowledged operations by "
+              + WORKERS
+              + " clients; leader "
+              + leader.getServerId()
+              + " killed and restarted");
 
       Histories.assertGenerationsUniqueAndInRealTimeOrder(acks);
 
@@ -102,8 +109,8 @@ class EnsembleLeaderKillTest {
       // The restarted server, alone, serves the same state once it has caught up.
       try (ServiceManager viaRestarted =
           Zk.open(leader.getHostname() + ":" + leader.getPort(), namespace, SESSION, OPERATION)) {
-        Histories.awaitServices("a client of the restarted server", viaRestarted, registered,
-            CONVERGENCE);
+        Histories.awaitServices(
+            "a client of the restarted server", viaRestarted, registered, CONVERGENCE);
       }
       for (int i = 0; i < clients.size(); i++) {
         Histories.awaitServices("client " + i, clients.get(i), registered, CONVERGENCE);
@@ -171,7 +178,10 @@ class EnsembleLeaderKillTest {
         }
         if (System.nanoTime() > deadline) {
           throw new AssertionError(
-              "worker " + worker.id + " made no progress for 60 s: " + worker.done.get()
+              "worker "
+                  + worker.id
+                  + " made no progress for 60 s: "
+                  + worker.done.get()
                   + " operations");
         }
         Thread.sleep(10);
@@ -180,8 +190,8 @@ class EnsembleLeaderKillTest {
   }
 
   /**
-   * One client's own names, driven through register, heartbeat, restart by name, fenced restart
-   * and unregister; every returned operation is recorded with its time span.
+   * One client's own names, driven through register, heartbeat, restart by name, fenced restart and
+   * unregister; every returned operation is recorded with its time span.
    */
   private static final class Worker extends Thread {
     final int id;

@@ -49,8 +49,7 @@ final class EventLog implements Consumer<ServiceEvent> {
    *
    * @throws AssertionError naming what was received if {@code timeout} passes first
    */
-  synchronized void awaitUntil(
-      String what, Duration timeout, Predicate<List<ServiceEvent>> done)
+  synchronized void awaitUntil(String what, Duration timeout, Predicate<List<ServiceEvent>> done)
       throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!done.test(events)) {

@@ -39,8 +39,13 @@ final class Histories {
     for (Ack ack : writes) {
       Ack earlier = byGeneration.put(ack.result().generation().value(), ack);
       if (earlier != null) {
-        fail("generation " + ack.result().generation().value() + " returned twice: " + earlier
-            + " and " + ack);
+        fail(
+            "generation "
+                + ack.result().generation().value()
+                + " returned twice: "
+                + earlier
+                + " and "
+                + ack);
       }
     }
     List<Ack> byEnd = new ArrayList<>(writes);
@@ -60,16 +65,19 @@ final class Histories {
       if (highestEnded != null) {
         assertTrue(
             later.result().generation().isAfter(highestEnded.result().generation()),
-            "generation out of real-time order: " + highestEnded + " returned before " + later
+            "generation out of real-time order: "
+                + highestEnded
+                + " returned before "
+                + later
                 + " began");
       }
     }
   }
 
   /**
-   * Checks one subscription's events: per name, a {@code Registered} or {@code Restarted} carries
-   * a higher generation than the event before it, an {@code Unregistered} or {@code Expired} at
-   * least the same, and no event arrives twice in a row.
+   * Checks one subscription's events: per name, a {@code Registered} or {@code Restarted} carries a
+   * higher generation than the event before it, an {@code Unregistered} or {@code Expired} at least
+   * the same, and no event arrives twice in a row.
    */
   static void assertGenerationOrderPerName(EventLog log) {
     Map<String, ServiceEvent> previous = new HashMap<>();

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
-import java.io.ByteArrayOutputStream;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -58,8 +58,8 @@ class LayoutsTest {
 
   @BeforeAll
   static void compileTheApplication() throws Exception {
-    Path sources = Path.of(LayoutsTest.class.getResource("/layout-app/module-info.java").toURI())
-        .getParent();
+    Path sources =
+        Path.of(LayoutsTest.class.getResource("/layout-app/module-info.java").toURI()).getParent();
     List<String> files;
     try (Stream<Path> walk = Files.walk(sources)) {
       files = walk.filter(p -> p.toString().endsWith(".java")).map(Path::toString).toList();
@@ -67,8 +67,14 @@ class LayoutsTest {
     app = work.resolve("app");
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     List<String> arguments = new ArrayList<>();
-    arguments.addAll(List.of("--release", "17", "-d", app.toString(), "--module-path",
-        location(Samgr.class) + File.pathSeparator + location(NullMarked.class)));
+    arguments.addAll(
+        List.of(
+            "--release",
+            "17",
+            "-d",
+            app.toString(),
+            "--module-path",
+            location(Samgr.class) + File.pathSeparator + location(NullMarked.class)));
     arguments.addAll(files);
     ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
     int status = javac.run(null, diagnostics, diagnostics, arguments.toArray(String[]::new));
@@ -109,10 +115,11 @@ class LayoutsTest {
             .filter(entry -> !samePath(entry, api))
             .collect(Collectors.joining(File.pathSeparator));
     List<String> arguments = new ArrayList<>(properties("module-path"));
-    arguments.addAll(List.of(
-        "--module-path", app + File.pathSeparator + api,
-        "--class-path", classPath,
-        "--module", APP_MODULE + "/" + APP_MAIN));
+    arguments.addAll(
+        List.of(
+            "--module-path", app + File.pathSeparator + api,
+            "--class-path", classPath,
+            "--module", APP_MODULE + "/" + APP_MAIN));
     assertEquals(
         expectedOutput("named " + APP_MODULE, "named org.opennexus.samgr"), run(arguments));
   }
@@ -159,7 +166,8 @@ class LayoutsTest {
   private static List<String> userClassPath() throws IOException {
     String file = System.getProperty("samgr.zktests.userClassPath");
     assertNotNull(file, "system property samgr.zktests.userClassPath (set by the module's pom)");
-    List<String> entries = List.of(Files.readString(Path.of(file)).trim().split(File.pathSeparator));
+    List<String> entries =
+        List.of(Files.readString(Path.of(file)).trim().split(File.pathSeparator));
     assertTrue(entries.stream().anyMatch(e -> e.contains("samgr-zookeeper")), entries.toString());
     assertFalse(entries.stream().anyMatch(e -> e.contains("curator-test")), entries.toString());
     return entries;

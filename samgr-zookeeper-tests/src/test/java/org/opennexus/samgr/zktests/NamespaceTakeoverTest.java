@@ -34,19 +34,23 @@ import org.opennexus.samgr.Subscription;
 /**
  * {@code zookeeper.auth} protects a namespace whoever made it first: an attacker (a raw ZooKeeper
  * client without the credentials) or a credential-less samgr client such as a dashboard. A client
- * with the credentials either makes every node it relies on its own at {@code open()}, after
- * which the attacker can change nothing, or refuses to open, naming the node and its ACL.
+ * with the credentials either makes every node it relies on its own at {@code open()}, after which
+ * the attacker can change nothing, or refuses to open, naming the node and its ACL.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class NamespaceTakeoverTest extends OneServer {
 
   private static final Duration PROPAGATION = Duration.ofSeconds(30);
   private static final String ALICE = "alice:secret";
-  /** ZooKeeper's {@code world:anyone} (not {@code ZooDefs.Ids}, whose annotations javac warns of). */
-  private static final Id ANYONE = new Id("world", "anyone");
+
   /**
-   * What a client without credentials creates: anyone may do anything. (Not List.of: ZooKeeper
-   * asks the list whether it contains null, which List.of refuses.)
+   * ZooKeeper's {@code world:anyone} (not {@code ZooDefs.Ids}, whose annotations javac warns of).
+   */
+  private static final Id ANYONE = new Id("world", "anyone");
+
+  /**
+   * What a client without credentials creates: anyone may do anything. (Not List.of: ZooKeeper asks
+   * the list whether it contains null, which List.of refuses.)
    */
   private static final List<ACL> OPEN =
       Collections.unmodifiableList(Arrays.asList(new ACL(ZooDefs.Perms.ALL, ANYONE)));
@@ -69,21 +73,22 @@ class NamespaceTakeoverTest extends OneServer {
           assertNoAuth(() -> mallory.delete(recordA, -1));
           assertNoAuth(() -> mallory.setData(recordA, forged, -1));
           assertNoAuth(() -> mallory.setACL(recordA, OPEN, -1));
-          assertNoAuth(() -> mallory.create(root + "/records/svc-b", forged,
-              OPEN, CreateMode.PERSISTENT));
-          assertNoAuth(() -> mallory.create(root + "/clients/00000000000000ff", new byte[0],
-              OPEN, CreateMode.EPHEMERAL));
+          assertNoAuth(
+              () -> mallory.create(root + "/records/svc-b", forged, OPEN, CreateMode.PERSISTENT));
+          assertNoAuth(
+              () ->
+                  mallory.create(
+                      root + "/clients/00000000000000ff", new byte[0], OPEN, CreateMode.EPHEMERAL));
           for (String child : mallory.getChildren(root + "/clients", false)) {
             assertNoAuth(() -> mallory.delete(root + "/clients/" + child, -1));
           }
           for (String child : mallory.getChildren(root, false)) {
             assertNoAuth(() -> mallory.delete(root + "/" + child, -1));
-            assertNoAuth(
-                () -> mallory.setACL(root + "/" + child, OPEN, -1));
+            assertNoAuth(() -> mallory.setACL(root + "/" + child, OPEN, -1));
           }
           assertNoAuth(() -> mallory.setACL(root, OPEN, -1));
-          assertNoAuth(() -> mallory.create(root + "/extra", new byte[0],
-              OPEN, CreateMode.PERSISTENT));
+          assertNoAuth(
+              () -> mallory.create(root + "/extra", new byte[0], OPEN, CreateMode.PERSISTENT));
 
           // Nothing was squatted, nothing changed: alice registers the next name and sees only
           // her own changes.
@@ -111,7 +116,8 @@ class NamespaceTakeoverTest extends OneServer {
         assertNoAuth(() -> mallory.delete(root + "/records/svc-d", -1));
         assertNoAuth(() -> mallory.setData(root + "/records/svc-d", new byte[1], -1));
         SamgrError.Denied denied =
-            assertThrows(SamgrError.Denied.class,
+            assertThrows(
+                SamgrError.Denied.class,
                 () -> dashboard.register("svc-e", Endpoint.of("tcp://10.7.0.2:1")));
         assertEquals("register", denied.operation());
         ServiceHandle e = alice.register("svc-e", Endpoint.of("tcp://10.7.0.2:2"));
@@ -121,15 +127,14 @@ class NamespaceTakeoverTest extends OneServer {
   }
 
   @Test
-  void aNamespaceTheCredentialsCannotTakeOverIsRefusedNamingTheNodeAndItsAcl()
-      throws Exception {
+  void aNamespaceTheCredentialsCannotTakeOverIsRefusedNamingTheNodeAndItsAcl() throws Exception {
     String ns = Zk.freshNamespace("refused");
     String root = "/" + ns;
     try (ZooKeeper mallory = raw()) {
       mallory.addAuthInfo("digest", "mallory:other".getBytes(StandardCharsets.UTF_8));
       List<ACL> malloryOnly =
-          Arrays.asList(new ACL(ZooDefs.Perms.ALL, new Id("auth", "")),
-              new ACL(ZooDefs.Perms.READ, ANYONE));
+          Arrays.asList(
+              new ACL(ZooDefs.Perms.ALL, new Id("auth", "")), new ACL(ZooDefs.Perms.READ, ANYONE));
       mallory.create(root, new byte[0], malloryOnly, CreateMode.PERSISTENT);
       IllegalStateException refused =
           assertThrows(IllegalStateException.class, () -> open(ns, ALICE));
@@ -152,9 +157,9 @@ class NamespaceTakeoverTest extends OneServer {
   }
 
   /**
-   * Checks that every persistent node of the namespace lets only alice change it: an ACL of
-   * alice's digest (all rights) and read for anyone. Read as alice: ZooKeeper shows digests only
-   * to clients that may change the ACL.
+   * Checks that every persistent node of the namespace lets only alice change it: an ACL of alice's
+   * digest (all rights) and read for anyone. Read as alice: ZooKeeper shows digests only to clients
+   * that may change the ACL.
    */
   private static void assertProtected(String root) throws Exception {
     try (ZooKeeper asAlice = raw()) {
@@ -171,10 +176,12 @@ class NamespaceTakeoverTest extends OneServer {
       for (ACL entry : acl) {
         Id id = entry.getId();
         boolean isAlice = id.getScheme().equals("digest") && id.getId().equals(alice);
-        assertTrue(isAlice || entry.getPerms() == ZooDefs.Perms.READ,
+        assertTrue(
+            isAlice || entry.getPerms() == ZooDefs.Perms.READ,
             path + " lets " + id + " do more than read: " + acl);
       }
-      assertTrue(acl.stream().anyMatch(e -> e.getId().getId().equals(alice)),
+      assertTrue(
+          acl.stream().anyMatch(e -> e.getId().getId().equals(alice)),
           path + " has no entry for alice: " + acl);
     }
     for (String child : zk.getChildren(path, false)) {
@@ -207,11 +214,14 @@ class NamespaceTakeoverTest extends OneServer {
   private static ZooKeeper raw() throws Exception {
     CountDownLatch connected = new CountDownLatch(1);
     ZooKeeper zk =
-        new ZooKeeper(server.getConnectString(), 10_000, event -> {
-          if (event.getState() == Watcher.Event.KeeperState.SyncConnected) {
-            connected.countDown();
-          }
-        });
+        new ZooKeeper(
+            server.getConnectString(),
+            10_000,
+            event -> {
+              if (event.getState() == Watcher.Event.KeeperState.SyncConnected) {
+                connected.countDown();
+              }
+            });
     assertTrue(connected.await(30, TimeUnit.SECONDS), "the attacker could not connect");
     return zk;
   }

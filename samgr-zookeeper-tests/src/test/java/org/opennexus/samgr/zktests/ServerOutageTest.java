@@ -39,8 +39,10 @@ class ServerOutageTest {
 
   private static final Duration SESSION = Duration.ofSeconds(10);
   private static final Duration OPERATION = Duration.ofSeconds(2);
+
   /** Not a speed assertion: only a call that hangs far beyond the operation timeout fails. */
   private static final Duration HANG = OPERATION.plusSeconds(20);
+
   private static final Duration PROPAGATION = Duration.ofSeconds(20);
 
   @Test
@@ -81,13 +83,18 @@ class ServerOutageTest {
         loadV.awaitSuccesses(vBefore + 20);
         loadW.finish();
         loadV.finish();
-        assertEquals(List.of(), loadW.unexpected, "load-w: outcomes other than success and Unavailable");
-        assertEquals(List.of(), loadV.unexpected, "load-v: outcomes other than success and Unavailable");
+        assertEquals(
+            List.of(), loadW.unexpected, "load-w: outcomes other than success and Unavailable");
+        assertEquals(
+            List.of(), loadV.unexpected, "load-v: outcomes other than success and Unavailable");
         System.out.println(
-            "[figures] outage: longest call " + TimeUnit.NANOSECONDS.toMillis(
-                Math.max(loadW.longest.get(), loadV.longest.get()))
-                + " ms with operation-timeout " + OPERATION.toMillis() + " ms; Unavailable "
-                + (loadW.unavailable.get() + loadV.unavailable.get()) + " times");
+            "[figures] outage: longest call "
+                + TimeUnit.NANOSECONDS.toMillis(Math.max(loadW.longest.get(), loadV.longest.get()))
+                + " ms with operation-timeout "
+                + OPERATION.toMillis()
+                + " ms; Unavailable "
+                + (loadW.unavailable.get() + loadV.unavailable.get())
+                + " times");
 
         // Nothing whose request could not reach the stopped server took effect.
         assertEquals(Optional.empty(), w.find("during"));
@@ -111,11 +118,14 @@ class ServerOutageTest {
         Histories.awaitServices("w", w, state, PROPAGATION);
         for (EventLog log : List.of(byW, byV)) {
           Histories.assertGenerationOrderPerName(log);
-          log.awaitUntil("the final state", PROPAGATION, events -> {
-            Map<String, ServiceHandle> last = new HashMap<>();
-            events.forEach(e -> last.put(e.handle().name(), e.handle()));
-            return last.entrySet().containsAll(state.entrySet());
-          });
+          log.awaitUntil(
+              "the final state",
+              PROPAGATION,
+              events -> {
+                Map<String, ServiceHandle> last = new HashMap<>();
+                events.forEach(e -> last.put(e.handle().name(), e.handle()));
+                return last.entrySet().containsAll(state.entrySet());
+              });
           Histories.assertConverged(log, state, Set.of());
         }
       }
@@ -128,8 +138,11 @@ class ServerOutageTest {
         assertTimeoutPreemptively(
             HANG, () -> assertThrows(SamgrError.Unavailable.class, call), operation + " hung");
     System.out.println(
-        "[figures] outage: " + operation + " threw Unavailable after "
-            + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms");
+        "[figures] outage: "
+            + operation
+            + " threw Unavailable after "
+            + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)
+            + " ms");
     assertEquals(operation, e.operation());
     assertEquals("zookeeper", e.environment());
   }
@@ -192,9 +205,17 @@ class ServerOutageTest {
         throws InterruptedException {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (counter.get() < count) {
-        assertTrue(System.nanoTime() < deadline,
-            getName() + ": " + counter.get() + " " + what + " in 60 s, expected " + count
-                + "; unexpected outcomes " + unexpected);
+        assertTrue(
+            System.nanoTime() < deadline,
+            getName()
+                + ": "
+                + counter.get()
+                + " "
+                + what
+                + " in 60 s, expected "
+                + count
+                + "; unexpected outcomes "
+                + unexpected);
         Thread.sleep(10);
       }
     }
@@ -203,8 +224,12 @@ class ServerOutageTest {
       stop.set(true);
       join(TimeUnit.SECONDS.toMillis(60));
       assertTrue(!isAlive(), getName() + " did not stop");
-      assertTrue(longest.get() < HANG.toNanos(), getName() + " had a call that hung: "
-          + TimeUnit.NANOSECONDS.toMillis(longest.get()) + " ms");
+      assertTrue(
+          longest.get() < HANG.toNanos(),
+          getName()
+              + " had a call that hung: "
+              + TimeUnit.NANOSECONDS.toMillis(longest.get())
+              + " ms");
     }
   }
 }

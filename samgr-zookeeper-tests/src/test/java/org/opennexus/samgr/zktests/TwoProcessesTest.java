@@ -21,11 +21,10 @@ import org.opennexus.samgr.Subscription;
 
 /**
  * Two JVMs share one registry: a child process ({@link ChildRegistrar}) registers, restarts and
- * heartbeats services; this JVM sees them and their events, and the child sees this JVM's. Then
- * the child is killed with SIGKILL, so nothing in it can unregister or say goodbye: its ZooKeeper
- * session ends on the server after the session timeout, and each of its services must be
- * announced {@code Expired} to this JVM's watchers exactly once, without anyone calling {@code
- * sweepExpired}.
+ * heartbeats services; this JVM sees them and their events, and the child sees this JVM's. Then the
+ * child is killed with SIGKILL, so nothing in it can unregister or say goodbye: its ZooKeeper
+ * session ends on the server after the session timeout, and each of its services must be announced
+ * {@code Expired} to this JVM's watchers exactly once, without anyone calling {@code sweepExpired}.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class TwoProcessesTest extends OneServer {
@@ -46,7 +45,10 @@ class TwoProcessesTest extends OneServer {
   void servicesOfAKilledProcessAreAnnouncedExpiredExactlyOnce() throws Exception {
     String namespace = Zk.freshNamespace("two-jvms");
     try (ServiceManager parent =
-            Zk.open(server.getConnectString(), namespace, Duration.ofSeconds(10),
+            Zk.open(
+                server.getConnectString(),
+                namespace,
+                Duration.ofSeconds(10),
                 Duration.ofSeconds(10));
         ChildJvm child =
             ChildJvm.startOnTestClassPath(
@@ -82,8 +84,7 @@ class TwoProcessesTest extends OneServer {
 
         // The parent registers; the child's watcher sees it.
         ServiceHandle mine = parent.register("parent-svc", Endpoint.of("tcp://10.9.9.9:1"));
-        child.expectLine(
-            "event Registered parent-svc " + mine.generation().value(), PROPAGATION);
+        child.expectLine("event Registered parent-svc " + mine.generation().value(), PROPAGATION);
 
         // SIGKILL: the child's services must be announced Expired within the bound.
         child.kill();
@@ -98,8 +99,11 @@ class TwoProcessesTest extends OneServer {
         one.awaitEvent(new ServiceEvent.Expired(latest.get("child-b")), Duration.ofSeconds(5));
         long seenAfterMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
         System.out.println(
-            "[figures] SIGKILL to the last Expired at the parent: " + seenAfterMs
-                + " ms (child session timeout " + CHILD_SESSION.toMillis() + " ms)");
+            "[figures] SIGKILL to the last Expired at the parent: "
+                + seenAfterMs
+                + " ms (child session timeout "
+                + CHILD_SESSION.toMillis()
+                + " ms)");
 
         // Exactly once: wait past the bound once more, then compare the whole sequence per name.
         Thread.sleep(2000);

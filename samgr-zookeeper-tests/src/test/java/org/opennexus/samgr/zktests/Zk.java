@@ -30,7 +30,10 @@ final class Zk {
 
   /** A namespace no other test of this JVM or of an earlier run uses. */
   static String freshNamespace(String prefix) {
-    return prefix + "-" + NAMESPACES.incrementAndGet() + "-"
+    return prefix
+        + "-"
+        + NAMESPACES.incrementAndGet()
+        + "-"
         + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1);
   }
 

@@ -7,9 +7,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Curator's retry policy for this backend: an operation of the registry retries (connection loss,
- * operation timeout, session moved or expired) until its own deadline, set on its thread by
- * {@link #begin}; Curator's background work (the reads that feed the view) retries for a fixed
- * time instead.
+ * operation timeout, session moved or expired) until its own deadline, set on its thread by {@link
+ * #begin}; Curator's background work (the reads that feed the view) retries for a fixed time
+ * instead.
  */
 final class DeadlineRetry implements RetryPolicy {
 

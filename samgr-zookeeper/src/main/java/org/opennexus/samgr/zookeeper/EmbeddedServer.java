@@ -4,16 +4,16 @@ import java.io.IOException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The JVM-wide {@link EmbeddedZooKeeper} behind {@code zookeeper.connect=embedded}: started by
- * the first registry that needs it, on a free loopback port, with its data in a temporary
- * directory; stopped (and the directory deleted) when the last such registry closes.
+ * The JVM-wide {@link EmbeddedZooKeeper} behind {@code zookeeper.connect=embedded}: started by the
+ * first registry that needs it, on a free loopback port, with its data in a temporary directory;
+ * stopped (and the directory deleted) when the last such registry closes.
  */
 final class EmbeddedServer {
 
   /**
-   * The system property that holds the running server's connect string ({@code
-   * 127.0.0.1:<port>}), so that this JVM can hand it to another process that should join the same
-   * registry; cleared when the server stops.
+   * The system property that holds the running server's connect string ({@code 127.0.0.1:<port>}),
+   * so that this JVM can hand it to another process that should join the same registry; cleared
+   * when the server stops.
    */
   static final String CONNECT_PROPERTY = "samgr.zookeeper.embedded.connect";
 

@@ -15,13 +15,13 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A standalone ZooKeeper server inside this JVM, run by ZooKeeper's own {@code
- * ZooKeeperServerEmbedded} and listening on the loopback address only: the one server behind
- * {@code zookeeper.connect=embedded}, {@code samgr serve}, the tests and the benchmarks.
+ * ZooKeeperServerEmbedded} and listening on the loopback address only: the one server behind {@code
+ * zookeeper.connect=embedded}, {@code samgr serve}, the tests and the benchmarks.
  *
- * <p>It serves sessions of 0.5 s to 120 s (a tick of 250 ms), any number of connections per
- * client address, no admin server, and it keeps at most three snapshots (purged hourly). Start it
- * with {@link #start()} (a free port, its data in a temporary directory deleted when it closes)
- * or {@link #start(int, Path)}; give {@link #connectString()} to clients as their {@code
+ * <p>It serves sessions of 0.5 s to 120 s (a tick of 250 ms), any number of connections per client
+ * address, no admin server, and it keeps at most three snapshots (purged hourly). Start it with
+ * {@link #start()} (a free port, its data in a temporary directory deleted when it closes) or
+ * {@link #start(int, Path)}; give {@link #connectString()} to clients as their {@code
  * zookeeper.connect}; {@link #close()} stops it.
  */
 public final class EmbeddedZooKeeper implements AutoCloseable {
@@ -36,7 +36,10 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
   private final int port;
 
   private EmbeddedZooKeeper(
-      ZooKeeperServerEmbedded server, Path configDirectory, Path dataDirectory, boolean ownsData,
+      ZooKeeperServerEmbedded server,
+      Path configDirectory,
+      Path dataDirectory,
+      boolean ownsData,
       int port) {
     this.server = server;
     this.configDirectory = configDirectory;
@@ -60,15 +63,14 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
    * Starts a server on loopback port {@code port} with its data in {@code dataDirectory}.
    *
    * @param port the port, or 0 for a free one
-   * @param dataDirectory where ZooKeeper keeps its data (created if missing, and left as it is
-   *     on close, so that a server started again on it finds the same data), or {@code null} for
-   *     a new temporary directory that {@link #close()} deletes
+   * @param dataDirectory where ZooKeeper keeps its data (created if missing, and left as it is on
+   *     close, so that a server started again on it finds the same data), or {@code null} for a new
+   *     temporary directory that {@link #close()} deletes
    * @return the running server
    * @throws IOException if the port is taken (the message says "port P on A is taken"), or the
    *     directory cannot be used, or the server does not start within 30 s
    */
-  public static EmbeddedZooKeeper start(int port, @Nullable Path dataDirectory)
-      throws IOException {
+  public static EmbeddedZooKeeper start(int port, @Nullable Path dataDirectory) throws IOException {
     if (port < 0 || port > 65_535) {
       throw new IllegalArgumentException("port " + port + " is not a port (0 to 65535)");
     }
@@ -155,8 +157,8 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
   }
 
   /**
-   * Stops the server; deletes its data directory if {@link #start} made it, and leaves it as it
-   * is otherwise.
+   * Stops the server; deletes its data directory if {@link #start} made it, and leaves it as it is
+   * otherwise.
    */
   @Override
   public void close() {
@@ -176,8 +178,7 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
       socket.setReuseAddress(true);
       return port;
     } catch (IOException e) {
-      throw new IOException(
-          "port " + port + " on " + address.getHostAddress() + " is taken", e);
+      throw new IOException("port " + port + " on " + address.getHostAddress() + " is taken", e);
     }
   }
 

@@ -5,21 +5,20 @@ import org.apache.zookeeper.data.Stat;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One version of the namespace's epoch node ({@code <namespace>/epoch}): where the generations
- * of the records written while it is current begin.
+ * One version of the namespace's epoch node ({@code <namespace>/epoch}): where the generations of
+ * the records written while it is current begin.
  *
  * <p>A generation is {@code base + (mzxid - start)}, where {@code mzxid} is the zxid of the
- * register or restart write and {@code (base, start)} the epoch it was written in (every such
- * write checks the epoch node's version in the same transaction, so its zxid lies between this
- * version's and the next one's). Within one history of the ensemble, generations therefore
- * follow the zxids: strictly increasing, in ZooKeeper's order. Each client writes a new version
- * when it opens the namespace, with {@code base} at least its clock in milliseconds times
- * 2<sup>20</sup> ({@link #clockBase}) and at least where the version it replaces would have gone
- * on. After the ensemble lost its data (wiped, or restored from an older copy), the zxids begin
- * again; the first client to open it again, or a surviving client that notices the loss, makes
- * a new epoch whose base is beyond every generation issued before, by its clock and by what it
- * saw, and sets {@link #floor}: records of epochs below the floor were written before the loss
- * and count as absent.
+ * register or restart write and {@code (base, start)} the epoch it was written in (every such write
+ * checks the epoch node's version in the same transaction, so its zxid lies between this version's
+ * and the next one's). Within one history of the ensemble, generations therefore follow the zxids:
+ * strictly increasing, in ZooKeeper's order. Each client writes a new version when it opens the
+ * namespace, with {@code base} at least its clock in milliseconds times 2<sup>20</sup> ({@link
+ * #clockBase}) and at least where the version it replaces would have gone on. After the ensemble
+ * lost its data (wiped, or restored from an older copy), the zxids begin again; the first client to
+ * open it again, or a surviving client that notices the loss, makes a new epoch whose base is
+ * beyond every generation issued before, by its clock and by what it saw, and sets {@link #floor}:
+ * records of epochs below the floor were written before the loss and count as absent.
  *
  * @param version the node's data version
  * @param mzxid the zxid of the write that made this version, which is {@code start}

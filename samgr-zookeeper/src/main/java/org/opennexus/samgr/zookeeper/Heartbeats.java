@@ -6,9 +6,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The liveness rules and the heartbeats this client took but did not write: a heartbeat reaches
- * ZooKeeper only when the written one is a quarter of the liveness timeout old, or the service
- * had expired, or nobody vouches for its owner; the rest stay here, so liveness is exact for the
- * client that heartbeats.
+ * ZooKeeper only when the written one is a quarter of the liveness timeout old, or the service had
+ * expired, or nobody vouches for its owner; the rest stay here, so liveness is exact for the client
+ * that heartbeats.
  */
 final class Heartbeats {
 
@@ -65,8 +65,8 @@ final class Heartbeats {
   }
 
   /**
-   * Whether a heartbeat at {@code now} must reach ZooKeeper rather than stay local; {@code last}
-   * is {@link #lastBeat} of {@code cur}, {@code vouched} whether its owner's node is known.
+   * Whether a heartbeat at {@code now} must reach ZooKeeper rather than stay local; {@code last} is
+   * {@link #lastBeat} of {@code cur}, {@code vouched} whether its owner's node is known.
    */
   boolean needsWrite(Rec cur, long now, long last, boolean vouched) {
     if (now - last > timeoutMillis || cur.expiryAnnounced()) {

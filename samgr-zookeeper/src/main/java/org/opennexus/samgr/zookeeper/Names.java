@@ -34,7 +34,8 @@ final class Names {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(node.length());
     for (int i = 0; i < node.length(); i++) {
       char c = node.charAt(i);
-      if (c == '%' && i + 2 < node.length()
+      if (c == '%'
+          && i + 2 < node.length()
           && hex(node.charAt(i + 1)) >= 0
           && hex(node.charAt(i + 2)) >= 0) {
         bytes.write(hex(node.charAt(i + 1)) << 4 | hex(node.charAt(i + 2)));
@@ -50,8 +51,12 @@ final class Names {
   }
 
   private static boolean plain(int c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-        || c == '.' || c == '-' || c == '_';
+    return (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9')
+        || c == '.'
+        || c == '-'
+        || c == '_';
   }
 
   private static int hex(char c) {

@@ -20,8 +20,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * How the view learns of changes: one persistent recursive watch on the namespace, whose
- * announcements of changed records are read in the background and applied, and a load of the
- * whole namespace whenever the watch is set (at open, and after every reconnection).
+ * announcements of changed records are read in the background and applied, and a load of the whole
+ * namespace whenever the watch is set (at open, and after every reconnection).
  */
 final class NamespaceFeed {
 
@@ -50,7 +50,9 @@ final class NamespaceFeed {
   /** Counted down when the feed's first load of the namespace has ended. */
   private final CountDownLatch loaded = new CountDownLatch(1);
 
-  /** Why the first load failed, if it did; read by {@link #awaitFirstLoad} after {@link #loaded}. */
+  /**
+   * Why the first load failed, if it did; read by {@link #awaitFirstLoad} after {@link #loaded}.
+   */
   private volatile KeeperException.@Nullable Code loadFailure;
 
   NamespaceFeed(
@@ -89,13 +91,12 @@ final class NamespaceFeed {
   /**
    * Sets this client's persistent recursive watch on the namespace, then loads it: at open, and
    * again whenever Curator reports the connection made again (a new session has no watch, and
-   * changes made while away were not announced). Curator's {@code PersistentWatcher} does the
-   * same, but it hands its listeners copies of ZooKeeper's events without the zxid of the change
-   * (Curator 5.9), which {@link #announced} needs; so the watch is set here, on the ZooKeeper
-   * handle Curator manages (Curator still makes, keeps and remakes the connection and the
-   * session). Unlike {@code PersistentWatcher}, a failure is not retried at once: a lost
-   * connection is retried when Curator has made it again; any other failure fails {@code
-   * open()}, or, later, is logged as a warning.
+   * changes made while away were not announced). Curator's {@code PersistentWatcher} does the same,
+   * but it hands its listeners copies of ZooKeeper's events without the zxid of the change (Curator
+   * 5.9), which {@link #announced} needs; so the watch is set here, on the ZooKeeper handle Curator
+   * manages (Curator still makes, keeps and remakes the connection and the session). Unlike {@code
+   * PersistentWatcher}, a failure is not retried at once: a lost connection is retried when Curator
+   * has made it again; any other failure fails {@code open()}, or, later, is logged as a warning.
    */
   void watch() {
     if (calls.closed()) {
@@ -103,28 +104,45 @@ final class NamespaceFeed {
     }
     String root = layout.root();
     try {
-      client.getZookeeperClient().getZooKeeper().addWatch(root, watcher,
-          AddWatchMode.PERSISTENT_RECURSIVE, (rc, path, ctx) -> {
-            KeeperException.Code code = KeeperException.Code.get(rc);
-            if (code == KeeperException.Code.OK) {
-              load();
-            } else if (lostConnection(code)) {
-              LOG.log(Level.DEBUG, "samgr zookeeper: could not set the watch on "
-                  + root + " (" + code + "); set again when reconnected");
-            } else if (!failFirstLoad(code)) {
-              // Not a lost connection (an old server answers UNIMPLEMENTED): nothing to retry.
-              LOG.log(Level.WARNING, "samgr zookeeper: could not set the watch on "
-                  + root + " (" + code + "); this client sees other clients' changes"
-                  + " only after it reconnects");
-            }
-          }, null);
+      client
+          .getZookeeperClient()
+          .getZooKeeper()
+          .addWatch(
+              root,
+              watcher,
+              AddWatchMode.PERSISTENT_RECURSIVE,
+              (rc, path, ctx) -> {
+                KeeperException.Code code = KeeperException.Code.get(rc);
+                if (code == KeeperException.Code.OK) {
+                  load();
+                } else if (lostConnection(code)) {
+                  LOG.log(
+                      Level.DEBUG,
+                      "samgr zookeeper: could not set the watch on "
+                          + root
+                          + " ("
+                          + code
+                          + "); set again when reconnected");
+                } else if (!failFirstLoad(code)) {
+                  // Not a lost connection (an old server answers UNIMPLEMENTED): nothing to retry.
+                  LOG.log(
+                      Level.WARNING,
+                      "samgr zookeeper: could not set the watch on "
+                          + root
+                          + " ("
+                          + code
+                          + "); this client sees other clients' changes"
+                          + " only after it reconnects");
+                }
+              },
+              null);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       LOG.log(Level.DEBUG, "samgr zookeeper: interrupted while setting the watch", e);
     } catch (Exception e) {
       // Curator's handle is closing or being remade: its next connection sets the watch.
-      LOG.log(Level.DEBUG, "samgr zookeeper: could not set the watch; set again when reconnected",
-          e);
+      LOG.log(
+          Level.DEBUG, "samgr zookeeper: could not set the watch; set again when reconnected", e);
     }
   }
 
@@ -138,8 +156,8 @@ final class NamespaceFeed {
   }
 
   /**
-   * Ends the first load with a failure that {@link #awaitFirstLoad} reports; returns {@code
-   * false} if the first load has ended already.
+   * Ends the first load with a failure that {@link #awaitFirstLoad} reports; returns {@code false}
+   * if the first load has ended already.
    */
   private boolean failFirstLoad(KeeperException.Code code) {
     if (loaded.getCount() == 0) {
@@ -232,15 +250,17 @@ final class NamespaceFeed {
 
   /**
    * Reads the whole namespace in the background once the watch is set (see {@link #watch}), as
-   * Curator's {@code CuratorCache} does. Runs on ZooKeeper's event thread; the first load's end
-   * (or failure) is what {@link #awaitFirstLoad} waits for.
+   * Curator's {@code CuratorCache} does. Runs on ZooKeeper's event thread; the first load's end (or
+   * failure) is what {@link #awaitFirstLoad} waits for.
    */
   private void load() {
     if (calls.closed()) {
       return;
     }
     Load load = new Load();
-    background(load, true,
+    background(
+        load,
+        true,
         cb -> client.getChildren().inBackground(cb).forPath(layout.records()),
         event -> {
           if (event.getResultCode() != KeeperException.Code.OK.intValue()) {
@@ -261,7 +281,9 @@ final class NamespaceFeed {
           }
           return true;
         });
-    background(load, true,
+    background(
+        load,
+        true,
         cb -> client.getChildren().inBackground(cb).forPath(layout.clients()),
         event -> {
           if (event.getResultCode() != KeeperException.Code.OK.intValue()) {
@@ -299,24 +321,28 @@ final class NamespaceFeed {
     if (load == null) {
       hooks.feedRead();
     }
-    background(load, false, cb -> client.getData().inBackground(cb).forPath(path), event -> {
-      if (load == null) {
-        pending.remove(name);
-      }
-      int rc = event.getResultCode();
-      if (rc == KeeperException.Code.OK.intValue()) {
-        Rec rec = RecCodec.parse(name, event.getStat(), event.getData());
-        if (rec != null) {
-          view.apply(name, rec);
-        }
-        return true;
-      }
-      if (rc == KeeperException.Code.NONODE.intValue()) {
-        view.applyAbsent(name);
-        return true;
-      }
-      return false;
-    });
+    background(
+        load,
+        false,
+        cb -> client.getData().inBackground(cb).forPath(path),
+        event -> {
+          if (load == null) {
+            pending.remove(name);
+          }
+          int rc = event.getResultCode();
+          if (rc == KeeperException.Code.OK.intValue()) {
+            Rec rec = RecCodec.parse(name, event.getStat(), event.getData());
+            if (rec != null) {
+              view.apply(name, rec);
+            }
+            return true;
+          }
+          if (rc == KeeperException.Code.NONODE.intValue()) {
+            view.applyAbsent(name);
+            return true;
+          }
+          return false;
+        });
   }
 
   /** One background request: sends it with the callback that takes its answer. */
@@ -334,28 +360,29 @@ final class NamespaceFeed {
    * logged (Curator has retried it; the reconnection that follows a lost connection reloads), and
    * counted against {@code load} if it belongs to one.
    */
-  private void background(
-      @Nullable Load load, boolean listing, Request request, Answer answer) {
+  private void background(@Nullable Load load, boolean listing, Request request, Answer answer) {
     if (load != null) {
       load.begin();
     }
-    BackgroundCallback callback = (c, event) -> {
-      try {
-        if (!calls.closed() && !answer.take(event)) {
-          KeeperException.Code code = KeeperException.Code.get(event.getResultCode());
-          if (load != null && listing) {
-            load.listingFailed(code);
-          } else if (load != null) {
-            load.readFailed(code);
+    BackgroundCallback callback =
+        (c, event) -> {
+          try {
+            if (!calls.closed() && !answer.take(event)) {
+              KeeperException.Code code = KeeperException.Code.get(event.getResultCode());
+              if (load != null && listing) {
+                load.listingFailed(code);
+              } else if (load != null) {
+                load.readFailed(code);
+              }
+              LOG.log(
+                  Level.DEBUG, "samgr zookeeper: could not read " + event.getPath() + ": " + code);
+            }
+          } finally {
+            if (load != null) {
+              load.end();
+            }
           }
-          LOG.log(Level.DEBUG, "samgr zookeeper: could not read " + event.getPath() + ": " + code);
-        }
-      } finally {
-        if (load != null) {
-          load.end();
-        }
-      }
-    };
+        };
     try {
       request.send(callback);
     } catch (InterruptedException e) {
@@ -375,9 +402,9 @@ final class NamespaceFeed {
   }
 
   /**
-   * One load of the namespace: counts its outstanding requests. The first load that ends
-   * complete lets {@code open()} go on; one that failed for a reason other than a lost connection
-   * fails it; one cut short by a lost connection does neither (the reconnection loads again).
+   * One load of the namespace: counts its outstanding requests. The first load that ends complete
+   * lets {@code open()} go on; one that failed for a reason other than a lost connection fails it;
+   * one cut short by a lost connection does neither (the reconnection loads again).
    */
   private final class Load {
     private final AtomicInteger pending = new AtomicInteger(1);

@@ -17,14 +17,14 @@ import org.opennexus.samgr.SamgrError;
  * check that {@code open()} runs before it relies on anything in the namespace.
  *
  * <p>The nodes a client relies on are the namespace's root, {@code records}, {@code clients},
- * {@code epoch} and every record node. Each must let only the credentials change it: its ACL
- * grants rights beyond reading to no one else (and, with {@code zookeeper.read-auth}, nothing at
- * all to anyone else). A node that does not is made so with {@code setACL} when ZooKeeper lets
- * these credentials do it (it was made by a client without credentials, which leaves it open to
- * anyone); otherwise {@code open()} fails, naming the node and the ACL found. The record nodes
- * are checked whenever the root or {@code records} was not protected yet, after {@code records}
- * is (so that no one can add one meanwhile), and the root is made the credentials' own last, so
- * that a protected root means every record was checked.
+ * {@code epoch} and every record node. Each must let only the credentials change it: its ACL grants
+ * rights beyond reading to no one else (and, with {@code zookeeper.read-auth}, nothing at all to
+ * anyone else). A node that does not is made so with {@code setACL} when ZooKeeper lets these
+ * credentials do it (it was made by a client without credentials, which leaves it open to anyone);
+ * otherwise {@code open()} fails, naming the node and the ACL found. The record nodes are checked
+ * whenever the root or {@code records} was not protected yet, after {@code records} is (so that no
+ * one can add one meanwhile), and the root is made the credentials' own last, so that a protected
+ * root means every record was checked.
  */
 final class NamespaceGuard {
 
@@ -34,8 +34,8 @@ final class NamespaceGuard {
   private final Id self;
   private final boolean readAuth;
 
-  NamespaceGuard(CuratorFramework client, String root, List<ACL> acl, String auth,
-      boolean readAuth) {
+  NamespaceGuard(
+      CuratorFramework client, String root, List<ACL> acl, String auth, boolean readAuth) {
     this.client = client;
     this.root = root;
     this.acl = acl;
@@ -98,7 +98,8 @@ final class NamespaceGuard {
       // made by another client meanwhile: fix checks it
     } catch (KeeperException.NoAuthException e) {
       String parent = path.substring(0, path.lastIndexOf('/'));
-      throw new Refused(parent.isEmpty() ? "/" : parent,
+      throw new Refused(
+          parent.isEmpty() ? "/" : parent,
           client.getACL().forPath(parent.isEmpty() ? "/" : parent));
     }
   }
@@ -156,8 +157,13 @@ final class NamespaceGuard {
     private final String node;
 
     Refused(String node, List<ACL> found) {
-      super("node '" + node + "' has the ACL [" + describe(found) + "], which lets others than"
-          + " these credentials change it, and these credentials may not change that ACL");
+      super(
+          "node '"
+              + node
+              + "' has the ACL ["
+              + describe(found)
+              + "], which lets others than"
+              + " these credentials change it, and these credentials may not change that ACL");
       this.node = node;
     }
 
@@ -167,8 +173,8 @@ final class NamespaceGuard {
 
     /** The cause {@code open()} reports: ZooKeeper's refusal, as {@code Denied}. */
     SamgrError.Denied denied() {
-      return new SamgrError.Denied("open", ZkCalls.ENVIRONMENT,
-          KeeperException.create(KeeperException.Code.NOAUTH, node));
+      return new SamgrError.Denied(
+          "open", ZkCalls.ENVIRONMENT, KeeperException.create(KeeperException.Code.NOAUTH, node));
     }
   }
 
@@ -176,8 +182,8 @@ final class NamespaceGuard {
   static String describe(List<ACL> found) {
     List<String> entries = new ArrayList<>();
     for (ACL entry : found) {
-      entries.add(entry.getId().getScheme() + ":" + entry.getId().getId() + ":"
-          + perms(entry.getPerms()));
+      entries.add(
+          entry.getId().getScheme() + ":" + entry.getId().getId() + ":" + perms(entry.getPerms()));
     }
     return String.join(", ", entries);
   }
@@ -185,8 +191,13 @@ final class NamespaceGuard {
   private static String perms(int perms) {
     StringBuilder out = new StringBuilder();
     char[] letters = {'c', 'd', 'r', 'w', 'a'};
-    int[] bits = {ZooDefs.Perms.CREATE, ZooDefs.Perms.DELETE, ZooDefs.Perms.READ,
-        ZooDefs.Perms.WRITE, ZooDefs.Perms.ADMIN};
+    int[] bits = {
+      ZooDefs.Perms.CREATE,
+      ZooDefs.Perms.DELETE,
+      ZooDefs.Perms.READ,
+      ZooDefs.Perms.WRITE,
+      ZooDefs.Perms.ADMIN
+    };
     for (int i = 0; i < bits.length; i++) {
       if ((perms & bits[i]) != 0) {
         out.append(letters[i]);

@@ -14,18 +14,18 @@ import org.opennexus.samgr.SamgrError;
  * The namespace's history as one client follows it: the {@link Epoch} its generations are issued
  * in, and losses of the ensemble's data. A loss shows as the epoch node gone (a wiped data
  * directory), an epoch node older than the one this client read, or, in a new session, this
- * client's first write not beyond every zxid it saw (both: a restore from an older copy). On a
- * loss the client drops everything it knew (every registered service is announced {@code
- * Unregistered}) and writes a new epoch whose floor voids every record it saw: no handle from
- * before acts again, and no generation repeats (see {@link Epoch} for the assumption).
+ * client's first write not beyond every zxid it saw (both: a restore from an older copy). On a loss
+ * the client drops everything it knew (every registered service is announced {@code Unregistered})
+ * and writes a new epoch whose floor voids every record it saw: no handle from before acts again,
+ * and no generation repeats (see {@link Epoch} for the assumption).
  */
 final class NamespaceHistory {
 
   private static final System.Logger LOG = System.getLogger("org.opennexus.samgr.zookeeper");
 
   /**
-   * Makes sure this client's node exists in the current session; says whether the zxid that
-   * created it was not beyond every zxid seen before.
+   * Makes sure this client's node exists in the current session; says whether the zxid that created
+   * it was not beyond every zxid seen before.
    */
   interface SessionProbe {
     boolean sessionWentBack(String op, long deadline) throws SamgrError;
@@ -48,8 +48,13 @@ final class NamespaceHistory {
   /** Serializes the checks. */
   private final ReentrantLock lock = new ReentrantLock();
 
-  NamespaceHistory(CuratorFramework client, ZkCalls calls, Layout layout, InstantSource clock,
-      RecordView view, SessionProbe probe) {
+  NamespaceHistory(
+      CuratorFramework client,
+      ZkCalls calls,
+      Layout layout,
+      InstantSource clock,
+      RecordView view,
+      SessionProbe probe) {
     this.client = client;
     this.calls = calls;
     this.layout = layout;
@@ -72,17 +77,20 @@ final class NamespaceHistory {
   /** Creates the namespace's nodes that do not exist (without credentials: open to anyone). */
   void createNamespace(String op, long deadline) throws SamgrError, KeeperException {
     for (String node : List.of(layout.records(), layout.clients())) {
-      calls.run(op, deadline, () -> {
-        if (client.checkExists().forPath(node) != null) {
-          return Boolean.TRUE; // checked first: creating needs rights that readers lack
-        }
-        try {
-          client.create().creatingParentsIfNeeded().forPath(node);
-        } catch (KeeperException.NodeExistsException exists) {
-          // made by another client meanwhile
-        }
-        return Boolean.TRUE;
-      });
+      calls.run(
+          op,
+          deadline,
+          () -> {
+            if (client.checkExists().forPath(node) != null) {
+              return Boolean.TRUE; // checked first: creating needs rights that readers lack
+            }
+            try {
+              client.create().creatingParentsIfNeeded().forPath(node);
+            } catch (KeeperException.NodeExistsException exists) {
+              // made by another client meanwhile
+            }
+            return Boolean.TRUE;
+          });
     }
   }
 
@@ -169,11 +177,16 @@ final class NamespaceHistory {
         return;
       }
       long cover = view.stampSeen() + 1;
-      LOG.log(Level.WARNING, "samgr zookeeper: the ensemble lost the data of namespace '"
-          + layout.root() + "' ("
-          + (found == null ? "the namespace is gone" : "its history is older than this client saw")
-          + "): every service this client knew is unregistered, no handle from before acts"
-          + " again, and the services must be registered anew");
+      LOG.log(
+          Level.WARNING,
+          "samgr zookeeper: the ensemble lost the data of namespace '"
+              + layout.root()
+              + "' ("
+              + (found == null
+                  ? "the namespace is gone"
+                  : "its history is older than this client saw")
+              + "): every service this client knew is unregistered, no handle from before acts"
+              + " again, and the services must be registered anew");
       view.restartZxids(0);
       try {
         if (found == null) {
@@ -235,15 +248,21 @@ final class NamespaceHistory {
     long atLeast = Math.max(Epoch.clockBase(clock.millis()), view.stampSeen() + 1);
     byte[] data = Epoch.next(found, atLeast, floor);
     Stat stat =
-        calls.run(op, deadline, () -> {
-          if (found == null) {
-            Stat created = new Stat();
-            client.create().creatingParentsIfNeeded().storingStatIn(created)
-                .forPath(epochPath, data);
-            return created;
-          }
-          return client.setData().withVersion(found.version()).forPath(epochPath, data);
-        });
+        calls.run(
+            op,
+            deadline,
+            () -> {
+              if (found == null) {
+                Stat created = new Stat();
+                client
+                    .create()
+                    .creatingParentsIfNeeded()
+                    .storingStatIn(created)
+                    .forPath(epochPath, data);
+                return created;
+              }
+              return client.setData().withVersion(found.version()).forPath(epochPath, data);
+            });
     Epoch written = Epoch.parse(stat, data);
     if (written == null) {
       throw new IllegalStateException("samgr zookeeper wrote an unreadable epoch"); // cannot be

@@ -5,16 +5,16 @@ import org.opennexus.samgr.ServiceHandle;
 
 /**
  * One version of a name's record node, as read from ZooKeeper (or as written by this client and
- * confirmed by the returned {@code Stat}); {@link RecCodec} reads and writes its bytes. A change
- * is made by one of the named transitions ({@link #registration}, {@link #reregistered}, {@link
+ * confirmed by the returned {@code Stat}); {@link RecCodec} reads and writes its bytes. A change is
+ * made by one of the named transitions ({@link #registration}, {@link #reregistered}, {@link
  * #restarted}, {@link #beaten}, {@link #expired}, {@link #unregistered}), each a {@link Draft} of
  * the next version.
  *
- * <p>A register or restart writes {@code gen = 0}, meaning "the generation of this very
- * version": {@code epochBase + (mzxid - epochStart)}, from the zxid of that write and the {@link
- * Epoch} it was written in (so that generations never repeat, see there). Every later write of the same
- * incarnation (an expiry mark, a heartbeat flush, the tombstone) carries the generation
- * explicitly. {@code registeredGen} is the generation of the register that began the incarnation.
+ * <p>A register or restart writes {@code gen = 0}, meaning "the generation of this very version":
+ * {@code epochBase + (mzxid - epochStart)}, from the zxid of that write and the {@link Epoch} it
+ * was written in (so that generations never repeat, see there). Every later write of the same
+ * incarnation (an expiry mark, a heartbeat flush, the tombstone) carries the generation explicitly.
+ * {@code registeredGen} is the generation of the register that began the incarnation.
  *
  * @param version the node's data version (never reset: record nodes are never deleted)
  * @param mzxid the zxid of the write that made this version
@@ -59,8 +59,8 @@ record Rec(
   static final long THIS_WRITE = 0;
 
   /**
-   * The next version of a record, before ZooKeeper stores it (and before the writer stamps it
-   * with its id and write counter, see {@link RecCodec#encode}).
+   * The next version of a record, before ZooKeeper stores it (and before the writer stamps it with
+   * its id and write counter, see {@link RecCodec#encode}).
    *
    * @param base the version it replaces, or {@code null} if it creates the record node
    * @param registered {@code false} for a tombstone
@@ -127,8 +127,8 @@ record Rec(
 
   /**
    * Where this version lies in the namespace's order of writes: the generation a register at its
-   * zxid would have had. Per name it grows with every write, also across the epochs of one
-   * history, and a new history's epochs begin beyond every stamp of the old one.
+   * zxid would have had. Per name it grows with every write, also across the epochs of one history,
+   * and a new history's epochs begin beyond every stamp of the old one.
    */
   long stamp() {
     return epochBase + (mzxid - epochStart);
@@ -141,8 +141,23 @@ record Rec(
 
   /** This version as void: issued before a loss of the ensemble's data, as if unregistered. */
   Rec voided() {
-    return new Rec(version, mzxid, false, gen, registeredGen, owner, beat, expiredBeat, writer,
-        seq, prevWriter, prevSeq, prevGen, epochBase, epochStart, handle);
+    return new Rec(
+        version,
+        mzxid,
+        false,
+        gen,
+        registeredGen,
+        owner,
+        beat,
+        expiredBeat,
+        writer,
+        seq,
+        prevWriter,
+        prevSeq,
+        prevGen,
+        epochBase,
+        epochStart,
+        handle);
   }
 
   /** Whether the version this one replaced carried the write {@code (writer, seq)}. */

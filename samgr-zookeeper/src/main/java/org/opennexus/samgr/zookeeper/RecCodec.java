@@ -13,12 +13,12 @@ import org.opennexus.samgr.Generation;
 import org.opennexus.samgr.ServiceHandle;
 
 /**
- * The bytes of a record node: a format byte (2), a state byte (1 registered, 2 unregistered),
- * then {@code gen}, {@code registeredGen}, {@code owner}, {@code beat}, {@code expiredBeat},
- * {@code writer}, {@code seq}, {@code prevWriter}, {@code prevSeq}, {@code prevGen} as big-endian
- * longs, the endpoint in modified UTF-8 ({@link DataOutputStream#writeUTF}), then {@code
- * epochBase} and {@code epochStart} (see {@link Epoch}). Format 1, written before epochs, has no
- * epoch fields: its generations are zxids.
+ * The bytes of a record node: a format byte (2), a state byte (1 registered, 2 unregistered), then
+ * {@code gen}, {@code registeredGen}, {@code owner}, {@code beat}, {@code expiredBeat}, {@code
+ * writer}, {@code seq}, {@code prevWriter}, {@code prevSeq}, {@code prevGen} as big-endian longs,
+ * the endpoint in modified UTF-8 ({@link DataOutputStream#writeUTF}), then {@code epochBase} and
+ * {@code epochStart} (see {@link Epoch}). Format 1, written before epochs, has no epoch fields: its
+ * generations are zxids.
  */
 final class RecCodec {
 
@@ -26,6 +26,7 @@ final class RecCodec {
 
   /** The format before epochs: no epoch fields, the generation is the zxid. */
   private static final byte FORMAT_WITHOUT_EPOCH = 1;
+
   private static final byte REGISTERED = 1;
   private static final byte UNREGISTERED = 2;
 
@@ -71,8 +72,7 @@ final class RecCodec {
 
   /** Parses a stored version, or returns {@code null} if the bytes are not a record. */
   static @Nullable Rec parse(String name, Stat stat, byte @Nullable [] data) {
-    if (data == null || data.length < 2
-        || (data[0] != FORMAT && data[0] != FORMAT_WITHOUT_EPOCH)) {
+    if (data == null || data.length < 2 || (data[0] != FORMAT && data[0] != FORMAT_WITHOUT_EPOCH)) {
       return null;
     }
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {

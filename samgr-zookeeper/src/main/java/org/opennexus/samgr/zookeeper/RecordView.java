@@ -17,9 +17,9 @@ import org.opennexus.samgr.spi.EventHub;
 /**
  * A client's local view of the namespace: per name, the newest version it has seen (versions are
  * ordered by {@link Rec#stamp}). Versions of epochs below the floor (see {@link Epoch}) are void:
- * issued before the ensemble lost its data, they count as absent. A version that moves the view
- * on yields the events of that transition ({@link #transitions}), published to the event hub under
- * the view's lock, so that every subscription receives them in view order.
+ * issued before the ensemble lost its data, they count as absent. A version that moves the view on
+ * yields the events of that transition ({@link #transitions}), published to the event hub under the
+ * view's lock, so that every subscription receives them in view order.
  */
 final class RecordView {
 
@@ -164,9 +164,9 @@ final class RecordView {
   }
 
   /**
-   * Applies a version if it is newer than what the view holds, with its events. Returns the
-   * version as this client takes it: one issued in an epoch below the floor is void, as if
-   * unregistered, and announces nothing (it is kept only as the version a write replaces).
+   * Applies a version if it is newer than what the view holds, with its events. Returns the version
+   * as this client takes it: one issued in an epoch below the floor is void, as if unregistered,
+   * and announces nothing (it is kept only as the version a write replaces).
    */
   Rec apply(String name, Rec read) {
     long below = floor;
@@ -225,8 +225,8 @@ final class RecordView {
   }
 
   /**
-   * The events that take the view of one name from {@code old} to {@code now}. Versions this
-   * client missed are coalesced: never out of order, and ending in the state of {@code now}.
+   * The events that take the view of one name from {@code old} to {@code now}. Versions this client
+   * missed are coalesced: never out of order, and ending in the state of {@code now}.
    */
   static void transitions(@Nullable Rec old, Rec now, List<ServiceEvent> out) {
     if (old == null || !old.registered()) {
@@ -326,8 +326,13 @@ final class RecordView {
       }
       int subscriptions = hub.subscriptions();
       long services = view.values().stream().filter(Rec::registered).count();
-      return "samgr zookeeper registry " + where + " (services: " + services
-          + ", subscriptions: " + subscriptions + ")";
+      return "samgr zookeeper registry "
+          + where
+          + " (services: "
+          + services
+          + ", subscriptions: "
+          + subscriptions
+          + ")";
     } finally {
       lock.unlock();
     }

@@ -18,10 +18,10 @@ import org.opennexus.samgr.SamgrError;
 import org.opennexus.samgr.ServiceHandle;
 
 /**
- * Writes one client's changes of record nodes: one at a time (its lock), each a compare-and-set
- * on the version it replaces, applied to the view as soon as it lands, and retried on a conflict
- * with the fresh version. A write whose answer was lost (Curator sends it again, and the second
- * try meets the first) is recognised by the writer's id and write counter in the version.
+ * Writes one client's changes of record nodes: one at a time (its lock), each a compare-and-set on
+ * the version it replaces, applied to the view as soon as it lands, and retried on a conflict with
+ * the fresh version. A write whose answer was lost (Curator sends it again, and the second try
+ * meets the first) is recognised by the writer's id and write counter in the version.
  */
 final class RecordWriter {
 
@@ -66,7 +66,11 @@ final class RecordWriter {
   private long announcedMeanwhile; // guarded by writing
 
   RecordWriter(
-      CuratorFramework client, ZkCalls calls, Layout layout, RecordView view, ZkHooks hooks,
+      CuratorFramework client,
+      ZkCalls calls,
+      Layout layout,
+      RecordView view,
+      ZkHooks hooks,
       Consumer<String> reread) {
     this.client = client;
     this.calls = calls;
@@ -145,12 +149,12 @@ final class RecordWriter {
 
   /**
    * Writes {@code draft} over its base (or creates the record if it has none) and applies the
-   * stored version to the view. Returns the handle of the written version, or {@code null} after
-   * a conflict (the view then holds the fresh version; the caller decides again).
+   * stored version to the view. Returns the handle of the written version, or {@code null} after a
+   * conflict (the view then holds the fresh version; the caller decides again).
    *
    * <p>A conflict may be this very write: Curator retries after a lost connection, and a first try
-   * that committed makes the retry fail. The written (writer, seq) in the latest version, or in
-   * the one it replaced, recognises it; if that cannot be told, the outcome is unknown.
+   * that committed makes the retry fail. The written (writer, seq) in the latest version, or in the
+   * one it replaced, recognises it; if that cannot be told, the outcome is unknown.
    */
   private @Nullable ServiceHandle attempt(String op, String name, Rec.Draft draft, long deadline)
       throws SamgrError {
@@ -170,15 +174,18 @@ final class RecordWriter {
         () -> {
           if (fence != null) {
             List<CuratorOp> ops = new ArrayList<>(3);
-            ops.add(client.transactionOp().check().withVersion(fence.version())
-                .forPath(epochPath));
+            ops.add(client.transactionOp().check().withVersion(fence.version()).forPath(epochPath));
             if (base == null) {
               ops.add(client.transactionOp().create().forPath(path, bytes));
               // Written again in the same transaction, for the Stat that a create lacks here.
               ops.add(client.transactionOp().setData().withVersion(0).forPath(path, bytes));
             } else {
-              ops.add(client.transactionOp().setData().withVersion(base.version())
-                  .forPath(path, bytes));
+              ops.add(
+                  client
+                      .transactionOp()
+                      .setData()
+                      .withVersion(base.version())
+                      .forPath(path, bytes));
             }
             List<CuratorTransactionResult> results = client.transaction().forOperations(ops);
             return results.get(results.size() - 1).getResultStat();
@@ -236,8 +243,8 @@ final class RecordWriter {
 
   /**
    * Whether a change of {@code name} announced with {@code zxid} falls within this client's write
-   * of that name, now in flight: then the writer checks the zxid when its write ends, and the
-   * feed need not read it.
+   * of that name, now in flight: then the writer checks the zxid when its write ends, and the feed
+   * need not read it.
    */
   boolean announcedWhileWriting(String name, long zxid) {
     synchronized (writing) {

@@ -17,12 +17,11 @@ import org.apache.zookeeper.data.Stat;
 import org.opennexus.samgr.SamgrError;
 
 /**
- * Sessions: this client's own (whose client node vouches for the services it owns) and the
- * others' (whose client nodes the feed reports). When a record's owner has no client node, a
- * death check runs on the reaper's thread: if the ensemble confirms the node is gone, it marks
- * every service of that session expired. Every client does this; each mark is a compare-and-set,
- * so exactly one client's write lands, and that write is the {@code Expired} event that all of
- * them see.
+ * Sessions: this client's own (whose client node vouches for the services it owns) and the others'
+ * (whose client nodes the feed reports). When a record's owner has no client node, a death check
+ * runs on the reaper's thread: if the ensemble confirms the node is gone, it marks every service of
+ * that session expired. Every client does this; each mark is a compare-and-set, so exactly one
+ * client's write lands, and that write is the {@code Expired} event that all of them see.
  */
 final class SessionReaper {
 
@@ -55,8 +54,7 @@ final class SessionReaper {
   private volatile boolean initialized;
 
   SessionReaper(
-      CuratorFramework client, ZkCalls calls, Layout layout, RecordView view,
-      RecordWriter writer) {
+      CuratorFramework client, ZkCalls calls, Layout layout, RecordView view, RecordWriter writer) {
     this.client = client;
     this.calls = calls;
     this.layout = layout;
@@ -146,8 +144,10 @@ final class SessionReaper {
       }
       if (!client.getZookeeperClient().isConnected()) {
         long remaining = deadline - System.nanoTime();
-        if (remaining <= 0 || !client.blockUntilConnected(
-            (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining)), TimeUnit.MILLISECONDS)) {
+        if (remaining <= 0
+            || !client.blockUntilConnected(
+                (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining)),
+                TimeUnit.MILLISECONDS)) {
           throw new SamgrError.Unavailable(op, ENVIRONMENT);
         }
         id = client.getZookeeperClient().getZooKeeper().getSessionId();
@@ -156,11 +156,12 @@ final class SessionReaper {
       try {
         sessionZxid = 0; // known only if this call creates it
         seenBeforeSession = view.zxidSeen();
-        calls.run(op, deadline,
+        calls.run(
+            op,
+            deadline,
             () -> {
               Stat created = new Stat();
-              client.create().storingStatIn(created).withMode(CreateMode.EPHEMERAL)
-                  .forPath(path);
+              client.create().storingStatIn(created).withMode(CreateMode.EPHEMERAL).forPath(path);
               sessionZxid = created.getCzxid();
               return created;
             });
@@ -203,26 +204,35 @@ final class SessionReaper {
   }
 
   /**
-   * Runs a death check of {@code owner} after {@code delayMillis}; a check that fails (the
-   * ensemble out of reach, say) runs again later, with back-off, until it succeeds or the registry
-   * closes, so that an expiry is never left unannounced.
+   * Runs a death check of {@code owner} after {@code delayMillis}; a check that fails (the ensemble
+   * out of reach, say) runs again later, with back-off, until it succeeds or the registry closes,
+   * so that an expiry is never left unannounced.
    */
   private void scheduleCheck(long owner, long delayMillis) {
     try {
-      var unused = executor.schedule(() -> { // the task handles its own failures
-        try {
-          announceDeath(owner);
-          suspects.remove(owner);
-        } catch (SamgrError.Denied e) {
-          suspects.remove(owner); // no right to mark: a client with the credentials announces it
-        } catch (SamgrError | RuntimeException e) {
-          LOG.log(Level.DEBUG, "samgr zookeeper: will retry announcing the expiry of session "
-              + Layout.sessionName(owner) + "'s services", e);
-          if (!calls.closed()) {
-            scheduleCheck(owner, Math.min(Math.max(2 * delayMillis, 100), 5_000));
-          }
-        }
-      }, delayMillis, TimeUnit.MILLISECONDS);
+      var unused =
+          executor.schedule(
+              () -> { // the task handles its own failures
+                try {
+                  announceDeath(owner);
+                  suspects.remove(owner);
+                } catch (SamgrError.Denied e) {
+                  suspects.remove(
+                      owner); // no right to mark: a client with the credentials announces it
+                } catch (SamgrError | RuntimeException e) {
+                  LOG.log(
+                      Level.DEBUG,
+                      "samgr zookeeper: will retry announcing the expiry of session "
+                          + Layout.sessionName(owner)
+                          + "'s services",
+                      e);
+                  if (!calls.closed()) {
+                    scheduleCheck(owner, Math.min(Math.max(2 * delayMillis, 100), 5_000));
+                  }
+                }
+              },
+              delayMillis,
+              TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException closing) {
       suspects.remove(owner);
     }
@@ -253,10 +263,14 @@ final class SessionReaper {
     }
     names.sort(Comparator.naturalOrder());
     for (String name : names) {
-      writer.locked(op, name, deadline, cur ->
-          cur == null || !cur.registered() || cur.owner() != owner || cur.expiryAnnounced()
-              ? null
-              : cur.expired(cur.beat()));
+      writer.locked(
+          op,
+          name,
+          deadline,
+          cur ->
+              cur == null || !cur.registered() || cur.owner() != owner || cur.expiryAnnounced()
+                  ? null
+                  : cur.expired(cur.beat()));
     }
   }
 

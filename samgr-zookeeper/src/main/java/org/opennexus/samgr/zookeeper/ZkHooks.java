@@ -1,9 +1,9 @@
 package org.opennexus.samgr.zookeeper;
 
 /**
- * Points where a test may step into a client's work, given to it when it opens. The default,
- * {@link #NONE}, does nothing: production clients open with it, and its methods are empty, so the
- * hot paths that call them cost nothing.
+ * Points where a test may step into a client's work, given to it when it opens. The default, {@link
+ * #NONE}, does nothing: production clients open with it, and its methods are empty, so the hot
+ * paths that call them cost nothing.
  */
 class ZkHooks {
 
@@ -14,8 +14,8 @@ class ZkHooks {
   void feedRead() {}
 
   /**
-   * Whether the feed drops this announcement of a change, as if the client were disconnected
-   * (the reload after the next reconnection must bring what was missed).
+   * Whether the feed drops this announcement of a change, as if the client were disconnected (the
+   * reload after the next reconnection must bring what was missed).
    */
   boolean dropAnnouncement() {
     return false;

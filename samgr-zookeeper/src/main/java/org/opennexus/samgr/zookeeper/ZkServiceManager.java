@@ -31,10 +31,9 @@ import org.opennexus.samgr.spi.SamgrConfig;
 /**
  * A client of a registry kept in ZooKeeper; see the package documentation for its design. It
  * coordinates its parts: the {@link RecordView} (versions and their events), the {@link
- * RecordWriter} (compare-and-set writes), the {@link NamespaceFeed} (watch and reload), the
- * {@link SessionReaper} (sessions and the expiry of dead owners' services) and the {@link
- * Heartbeats} (the liveness rules); each operation here decides which transition of a {@link Rec}
- * to write.
+ * RecordWriter} (compare-and-set writes), the {@link NamespaceFeed} (watch and reload), the {@link
+ * SessionReaper} (sessions and the expiry of dead owners' services) and the {@link Heartbeats} (the
+ * liveness rules); each operation here decides which transition of a {@link Rec} to write.
  */
 final class ZkServiceManager implements ServiceManager {
 
@@ -57,8 +56,7 @@ final class ZkServiceManager implements ServiceManager {
   private final NamespaceHistory history;
   private final ConnectionStateListener reconnected = this::connectionChanged;
 
-  private ZkServiceManager(
-      SamgrConfig config, ZkSettings settings, String connect, ZkHooks hooks) {
+  private ZkServiceManager(SamgrConfig config, ZkSettings settings, String connect, ZkHooks hooks) {
     this.settings = settings;
     this.connect = connect;
     this.clock = LivenessClock.of(config.clock());
@@ -106,14 +104,24 @@ final class ZkServiceManager implements ServiceManager {
   private void start() {
     client.start();
     String where =
-        "the ZooKeeper ensemble '" + connect + "' (" + ZkSettings.CONNECT + "='"
-            + settings.connect() + "')";
+        "the ZooKeeper ensemble '"
+            + connect
+            + "' ("
+            + ZkSettings.CONNECT
+            + "='"
+            + settings.connect()
+            + "')";
     try {
-      if (!client.blockUntilConnected((int) settings.operationTimeout().toMillis(),
-          TimeUnit.MILLISECONDS)) {
+      if (!client.blockUntilConnected(
+          (int) settings.operationTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
         throw new IllegalStateException(
-            "the 'zookeeper' samgr backend could not reach " + where + " within "
-                + settings.operationTimeout() + " (" + ZkSettings.OPERATION_TIMEOUT + ")",
+            "the 'zookeeper' samgr backend could not reach "
+                + where
+                + " within "
+                + settings.operationTimeout()
+                + " ("
+                + ZkSettings.OPERATION_TIMEOUT
+                + ")",
             new SamgrError.Unavailable("open", ENVIRONMENT)); // the cause says: a down server
       }
       long deadline = calls.deadline();
@@ -130,16 +138,24 @@ final class ZkServiceManager implements ServiceManager {
       KeeperException.@Nullable Code[] failure = new KeeperException.Code[1];
       if (!feed.awaitFirstLoad(calls.operationNanos(), failure)) {
         throw new IllegalStateException(
-            "the 'zookeeper' samgr backend could not read namespace '" + settings.root()
-                + "' of " + where + " within " + settings.operationTimeout());
+            "the 'zookeeper' samgr backend could not read namespace '"
+                + settings.root()
+                + "' of "
+                + where
+                + " within "
+                + settings.operationTimeout());
       }
       KeeperException.Code code = failure[0];
       if (code == KeeperException.Code.NOAUTH || code == KeeperException.Code.AUTHFAILED) {
         throw new SamgrError.Denied("open", ENVIRONMENT, KeeperException.create(code));
       } else if (code != null) {
         throw new IllegalStateException(
-            "the 'zookeeper' samgr backend could not read namespace '" + settings.root()
-                + "' of " + where + ": " + KeeperException.create(code).getMessage());
+            "the 'zookeeper' samgr backend could not read namespace '"
+                + settings.root()
+                + "' of "
+                + where
+                + ": "
+                + KeeperException.create(code).getMessage());
       }
       reaper.start();
     } catch (InterruptedException e) {
@@ -147,37 +163,64 @@ final class ZkServiceManager implements ServiceManager {
       throw new IllegalStateException("interrupted while connecting to " + where, e);
     } catch (KeeperException e) {
       throw new IllegalStateException(
-          "the 'zookeeper' samgr backend could not set up namespace '" + settings.root()
-              + "' of " + where + ": " + e.getMessage(), e);
+          "the 'zookeeper' samgr backend could not set up namespace '"
+              + settings.root()
+              + "' of "
+              + where
+              + ": "
+              + e.getMessage(),
+          e);
     } catch (SamgrError.Denied e) {
       throw new IllegalStateException(
-          "the 'zookeeper' samgr backend may not read or set up namespace '" + settings.root()
-              + "' of " + where + " with these credentials (" + ZkSettings.AUTH + ")", e);
+          "the 'zookeeper' samgr backend may not read or set up namespace '"
+              + settings.root()
+              + "' of "
+              + where
+              + " with these credentials ("
+              + ZkSettings.AUTH
+              + ")",
+          e);
     } catch (SamgrError e) {
       throw new IllegalStateException(
-          "the 'zookeeper' samgr backend could not set up namespace '" + settings.root()
-              + "' of " + where + " within " + settings.operationTimeout(), e);
+          "the 'zookeeper' samgr backend could not set up namespace '"
+              + settings.root()
+              + "' of "
+              + where
+              + " within "
+              + settings.operationTimeout(),
+          e);
     }
   }
 
   /**
-   * Makes the namespace these credentials' own, or refuses to open it (see {@link
-   * NamespaceGuard}).
+   * Makes the namespace these credentials' own, or refuses to open it (see {@link NamespaceGuard}).
    */
   private void protect(String auth, long deadline, String where) throws KeeperException {
     NamespaceGuard guard =
-        new NamespaceGuard(client, settings.root(), CuratorClients.acl(settings.readAuth()), auth,
+        new NamespaceGuard(
+            client,
+            settings.root(),
+            CuratorClients.acl(settings.readAuth()),
+            auth,
             settings.readAuth());
     DeadlineRetry.begin(deadline);
     try {
       guard.protect();
     } catch (NamespaceGuard.Refused e) {
       throw new IllegalStateException(
-          "the 'zookeeper' samgr backend refuses to open namespace '" + settings.root() + "' of "
-              + where + " with the credentials of " + ZkSettings.AUTH + ": " + e.getMessage()
+          "the 'zookeeper' samgr backend refuses to open namespace '"
+              + settings.root()
+              + "' of "
+              + where
+              + " with the credentials of "
+              + ZkSettings.AUTH
+              + ": "
+              + e.getMessage()
               + ". Remove that node with ZooKeeper's tools as a user who may (deleteall "
-              + e.node() + "), let these credentials change its ACL (setAcl), or choose another "
-              + ZkSettings.NAMESPACE, e.denied());
+              + e.node()
+              + "), let these credentials change its ACL (setAcl), or choose another "
+              + ZkSettings.NAMESPACE,
+          e.denied());
     } catch (KeeperException e) {
       throw e;
     } catch (InterruptedException e) {
@@ -185,8 +228,13 @@ final class ZkServiceManager implements ServiceManager {
       throw new IllegalStateException("interrupted while opening " + where, e);
     } catch (Exception e) {
       throw new IllegalStateException(
-          "the 'zookeeper' samgr backend could not set up namespace '" + settings.root()
-              + "' of " + where + ": " + e.getMessage(), e);
+          "the 'zookeeper' samgr backend could not set up namespace '"
+              + settings.root()
+              + "' of "
+              + where
+              + ": "
+              + e.getMessage(),
+          e);
     } finally {
       DeadlineRetry.end();
     }
@@ -232,18 +280,23 @@ final class ZkServiceManager implements ServiceManager {
     writer.lock(op, deadline);
     try {
       long owner = reaper.ensureSession(op, deadline);
-      return written(writer.update(op, name, deadline, cur -> {
-        if (cur != null && cur.registered()) {
-          cur = writer.fetch(op, name, deadline); // the view may be behind: confirm it
-          if (cur != null && cur.registered()) {
-            throw new SamgrError.Duplicate(name);
-          }
-        }
-        long now = clock.millis();
-        return cur == null
-            ? Rec.registration(owner, now, endpoint.address())
-            : cur.reregistered(owner, now, endpoint.address());
-      }));
+      return written(
+          writer.update(
+              op,
+              name,
+              deadline,
+              cur -> {
+                if (cur != null && cur.registered()) {
+                  cur = writer.fetch(op, name, deadline); // the view may be behind: confirm it
+                  if (cur != null && cur.registered()) {
+                    throw new SamgrError.Duplicate(name);
+                  }
+                }
+                long now = clock.millis();
+                return cur == null
+                    ? Rec.registration(owner, now, endpoint.address())
+                    : cur.reregistered(owner, now, endpoint.address());
+              }));
     } finally {
       writer.unlock();
     }
@@ -299,14 +352,18 @@ final class ZkServiceManager implements ServiceManager {
     try {
       long owner = reaper.ensureSession(op, deadline);
       // The local beat stays: a concurrent newer one must not be lost.
-      writer.update(op, name, deadline, c -> {
-        Rec base = c;
-        if (base == null || !base.registered() || base.gen() != gen) {
-          base = writer.confirmCurrent(op, handle, deadline);
-        }
-        // The clock is read after the record: a revival never predates what it ends.
-        return heartbeats.beat(base, owner, clock.millis());
-      });
+      writer.update(
+          op,
+          name,
+          deadline,
+          c -> {
+            Rec base = c;
+            if (base == null || !base.registered() || base.gen() != gen) {
+              base = writer.confirmCurrent(op, handle, deadline);
+            }
+            // The clock is read after the record: a revival never predates what it ends.
+            return heartbeats.beat(base, owner, clock.millis());
+          });
     } finally {
       writer.unlock();
     }
@@ -334,19 +391,26 @@ final class ZkServiceManager implements ServiceManager {
     writer.lock(op, deadline);
     try {
       long owner = reaper.ensureSession(op, deadline);
-      return written(writer.update(op, name, deadline, cur -> {
-        if (expected != null) {
-          if (cur == null || !cur.registered() || cur.gen() != expected.generation().value()) {
-            cur = writer.confirmCurrent(op, expected, deadline);
-          }
-        } else if (cur == null || !cur.registered()) {
-          cur = writer.fetch(op, name, deadline);
-          if (cur == null || !cur.registered()) {
-            throw new SamgrError.NotFound(name);
-          }
-        }
-        return cur.restarted(owner, clock.millis(), endpoint.address());
-      }));
+      return written(
+          writer.update(
+              op,
+              name,
+              deadline,
+              cur -> {
+                if (expected != null) {
+                  if (cur == null
+                      || !cur.registered()
+                      || cur.gen() != expected.generation().value()) {
+                    cur = writer.confirmCurrent(op, expected, deadline);
+                  }
+                } else if (cur == null || !cur.registered()) {
+                  cur = writer.fetch(op, name, deadline);
+                  if (cur == null || !cur.registered()) {
+                    throw new SamgrError.NotFound(name);
+                  }
+                }
+                return cur.restarted(owner, clock.millis(), endpoint.address());
+              }));
     } finally {
       writer.unlock();
     }
@@ -359,12 +423,16 @@ final class ZkServiceManager implements ServiceManager {
     String op = "unregister";
     String name = handle.name();
     long deadline = calls.deadline();
-    writer.locked(op, name, deadline, cur -> {
-      if (cur == null || !cur.registered() || cur.gen() != handle.generation().value()) {
-        cur = writer.confirmCurrent(op, handle, deadline);
-      }
-      return cur.unregistered();
-    });
+    writer.locked(
+        op,
+        name,
+        deadline,
+        cur -> {
+          if (cur == null || !cur.registered() || cur.gen() != handle.generation().value()) {
+            cur = writer.confirmCurrent(op, handle, deadline);
+          }
+          return cur.unregistered();
+        });
     heartbeats.forget(name);
   }
 
@@ -393,8 +461,7 @@ final class ZkServiceManager implements ServiceManager {
       }
     }
     long last = heartbeats.lastBeat(cur);
-    return new Liveness(cur.handle(), Instant.ofEpochMilli(last),
-        heartbeats.alive(cur, now, last));
+    return new Liveness(cur.handle(), Instant.ofEpochMilli(last), heartbeats.alive(cur, now, last));
   }
 
   @Override
@@ -427,20 +494,23 @@ final class ZkServiceManager implements ServiceManager {
    * Writes the expiry mark if the service is, as of {@code now}, expired and not yet announced;
    * returns the handle it marked, or {@code null} if another change came first.
    */
-  private @Nullable ServiceHandle markExpired(String op, String name, long now)
-      throws SamgrError {
+  private @Nullable ServiceHandle markExpired(String op, String name, long now) throws SamgrError {
     ServiceHandle[] marked = new ServiceHandle[1];
-    writer.locked(op, name, calls.deadline(), cur -> {
-      if (cur == null || !cur.registered()) {
-        return null;
-      }
-      long last = heartbeats.lastBeat(cur); // read once: the check and the mark must agree
-      if (!heartbeats.expiredUnannounced(cur, now, last)) {
-        return null;
-      }
-      marked[0] = cur.handle();
-      return cur.expired(last);
-    });
+    writer.locked(
+        op,
+        name,
+        calls.deadline(),
+        cur -> {
+          if (cur == null || !cur.registered()) {
+            return null;
+          }
+          long last = heartbeats.lastBeat(cur); // read once: the check and the mark must agree
+          if (!heartbeats.expiredUnannounced(cur, now, last)) {
+            return null;
+          }
+          marked[0] = cur.handle();
+          return cur.expired(last);
+        });
     return marked[0];
   }
 

@@ -66,7 +66,8 @@ record ZkSettings(
                             + " or the environment variable "
                             + SamgrConfig.variableName(CONNECT)));
     String connectString = checkConnect(connect);
-    String namespace = config.setting(NAMESPACE).map(ZkSettings::checkNamespace).orElse(DEFAULT_NAMESPACE);
+    String namespace =
+        config.setting(NAMESPACE).map(ZkSettings::checkNamespace).orElse(DEFAULT_NAMESPACE);
     Duration session = duration(config.setting(SESSION_TIMEOUT), DEFAULT_SESSION_TIMEOUT);
     Duration operation = duration(config.setting(OPERATION_TIMEOUT), DEFAULT_OPERATION_TIMEOUT);
     Optional<SamgrConfig.Setting> auth = config.setting(AUTH);
@@ -126,7 +127,8 @@ record ZkSettings(
       }
     }
     if (hosts.isEmpty()) {
-      throw setting.invalid("names no server; expected host:port[,host:port...] or '" + EMBEDDED + "'");
+      throw setting.invalid(
+          "names no server; expected host:port[,host:port...] or '" + EMBEDDED + "'");
     }
     for (String server : hosts.split(",", -1)) {
       checkServer(setting, server);
@@ -177,7 +179,10 @@ record ZkSettings(
     if (setting.value().indexOf(':') < 1) {
       // Not Setting.invalid: that would echo the value, and this one holds a password.
       throw new IllegalArgumentException(
-          "setting " + setting.key() + " (from " + setting.source()
+          "setting "
+              + setting.key()
+              + " (from "
+              + setting.source()
               + ") must be digest credentials 'user:password' (the value is not shown)");
     }
   }

@@ -4,20 +4,19 @@
  *
  * <p>Put the {@code samgr-zookeeper} jar, Curator and ZooKeeper on the class path and open it with
  * {@code Samgr.builder().environment("zookeeper").setting("zookeeper.connect", "host:2181")}, and
- * use the {@code org.opennexus.samgr} API. Besides the provider, this package's one public class
- * is {@link org.opennexus.samgr.zookeeper.EmbeddedZooKeeper}: a ZooKeeper server inside the JVM,
- * for tools, tests and benchmarks ({@code zookeeper.connect=embedded} and {@code samgr serve} run
- * it too). The jar has no {@code
- * module-info} (ZooKeeper 3.9 cannot be a module: its two jars split packages, ZOOKEEPER-4330, and
- * Curator has no module name), so its manifest names the automatic module {@code
- * org.opennexus.samgr.zookeeper}: a modular application keeps the API on the module path and
- * puts this jar with Curator and ZooKeeper on the class path.
+ * use the {@code org.opennexus.samgr} API. Besides the provider, this package's one public class is
+ * {@link org.opennexus.samgr.zookeeper.EmbeddedZooKeeper}: a ZooKeeper server inside the JVM, for
+ * tools, tests and benchmarks ({@code zookeeper.connect=embedded} and {@code samgr serve} run it
+ * too). The jar has no {@code module-info} (ZooKeeper 3.9 cannot be a module: its two jars split
+ * packages, ZOOKEEPER-4330, and Curator has no module name), so its manifest names the automatic
+ * module {@code org.opennexus.samgr.zookeeper}: a modular application keeps the API on the module
+ * path and puts this jar with Curator and ZooKeeper on the class path.
  *
- * <p>The backend's manual, the single source for its settings ({@code zookeeper.connect},
- * {@code zookeeper.namespace}, {@code zookeeper.session-timeout}, {@code
- * zookeeper.operation-timeout}, {@code zookeeper.auth}, {@code zookeeper.read-auth}), the data it
- * keeps in ZooKeeper, its semantics (generations, writes, reads from a local view, liveness,
- * {@code Expired}, events, {@code close()}), its failure modes and its known limits, is <a
+ * <p>The backend's manual, the single source for its settings ({@code zookeeper.connect}, {@code
+ * zookeeper.namespace}, {@code zookeeper.session-timeout}, {@code zookeeper.operation-timeout},
+ * {@code zookeeper.auth}, {@code zookeeper.read-auth}), the data it keeps in ZooKeeper, its
+ * semantics (generations, writes, reads from a local view, liveness, {@code Expired}, events,
+ * {@code close()}), its failure modes and its known limits, is <a
  * href="https://github.com/open-nexus-os/samgr-java/blob/main/docs/zookeeper.md">{@code
  * docs/zookeeper.md}</a> in the source repository. The rules every backend keeps are written on
  * {@link org.opennexus.samgr.ServiceManager}; events are delivered by samgr's shared {@link
@@ -25,17 +24,16 @@
  *
  * <h2>Parts</h2>
  *
- * <p>A client ({@code ZkServiceManager}) coordinates named parts: the view ({@code RecordView}:
- * per name the newest version, ordered by zxid within an epoch, and the events of each
- * transition), the writer
- * ({@code RecordWriter}: one write at a time, compare-and-set, answers lost and retried), the feed
- * ({@code NamespaceFeed}: the watch and the reloads), the session reaper ({@code SessionReaper}:
- * whose client node vouches for which services, and the expiry of dead owners' services), the
- * liveness rules ({@code Heartbeats}), and the record ({@code Rec}, whose named transitions are
- * the only way to make a next version) with its codec ({@code RecCodec}), the namespace's
- * history ({@code NamespaceHistory}: the {@code Epoch} generations are issued in, and losses of
- * the ensemble's data) and, with {@code zookeeper.auth}, the guard that makes the namespace the
- * credentials' own or refuses it ({@code NamespaceGuard}). Tests step in through a
+ * <p>A client ({@code ZkServiceManager}) coordinates named parts: the view ({@code RecordView}: per
+ * name the newest version, ordered by zxid within an epoch, and the events of each transition), the
+ * writer ({@code RecordWriter}: one write at a time, compare-and-set, answers lost and retried),
+ * the feed ({@code NamespaceFeed}: the watch and the reloads), the session reaper ({@code
+ * SessionReaper}: whose client node vouches for which services, and the expiry of dead owners'
+ * services), the liveness rules ({@code Heartbeats}), and the record ({@code Rec}, whose named
+ * transitions are the only way to make a next version) with its codec ({@code RecCodec}), the
+ * namespace's history ({@code NamespaceHistory}: the {@code Epoch} generations are issued in, and
+ * losses of the ensemble's data) and, with {@code zookeeper.auth}, the guard that makes the
+ * namespace the credentials' own or refuses it ({@code NamespaceGuard}). Tests step in through a
  * hooks object given at open ({@code ZkHooks}; production clients get one that does nothing).
  */
 @NullMarked

@@ -31,7 +31,11 @@ import org.opennexus.samgr.ServiceManager;
 @Timeout(120)
 class AbaRaceTest {
 
-  private enum Kind { REGISTER, RESTART, FENCED_RESTART }
+  private enum Kind {
+    REGISTER,
+    RESTART,
+    FENCED_RESTART
+  }
 
   /** A success that made a generation: its kind and, when fenced, the generation it named. */
   private record Made(Kind kind, long from) {}
@@ -65,37 +69,43 @@ class AbaRaceTest {
       for (int c = 0; c < clients; c++) {
         ServiceManager manager = managers.get(c);
         SplittableRandom random = new SplittableRandom(seed + c);
-        futures.add(pool.submit(() -> {
-          start.await();
-          int successes = 0;
-          for (int i = 0; i < 150; i++) {
-            Endpoint endpoint = Endpoint.of("e" + i);
-            try {
-              ServiceHandle held = manager.resolve("svc");
-              switch (random.nextInt(4)) {
-                case 0 -> {
-                  manager.unregister(held);
-                  unregistered.add(held.generation().value());
-                  ServiceHandle again = manager.register("svc", endpoint);
-                  record(made, again.generation().value(), new Made(Kind.REGISTER, 0));
-                }
-                case 1 -> {
-                  ServiceHandle next = manager.restart("svc", endpoint);
-                  record(made, next.generation().value(), new Made(Kind.RESTART, 0));
-                }
-                default -> {
-                  ServiceHandle next = manager.restart(held, endpoint);
-                  record(made, next.generation().value(),
-                      new Made(Kind.FENCED_RESTART, held.generation().value()));
-                }
-              }
-              successes++;
-            } catch (SamgrError.StaleHandle | SamgrError.NotFound | SamgrError.Duplicate lost) {
-              // lost a race: the check below is about what succeeded
-            }
-          }
-          return successes;
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  int successes = 0;
+                  for (int i = 0; i < 150; i++) {
+                    Endpoint endpoint = Endpoint.of("e" + i);
+                    try {
+                      ServiceHandle held = manager.resolve("svc");
+                      switch (random.nextInt(4)) {
+                        case 0 -> {
+                          manager.unregister(held);
+                          unregistered.add(held.generation().value());
+                          ServiceHandle again = manager.register("svc", endpoint);
+                          record(made, again.generation().value(), new Made(Kind.REGISTER, 0));
+                        }
+                        case 1 -> {
+                          ServiceHandle next = manager.restart("svc", endpoint);
+                          record(made, next.generation().value(), new Made(Kind.RESTART, 0));
+                        }
+                        default -> {
+                          ServiceHandle next = manager.restart(held, endpoint);
+                          record(
+                              made,
+                              next.generation().value(),
+                              new Made(Kind.FENCED_RESTART, held.generation().value()));
+                        }
+                      }
+                      successes++;
+                    } catch (SamgrError.StaleHandle
+                        | SamgrError.NotFound
+                        | SamgrError.Duplicate lost) {
+                      // lost a race: the check below is about what succeeded
+                    }
+                  }
+                  return successes;
+                }));
       }
       start.countDown();
       int successes = 0;
@@ -107,7 +117,9 @@ class AbaRaceTest {
       // The successes, in zxid order, must form one chain in which every step is legal.
       TreeMap<Long, Made> chain = new TreeMap<>(made);
       java.util.Set<Long> unregisteredSet = new java.util.HashSet<>(unregistered);
-      assertEquals(unregistered.size(), unregisteredSet.size(),
+      assertEquals(
+          unregistered.size(),
+          unregisteredSet.size(),
           where + ": one incarnation was unregistered twice");
       Long previous = null;
       for (Map.Entry<Long, Made> step : chain.entrySet()) {
@@ -131,7 +143,9 @@ class AbaRaceTest {
         assertNotNull(chain.get(gen), where + ": unregistered " + gen + " was never made");
         Map.Entry<Long, Made> next = chain.higherEntry(gen);
         if (next != null) {
-          assertEquals(Kind.REGISTER, next.getValue().kind(),
+          assertEquals(
+              Kind.REGISTER,
+              next.getValue().kind(),
               where + ": after unregistering " + gen + " came " + next);
         }
       }

@@ -29,7 +29,8 @@ class FailureTest {
       String ns = ZkTestSupport.freshNamespace();
       try (ServiceManager manager =
               ZkTestSupport.builder(server.connect(), ns)
-                  .setting("zookeeper.operation-timeout", "3s") // also bounds open() on a busy machine
+                  .setting(
+                      "zookeeper.operation-timeout", "3s") // also bounds open() on a busy machine
                   .setting("zookeeper.session-timeout", "30s")
                   .open();
           ServiceManager other = ZkTestSupport.open(server.connect(), ns)) {
@@ -42,13 +43,16 @@ class FailureTest {
             SamgrError.Unavailable e =
                 assertTimeoutPreemptively(
                     Duration.ofSeconds(3 + 7), // the operation timeout plus a margin: no hang
-                    () -> assertThrows(SamgrError.Unavailable.class, () -> {
-                      switch (op) {
-                        case "register" -> manager.register("new", Endpoint.of("b"));
-                        case "restart" -> manager.restart(h, Endpoint.of("b"));
-                        default -> manager.unregister(h);
-                      }
-                    }));
+                    () ->
+                        assertThrows(
+                            SamgrError.Unavailable.class,
+                            () -> {
+                              switch (op) {
+                                case "register" -> manager.register("new", Endpoint.of("b"));
+                                case "restart" -> manager.restart(h, Endpoint.of("b"));
+                                default -> manager.unregister(h);
+                              }
+                            }));
             assertEquals(op, e.operation());
             assertEquals("zookeeper", e.environment());
           }
@@ -89,7 +93,7 @@ class FailureTest {
     TestHooks hooks = new TestHooks();
     try (ServiceManager manager = ZkTestSupport.open(ZkSettings.EMBEDDED, ns, hooks);
         ServiceManager other = ZkTestSupport.open(ZkSettings.EMBEDDED, ns)) {
-      hooks.loseNextAnswer = () -> { };
+      hooks.loseNextAnswer = () -> {};
       ServiceHandle h = manager.register("svc", Endpoint.of("a"));
       assertEquals(h, manager.resolve("svc"));
       assertEquals(h, other.await("svc", Duration.ofSeconds(20)));
@@ -105,7 +109,7 @@ class FailureTest {
     TestHooks hooks = new TestHooks();
     try (ServiceManager manager = ZkTestSupport.open(ZkSettings.EMBEDDED, ns, hooks)) {
       ServiceHandle h1 = manager.register("svc", Endpoint.of("a"));
-      hooks.loseNextAnswer = () -> { };
+      hooks.loseNextAnswer = () -> {};
       ServiceHandle h2 = manager.restart(h1, Endpoint.of("b"));
       assertTrue(h2.generation().isAfter(h1.generation()));
       assertEquals(h2, manager.resolve("svc"));
@@ -149,7 +153,7 @@ class FailureTest {
       ServiceHandle h = manager.register("svc", Endpoint.of("a"));
       RecordingListener events = new RecordingListener();
       try (Subscription s = manager.watch("svc", events)) {
-        hooks.loseNextAnswer = () -> { };
+        hooks.loseNextAnswer = () -> {};
         manager.unregister(h);
         assertThrows(SamgrError.NotFound.class, () -> manager.resolve("svc"));
         ServiceHandle again = manager.register("svc", Endpoint.of("b"));

@@ -49,8 +49,8 @@ class ModularApplicationTest {
 
   @Test
   void modularApplicationFindsTheBackendOnTheClassPath(@TempDir Path dir) throws Exception {
-    String classPath = System.getProperty("surefire.test.class.path",
-        System.getProperty("java.class.path"));
+    String classPath =
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     List<String> moduleEntries = new ArrayList<>();
     List<String> classEntries = new ArrayList<>();
     for (String entry : classPath.split(File.pathSeparator, -1)) {
@@ -67,25 +67,38 @@ class ModularApplicationTest {
     Files.writeString(src.resolve("app/Main.java"), MAIN);
     Path out = dir.resolve("out");
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-    int compiled = javac.run(null, null, null, "-d", out.toString(),
-        "--module-path", String.join(File.pathSeparator, moduleEntries),
-        src.resolve("module-info.java").toString(), src.resolve("app/Main.java").toString());
+    int compiled =
+        javac.run(
+            null,
+            null,
+            null,
+            "-d",
+            out.toString(),
+            "--module-path",
+            String.join(File.pathSeparator, moduleEntries),
+            src.resolve("module-info.java").toString(),
+            src.resolve("app/Main.java").toString());
     assertEquals(0, compiled, "the application module compiles against the API module");
 
-    List<String> command = List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Dzookeeper.forceSync=no",
-        "--module-path", String.join(File.pathSeparator, moduleEntries) + File.pathSeparator + out,
-        "-cp", String.join(File.pathSeparator, classEntries),
-        "-m", "samgr.layout.app/app.Main");
+    List<String> command =
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Dzookeeper.forceSync=no",
+            "--module-path",
+            String.join(File.pathSeparator, moduleEntries) + File.pathSeparator + out,
+            "-cp",
+            String.join(File.pathSeparator, classEntries),
+            "-m",
+            "samgr.layout.app/app.Main");
     Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
     try {
       assertTrue(child.waitFor(100, TimeUnit.SECONDS), "the child JVM did not finish");
       String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertEquals(0, child.exitValue(), output);
       assertTrue(
-          output.contains("resolved=true app=samgr.layout.app api=org.opennexus.samgr"
-              + " backend-named=false environment=zookeeper"),
+          output.contains(
+              "resolved=true app=samgr.layout.app api=org.opennexus.samgr"
+                  + " backend-named=false environment=zookeeper"),
           output);
     } finally {
       child.destroyForcibly();

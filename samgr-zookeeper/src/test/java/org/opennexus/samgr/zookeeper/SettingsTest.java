@@ -32,8 +32,7 @@ class SettingsTest {
   void missingConnectStringSaysHowToSetIt() {
     IllegalStateException e =
         assertThrows(
-            IllegalStateException.class,
-            () -> Samgr.builder().environment("zookeeper").open());
+            IllegalStateException.class, () -> Samgr.builder().environment("zookeeper").open());
     String message = msg(e);
     assertTrue(message.contains("zookeeper.connect"), message);
     assertTrue(message.contains("samgr.zookeeper.connect"), message);
@@ -42,23 +41,47 @@ class SettingsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"localhost:", "host:0", "host:65536", "host:abc", "a:1,,b:2", ",",
-      "host 1:2181", "/chroot", "[::1:2181", ":2181", "host:2181/bad/", "host:2181/a//b"})
+  @ValueSource(
+      strings = {
+        "localhost:",
+        "host:0",
+        "host:65536",
+        "host:abc",
+        "a:1,,b:2",
+        ",",
+        "host 1:2181",
+        "/chroot",
+        "[::1:2181",
+        ":2181",
+        "host:2181/bad/",
+        "host:2181/a//b"
+      })
   void malformedConnectStringIsRejectedNamingKeyAndSource(String connect) {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
             () -> ZkSettings.from(config(Map.of("zookeeper.connect", connect))));
-    assertTrue(msg(e).startsWith(
-        "setting zookeeper.connect (from builder setting 'zookeeper.connect') '" + connect + "'"),
+    assertTrue(
+        msg(e)
+            .startsWith(
+                "setting zookeeper.connect (from builder setting 'zookeeper.connect') '"
+                    + connect
+                    + "'"),
         msg(e));
   }
 
   @Test
   void wellFormedConnectStringsAreAccepted() {
-    for (String connect : List.of("embedded", "localhost:2181", "a:1,b:2,c:3/chroot/x", "host",
-        "[::1]:2181", "10.0.0.1:2181,10.0.0.2")) {
-      assertEquals(connect, ZkSettings.from(config(Map.of("zookeeper.connect", connect))).connect());
+    for (String connect :
+        List.of(
+            "embedded",
+            "localhost:2181",
+            "a:1,b:2,c:3/chroot/x",
+            "host",
+            "[::1]:2181",
+            "10.0.0.1:2181,10.0.0.2")) {
+      assertEquals(
+          connect, ZkSettings.from(config(Map.of("zookeeper.connect", connect))).connect());
     }
   }
 
@@ -68,17 +91,22 @@ class SettingsTest {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> ZkSettings.from(
-                config(Map.of("zookeeper.connect", "embedded", "zookeeper.namespace", namespace))));
-    assertTrue(msg(e).startsWith(
-        "setting zookeeper.namespace (from builder setting 'zookeeper.namespace')"),
+            () ->
+                ZkSettings.from(
+                    config(
+                        Map.of(
+                            "zookeeper.connect", "embedded", "zookeeper.namespace", namespace))));
+    assertTrue(
+        msg(e)
+            .startsWith("setting zookeeper.namespace (from builder setting 'zookeeper.namespace')"),
         msg(e));
   }
 
   @Test
   void namespaceMayStartWithSlashAndNest() {
-    ZkSettings settings = ZkSettings.from(
-        config(Map.of("zookeeper.connect", "embedded", "zookeeper.namespace", "/teams/samgr")));
+    ZkSettings settings =
+        ZkSettings.from(
+            config(Map.of("zookeeper.connect", "embedded", "zookeeper.namespace", "/teams/samgr")));
     assertEquals("teams/samgr", settings.namespace());
     assertEquals("/teams/samgr", settings.root());
   }
@@ -100,11 +128,12 @@ class SettingsTest {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> Samgr.builder()
-                .environment("zookeeper")
-                .setting("zookeeper.connect", "embedded")
-                .setting(key, "soon")
-                .open());
+            () ->
+                Samgr.builder()
+                    .environment("zookeeper")
+                    .setting("zookeeper.connect", "embedded")
+                    .setting(key, "soon")
+                    .open());
     assertTrue(
         msg(e).startsWith("setting " + key + " (from builder setting '" + key + "') 'soon'"),
         msg(e));
@@ -112,8 +141,16 @@ class SettingsTest {
 
   @Test
   void timeoutsAcceptDurationsAndMilliseconds() {
-    ZkSettings settings = ZkSettings.from(config(Map.of("zookeeper.connect", "embedded",
-        "zookeeper.session-timeout", "4000", "zookeeper.operation-timeout", "PT2.5S")));
+    ZkSettings settings =
+        ZkSettings.from(
+            config(
+                Map.of(
+                    "zookeeper.connect",
+                    "embedded",
+                    "zookeeper.session-timeout",
+                    "4000",
+                    "zookeeper.operation-timeout",
+                    "PT2.5S")));
     assertEquals(Duration.ofSeconds(4), settings.sessionTimeout());
     assertEquals(Duration.ofMillis(2500), settings.operationTimeout());
   }
@@ -123,10 +160,13 @@ class SettingsTest {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> ZkSettings.from(
-                config(Map.of("zookeeper.connect", "embedded", "zookeeper.auth", "secretword"))));
-    assertTrue(msg(e).startsWith(
-        "setting zookeeper.auth (from builder setting 'zookeeper.auth')"), msg(e));
+            () ->
+                ZkSettings.from(
+                    config(
+                        Map.of("zookeeper.connect", "embedded", "zookeeper.auth", "secretword"))));
+    assertTrue(
+        msg(e).startsWith("setting zookeeper.auth (from builder setting 'zookeeper.auth')"),
+        msg(e));
     assertFalse(msg(e).contains("secretword"), msg(e));
   }
 
@@ -135,8 +175,10 @@ class SettingsTest {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> ZkSettings.from(config(
-                Map.of("zookeeper.connect", "embedded", "zookeeper.read-auth", "true"))));
+            () ->
+                ZkSettings.from(
+                    config(
+                        Map.of("zookeeper.connect", "embedded", "zookeeper.read-auth", "true"))));
     assertTrue(msg(e).startsWith("setting zookeeper.read-auth"), msg(e));
     assertTrue(msg(e).contains("zookeeper.auth"), msg(e));
   }
@@ -151,11 +193,12 @@ class SettingsTest {
     IllegalStateException e =
         assertThrows(
             IllegalStateException.class,
-            () -> Samgr.builder()
-                .environment("zookeeper")
-                .setting("zookeeper.connect", connect)
-                .setting("zookeeper.operation-timeout", "300ms")
-                .open());
+            () ->
+                Samgr.builder()
+                    .environment("zookeeper")
+                    .setting("zookeeper.connect", connect)
+                    .setting("zookeeper.operation-timeout", "300ms")
+                    .open());
     assertTrue(msg(e).contains("'" + connect + "'"), msg(e));
     assertTrue(msg(e).contains("zookeeper.operation-timeout"), msg(e));
   }

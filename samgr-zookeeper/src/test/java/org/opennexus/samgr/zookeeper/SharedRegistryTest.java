@@ -119,16 +119,16 @@ class SharedRegistryTest {
   /**
    * What changed while a client heard nothing (as while it was disconnected) reaches its view and
    * its subscriptions when it reconnects: it sets its watch again and reloads the namespace, a
-   * record node deleted by hand meanwhile included, and one deleted and made anew by hand (its
-   * data version starts again at 0; the view orders versions by zxid, so it is not taken for an
-   * old one).
+   * record node deleted by hand meanwhile included, and one deleted and made anew by hand (its data
+   * version starts again at 0; the view orders versions by zxid, so it is not taken for an old
+   * one).
    */
   @Test
   void aClientThatMissedChangesCatchesUpWhenItReconnects() throws Exception {
     String ns = ZkTestSupport.freshNamespace();
     TestHooks wHooks = new TestHooks();
-    try (ZkServiceManager w = ZkTestSupport.open(server.connect(), ns, wHooks,
-            "zookeeper.session-timeout", "2s");
+    try (ZkServiceManager w =
+            ZkTestSupport.open(server.connect(), ns, wHooks, "zookeeper.session-timeout", "2s");
         ZkServiceManager a = (ZkServiceManager) client(ns)) {
       ServiceHandle kept = a.register("kept", Endpoint.of("tcp://a:1"));
       ServiceHandle gone = a.register("gone", Endpoint.of("tcp://a:2"));
@@ -137,7 +137,10 @@ class SharedRegistryTest {
       RecordingListener events = new RecordingListener();
       try (Subscription s = w.watchAll(events)) {
         assertEquals(
-            Set.of(new Registered(kept), new Registered(gone), new Registered(erased),
+            Set.of(
+                new Registered(kept),
+                new Registered(gone),
+                new Registered(erased),
                 new Registered(renewed)),
             Set.copyOf(events.awaitEvents(4)));
         wHooks.deaf = true;
@@ -160,11 +163,17 @@ class SharedRegistryTest {
         // zxid): another incarnation, so the one W knew is unregistered first.
         List<ServiceEvent> caughtUp = all.subList(4, 10);
         assertEquals(
-            Set.of(new Restarted(kept2), new Unregistered(gone), new Registered(added),
-                new Unregistered(erased), new Unregistered(renewed), new Registered(renewed2)),
+            Set.of(
+                new Restarted(kept2),
+                new Unregistered(gone),
+                new Registered(added),
+                new Unregistered(erased),
+                new Unregistered(renewed),
+                new Registered(renewed2)),
             Set.copyOf(caughtUp));
         assertTrue(
-            caughtUp.indexOf(new Unregistered(renewed)) < caughtUp.indexOf(new Registered(renewed2)),
+            caughtUp.indexOf(new Unregistered(renewed))
+                < caughtUp.indexOf(new Registered(renewed2)),
             "per name in order: " + caughtUp);
         assertEquals(List.of(added, kept2, renewed2), w.services());
         // A fence: a change after the catch-up arrives next, so nothing came twice before it.
@@ -236,8 +245,7 @@ class SharedRegistryTest {
         assertTrue(owner.liveness("svc").alive());
         watcher.unregister(h);
         assertEquals(
-            List.of(new Registered(h), new Expired(h), new Unregistered(h)),
-            events.awaitEvents(3));
+            List.of(new Registered(h), new Expired(h), new Unregistered(h)), events.awaitEvents(3));
       }
     }
   }

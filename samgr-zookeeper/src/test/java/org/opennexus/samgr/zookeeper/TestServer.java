@@ -8,8 +8,8 @@ import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An {@link EmbeddedZooKeeper} of a test's own, which the test can stop and start again on the
- * same port with the same data (unlike {@code embedded}, which the backend owns).
+ * An {@link EmbeddedZooKeeper} of a test's own, which the test can stop and start again on the same
+ * port with the same data (unlike {@code embedded}, which the backend owns).
  */
 final class TestServer implements AutoCloseable {
 

@@ -17,7 +17,11 @@ final class ZkTestSupport {
 
   /** A namespace no other test uses. */
   static String freshNamespace() {
-    return "test-" + ProcessHandle.current().pid() + "-" + System.nanoTime() + "-"
+    return "test-"
+        + ProcessHandle.current().pid()
+        + "-"
+        + System.nanoTime()
+        + "-"
         + NAMESPACES.incrementAndGet();
   }
 
@@ -32,13 +36,14 @@ final class ZkTestSupport {
     return builder(connect, namespace).open();
   }
 
-  static ServiceManager open(String connect, String namespace, ManualClock clock, Duration timeout) {
+  static ServiceManager open(
+      String connect, String namespace, ManualClock clock, Duration timeout) {
     return builder(connect, namespace).clock(clock).livenessTimeout(timeout).open();
   }
 
   /**
-   * Opens a client whose work the test steps into through {@code hooks}, with more settings as
-   * key, value, key, value...
+   * Opens a client whose work the test steps into through {@code hooks}, with more settings as key,
+   * value, key, value...
    */
   static ZkServiceManager open(
       String connect, String namespace, ZkHooks hooks, String... keysAndValues) {

@@ -58,10 +58,10 @@ class ZooKeeperContractTest implements FullContract {
   }
 
   /**
-   * Replaces the host-shaped check: a {@code zookeeper} operation waits for the ensemble, and
-   * that wait is interruptible, so a change made with the interrupt flag set is refused with
-   * {@code Unavailable} (its cause the {@link InterruptedException}, the flag kept) and nothing
-   * happens; listeners run on the delivery thread, where the writer's flag never shows.
+   * Replaces the host-shaped check: a {@code zookeeper} operation waits for the ensemble, and that
+   * wait is interruptible, so a change made with the interrupt flag set is refused with {@code
+   * Unavailable} (its cause the {@link InterruptedException}, the flag kept) and nothing happens;
+   * listeners run on the delivery thread, where the writer's flag never shows.
    */
   @Override
   @Test

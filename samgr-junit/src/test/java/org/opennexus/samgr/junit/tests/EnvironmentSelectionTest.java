@@ -34,8 +34,7 @@ class EnvironmentSelectionTest {
   void explicitEnvironmentOverridesTheProperty(ServiceManager samgr) {
     assertEquals("os", samgr.environment());
     SamgrError.Unsupported unsupported =
-        assertThrows(
-            SamgrError.Unsupported.class, () -> samgr.register("svc", Endpoint.of("a")));
+        assertThrows(SamgrError.Unsupported.class, () -> samgr.register("svc", Endpoint.of("a")));
     assertEquals("os", unsupported.environment());
   }
 

@@ -35,8 +35,8 @@ import org.opennexus.samgr.junit.SamgrExtension;
 import org.opennexus.samgr.junit.SamgrTest;
 
 /**
- * What users see when things go wrong, checked by running small test classes on the Jupiter
- * engine with EngineTestKit.
+ * What users see when things go wrong, checked by running small test classes on the Jupiter engine
+ * with EngineTestKit.
  */
 class FailurePathsTest {
 

@@ -13,7 +13,8 @@ import org.opennexus.samgr.junit.SamgrExtension;
 /** Instance-field registration, and two extensions in one test, each with its own registry. */
 class InstanceAndMultipleExtensionsTest {
 
-  @RegisterExtension final SamgrExtension host = SamgrExtension.builder().environment("host").build();
+  @RegisterExtension
+  final SamgrExtension host = SamgrExtension.builder().environment("host").build();
 
   @RegisterExtension final SamgrExtension os = SamgrExtension.builder().environment("os").build();
 

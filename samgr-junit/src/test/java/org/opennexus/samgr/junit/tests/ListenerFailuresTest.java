@@ -72,7 +72,8 @@ class ListenerFailuresTest {
     assertEquals(1, thrown.size());
     assertSame(thrown.get(0), failure.getCause());
     String message = failure.getMessage();
-    assertTrue(message.startsWith("a samgr listener threw during this test, on Registered["), message);
+    assertTrue(
+        message.startsWith("a samgr listener threw during this test, on Registered["), message);
     assertTrue(message.contains("the listener's own assertion"), message);
     assertTrue(message.contains("failOnListenerFailure = false"), message);
     assertEquals(0, failure.getSuppressed().length);

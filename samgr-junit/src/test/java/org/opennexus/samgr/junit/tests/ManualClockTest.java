@@ -33,8 +33,8 @@ class ManualClockTest {
   }
 
   @Test
-  void advancingPastTheTimeoutThenSweepingSendsExpiredOnce(
-      ServiceManager samgr, ManualClock clock) throws SamgrError {
+  void advancingPastTheTimeoutThenSweepingSendsExpiredOnce(ServiceManager samgr, ManualClock clock)
+      throws SamgrError {
     List<ServiceEvent> events = new CopyOnWriteArrayList<>();
     ServiceHandle svc = samgr.register("svc", Endpoint.of("tcp://127.0.0.1:7000"));
     try (Subscription watch = samgr.watch("svc", events::add)) {

@@ -42,10 +42,16 @@ class ModuleDescriptorTest {
     Map<String, Set<ModuleDescriptor.Requires.Modifier>> requires =
         descriptor.requires().stream()
             .collect(
-                Collectors.toMap(ModuleDescriptor.Requires::name, ModuleDescriptor.Requires::modifiers));
-    assertTrue(requires.get("org.opennexus.samgr").contains(ModuleDescriptor.Requires.Modifier.TRANSITIVE));
+                Collectors.toMap(
+                    ModuleDescriptor.Requires::name, ModuleDescriptor.Requires::modifiers));
     assertTrue(
-        requires.get("org.junit.jupiter.api").contains(ModuleDescriptor.Requires.Modifier.TRANSITIVE));
+        requires
+            .get("org.opennexus.samgr")
+            .contains(ModuleDescriptor.Requires.Modifier.TRANSITIVE));
+    assertTrue(
+        requires
+            .get("org.junit.jupiter.api")
+            .contains(ModuleDescriptor.Requires.Modifier.TRANSITIVE));
     assertTrue(requires.get("org.jspecify").contains(ModuleDescriptor.Requires.Modifier.STATIC));
     assertEquals(
         Set.of("java.base", "org.opennexus.samgr", "org.junit.jupiter.api", "org.jspecify"),

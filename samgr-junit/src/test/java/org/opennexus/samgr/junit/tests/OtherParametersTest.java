@@ -32,11 +32,11 @@ class OtherParametersTest {
   }
 
   @Test
-  void otherResolversSupplyOtherTypes(
-      ServiceManager samgr, InstantSource source, TestInfo info) {
+  void otherResolversSupplyOtherTypes(ServiceManager samgr, InstantSource source, TestInfo info) {
     assertEquals("host", samgr.environment());
     assertEquals(Clock.systemUTC(), source);
-    assertEquals("otherResolversSupplyOtherTypes(ServiceManager, InstantSource, TestInfo)",
+    assertEquals(
+        "otherResolversSupplyOtherTypes(ServiceManager, InstantSource, TestInfo)",
         info.getDisplayName());
   }
 }

@@ -31,8 +31,11 @@ class ProgrammaticRegistrationTest {
 
   @RegisterExtension
   static final SamgrExtension samgr =
-      SamgrExtension.builder().environment("os").environment("host")
-          .livenessTimeout(Duration.ofSeconds(5)).build();
+      SamgrExtension.builder()
+          .environment("os")
+          .environment("host")
+          .livenessTimeout(Duration.ofSeconds(5))
+          .build();
 
   private static final AtomicReference<ServiceManager> first = new AtomicReference<>();
   private static final AtomicReference<IllegalStateException> outsideTest = new AtomicReference<>();
@@ -95,8 +98,7 @@ class ProgrammaticRegistrationTest {
     assertThrows(IllegalArgumentException.class, () -> builder.environment(""));
     assertEquals(
         "livenessTimeout must not be null",
-        assertThrows(NullPointerException.class, () -> builder.livenessTimeout(null))
-            .getMessage());
+        assertThrows(NullPointerException.class, () -> builder.livenessTimeout(null)).getMessage());
     assertThrows(IllegalArgumentException.class, () -> builder.livenessTimeout(Duration.ZERO));
     assertThrows(
         IllegalArgumentException.class, () -> builder.livenessTimeout(Duration.ofMillis(-1)));

@@ -53,7 +53,8 @@ class ThreadsOfTheTestTest {
   private static ExecutorService pool;
 
   /** A thread started by the first test that outlives it, to be asked during the second. */
-  private static final AtomicReference<ExecutorService> startedByFirstTest = new AtomicReference<>();
+  private static final AtomicReference<ExecutorService> startedByFirstTest =
+      new AtomicReference<>();
 
   private static final AtomicReference<ServiceManager> firstTestsManager = new AtomicReference<>();
 
@@ -223,6 +224,7 @@ class ThreadsOfTheTestTest {
 
     /** Its one thread is made by the first task, so it inherits the context of a running test. */
     static ExecutorService lazy;
+
     static final CountDownLatch allRunning = new CountDownLatch(TESTS);
     static final CountDownLatch allAsked = new CountDownLatch(TESTS);
     static final List<Object> answers = new CopyOnWriteArrayList<>();
