@@ -30,6 +30,10 @@ final class CommandLineText {
   static void useUtf8Output() {
     System.setOut(utf8(FileDescriptor.out));
     System.setErr(utf8(FileDescriptor.err));
+    // picocli gives a command line whose writers were not set (a subcommand's, made on demand) a
+    // writer in the charset these properties name, else the locale's (US-ASCII under LC_ALL=C).
+    System.setProperty("sun.stdout.encoding", StandardCharsets.UTF_8.name());
+    System.setProperty("sun.stderr.encoding", StandardCharsets.UTF_8.name());
   }
 
   private static PrintStream utf8(FileDescriptor descriptor) {

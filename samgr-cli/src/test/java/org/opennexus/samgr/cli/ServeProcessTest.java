@@ -225,9 +225,30 @@ class ServeProcessTest {
       assertEquals(
           new Cli.Result(ExitCodes.DENIED, "", denied),
           run(withEnvironment(samgr("restart", "net", "tcp://127.0.0.1:7001"), nobody)));
-      assertEquals(
-          new Cli.Result(ExitCodes.DENIED, "", denied),
-          run(withEnvironment(samgr("restart", "net", "tcp://127.0.0.1:7001"), bob)));
+      // other credentials are refused when they open the namespace, which alice's ACLs protect
+      Cli.Result other = run(withEnvironment(samgr("restart", "net", "tcp://127.0.0.1:7001"), bob));
+      assertEquals(ExitCodes.DENIED, other.code(), other::toString);
+      assertEquals("", other.out());
+      assertTrue(
+          other
+              .err()
+              .startsWith(
+                  "samgr restart: the 'zookeeper' samgr backend refuses to open namespace"
+                      + " '/samgr' of the ZooKeeper ensemble '"
+                      + connect
+                      + "'"),
+          other::toString);
+      assertTrue(
+          other.err().contains("node '/samgr' has the ACL [digest:alice:x:cdrwa, world:anyone:r]"),
+          other::toString);
+      assertTrue(
+          other
+              .err()
+              .endsWith(
+                  "(set SAMGR_ZOOKEEPER_AUTH to credentials the registry accepts)"
+                      + System.lineSeparator()),
+          other::toString);
+      assertEquals(1, other.err().lines().count(), other::toString);
       // reads stay open, and the refused changes changed nothing
       assertEquals(
           new Cli.Result(0, registered.out(), ""),
