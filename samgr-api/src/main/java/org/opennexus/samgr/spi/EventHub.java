@@ -348,12 +348,13 @@ public final class EventHub {
   }
 
   /**
-   * Returns how many subscriptions are open.
+   * Returns how many subscriptions are open, counting each {@link #await} call that is waiting as
+   * one (it waits on a subscription of its own kind).
    *
-   * @return the number of open subscriptions
+   * @return the number of open subscriptions and waiting {@code await} calls
    */
   public int subscriptions() {
-    int count = ofAll.size();
+    int count = ofAll.size() + waiters.size();
     for (List<HubSubscription> named : byName.values()) {
       count += named.size();
     }

@@ -111,8 +111,12 @@ class ArchitectureTest {
   @Test
   void commandLineUsesOnlyApi() {
     // `samgr serve` runs the zookeeper backend's one public class beside its provider, a
-    // ZooKeeper server inside the JVM; nothing else of the backend.
-    usesOnlyApi("org.opennexus.samgr.cli", "org.opennexus.samgr.zookeeper.EmbeddedZooKeeper");
+    // ZooKeeper server inside the JVM; nothing else of the backend. `serve --metrics` monitors
+    // its client with samgr-metrics' public entry point, as any user would.
+    usesOnlyApi(
+        "org.opennexus.samgr.cli",
+        "org.opennexus.samgr.zookeeper.EmbeddedZooKeeper",
+        "org.opennexus.samgr.metrics.SamgrMetrics");
   }
 
   @Test

@@ -283,7 +283,7 @@ class DocsTest {
     List<String> lines =
         List.of(
             "ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();",
-            "scheduler.scheduleAtFixedRate(() -> samgr.sweepExpired(), 1, 1, TimeUnit.SECONDS);");
+            "scheduler.scheduleAtFixedRate(() -> samgr.resolve(\"net\"), 1, 1, TimeUnit.SECONDS);");
     List<String> errors = Snippets.compile("x.md:7", lines);
     assertEquals(1, errors.size(), errors::toString);
     assertTrue(errors.get(0).startsWith("x.md:7 (snippet line 2): "), errors::toString);

@@ -46,6 +46,7 @@ sealed interface Outcome {
   enum Rule {
     LENGTH,
     CONTROL,
+    INVISIBLE,
     SURROGATE,
     NEGATIVE,
     BELOW_ONE;
@@ -57,6 +58,9 @@ sealed interface Outcome {
       }
       if (message.contains("must not contain ISO control characters")) {
         return CONTROL;
+      }
+      if (message.contains("must not contain invisible or bidirectional-control characters")) {
+        return INVISIBLE;
       }
       if (message.contains("must not contain unpaired surrogates")) {
         return SURROGATE;

@@ -121,11 +121,17 @@ final class RegistryModel {
       if (c <= 0x1F || (c >= 0x7F && c <= 0x9F)) {
         return Rule.CONTROL;
       }
+      if (c == 0x2028 || c == 0x2029 || Character.getType(c) == Character.FORMAT) {
+        return Rule.INVISIBLE; // format characters (Cf) and the line and paragraph separators
+      }
       boolean high = c >= 0xD800 && c <= 0xDBFF;
       boolean low = c >= 0xDC00 && c <= 0xDFFF;
       if (high && i + 1 < text.length()) {
         char next = text.charAt(i + 1);
         if (next >= 0xDC00 && next <= 0xDFFF) {
+          if (Character.getType(Character.toCodePoint(c, next)) == Character.FORMAT) {
+            return Rule.INVISIBLE; // such as the tag characters U+E0001 to U+E007F
+          }
           i++;
           continue;
         }

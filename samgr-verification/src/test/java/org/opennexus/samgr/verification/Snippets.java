@@ -49,7 +49,8 @@ import org.jspecify.annotations.Nullable;
  *       every other with {@code --release 17}.
  * </ol>
  *
- * <p>Class path: samgr-api, samgr-junit, samgr-tck and JUnit Jupiter's API.
+ * <p>Class path: samgr-api, samgr-junit, samgr-tck, samgr-metrics with Micrometer, and JUnit
+ * Jupiter's API.
  */
 final class Snippets {
 
@@ -66,7 +67,12 @@ final class Snippets {
           "import org.junit.jupiter.api.extension.*;",
           "import org.opennexus.samgr.*;",
           "import org.opennexus.samgr.junit.*;",
-          "import org.opennexus.samgr.tck.*;");
+          "import org.opennexus.samgr.metrics.*;",
+          "import org.opennexus.samgr.tck.*;",
+          "import io.micrometer.core.instrument.MeterRegistry;",
+          "import io.micrometer.core.instrument.simple.SimpleMeterRegistry;",
+          "import io.micrometer.observation.ObservationRegistry;",
+          "import java.util.stream.Stream;");
 
   private static final List<String> CONTEXT =
       List.of(
@@ -239,6 +245,10 @@ final class Snippets {
             org.opennexus.samgr.Samgr.class,
             org.opennexus.samgr.junit.SamgrTest.class,
             org.opennexus.samgr.tck.FullContract.class,
+            org.opennexus.samgr.metrics.SamgrMetrics.class,
+            io.micrometer.core.instrument.MeterRegistry.class,
+            io.micrometer.observation.ObservationRegistry.class,
+            io.micrometer.common.KeyValue.class,
             org.junit.jupiter.api.Test.class,
             org.junit.platform.commons.annotation.Testable.class,
             org.opentest4j.AssertionFailedError.class,
