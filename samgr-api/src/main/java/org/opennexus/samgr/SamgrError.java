@@ -1,6 +1,7 @@
 package org.opennexus.samgr;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 import org.opennexus.samgr.spi.Arguments;
 
 /**
@@ -220,20 +221,33 @@ public abstract sealed class SamgrError extends Exception
   }
 
   /**
-   * A shared backend could not reach its engine (for {@code zookeeper}, the ensemble) within its
-   * operation timeout, or the calling thread was interrupted while the operation waited (then the
-   * cause is the {@link InterruptedException}, the message says so, and the thread's interrupt flag
-   * stays set). For a change ({@code register}, {@code restart}, {@code unregister}), whether it
-   * took effect is unknown: resolve the name to find out. In-process backends never throw it.
+   * A shared backend could not complete the operation with its engine (for {@code zookeeper}, the
+   * ensemble): it could not reach it within its operation timeout, the calling thread was
+   * interrupted while the operation waited (then the cause is the {@link InterruptedException}, the
+   * message says so, and the thread's interrupt flag stays set), or the engine answered with
+   * something that stops the operation, such as data it cannot read or a request over its size
+   * limit; {@link #reason()} says which, and the message names what was found and what to do. For a
+   * change ({@code register}, {@code restart}, {@code unregister}), whether it took effect is
+   * unknown unless the reason says otherwise: resolve the name to find out. In-process backends
+   * never throw it.
    */
   public static final class Unavailable extends SamgrError {
     private static final long serialVersionUID = 1L;
+
+    /** What {@link #reason()} says when the engine did not answer in time. */
+    private static final String UNREACHABLE = "could not reach the engine within its timeout";
+
+    /** What {@link #reason()} says when the waiting thread was interrupted. */
+    private static final String INTERRUPTED = "interrupted before it completed";
 
     /** The operation. */
     private final String operation;
 
     /** The environment. */
     private final String environment;
+
+    /** What went wrong. */
+    private final String reason;
 
     /**
      * Creates the error.
@@ -246,6 +260,7 @@ public abstract sealed class SamgrError extends Exception
       super(unavailableMessage(operation, environment));
       this.operation = operation;
       this.environment = environment;
+      this.reason = UNREACHABLE;
     }
 
     /**
@@ -266,6 +281,44 @@ public abstract sealed class SamgrError extends Exception
           cause);
       this.operation = operation;
       this.environment = environment;
+      this.reason = cause instanceof InterruptedException ? INTERRUPTED : UNREACHABLE;
+    }
+
+    /**
+     * Creates the error for an engine that answered, but with something that stops the operation:
+     * the message is {@code "operation 'OP' of the 'ENV' samgr backend failed: REASON"}, so the
+     * reason names what was found (a node, a limit) and, where there is one, the remedy, and says
+     * whether a change took effect when that is known.
+     *
+     * @param operation the operation's method name, such as {@code "register"}
+     * @param environment the backend's environment name, such as {@code "zookeeper"}
+     * @param reason what went wrong, in words, such as {@code "the record of 'svc' is unreadable"}
+     * @param cause what the engine's client reported, or {@code null} if nothing was thrown
+     * @throws NullPointerException if {@code operation}, {@code environment} or {@code reason} is
+     *     {@code null}
+     * @throws IllegalArgumentException if {@code reason} is blank
+     */
+    public Unavailable(
+        String operation, String environment, String reason, @Nullable Throwable cause) {
+      super(failedMessage(operation, environment, reason));
+      if (cause != null) {
+        initCause(cause);
+      }
+      this.operation = operation;
+      this.environment = environment;
+      this.reason = reason;
+    }
+
+    private static String failedMessage(String operation, String environment, String reason) {
+      if (Arguments.requireNonNull(reason, "reason").isBlank()) {
+        throw new IllegalArgumentException("reason must not be blank");
+      }
+      return "operation '"
+          + Arguments.requireNonNull(operation, "operation")
+          + "' of the '"
+          + Arguments.requireNonNull(environment, "environment")
+          + "' samgr backend failed: "
+          + reason;
     }
 
     private static String interruptedMessage(String operation, String environment) {
@@ -302,6 +355,17 @@ public abstract sealed class SamgrError extends Exception
      */
     public String environment() {
       return environment;
+    }
+
+    /**
+     * What went wrong, in words: {@code "could not reach the engine within its timeout"}, {@code
+     * "interrupted before it completed"}, or the reason the backend gave, such as an unreadable
+     * record or a size limit.
+     *
+     * @return the reason, never blank
+     */
+    public String reason() {
+      return reason;
     }
   }
 

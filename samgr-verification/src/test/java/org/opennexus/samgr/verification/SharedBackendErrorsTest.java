@@ -27,6 +27,45 @@ class SharedBackendErrorsTest {
     assertNull(plain.getCause());
     assertEquals("resolve", plain.operation());
     assertEquals("zk", plain.environment());
+    assertEquals("could not reach the engine within its timeout", e.reason());
+    assertEquals("could not reach the engine within its timeout", plain.reason());
+  }
+
+  @Test
+  void unavailableWithAReasonSaysWhatWasFound() {
+    IOException cause = new IOException("EOF");
+    SamgrError.Unavailable e =
+        new SamgrError.Unavailable(
+            "resolve", "zookeeper", "the record of 'svc' is unreadable; nothing changed", cause);
+    assertEquals("resolve", e.operation());
+    assertEquals("zookeeper", e.environment());
+    assertEquals("the record of 'svc' is unreadable; nothing changed", e.reason());
+    assertSame(cause, e.getCause());
+    assertEquals(
+        "operation 'resolve' of the 'zookeeper' samgr backend failed: the record of 'svc' is"
+            + " unreadable; nothing changed",
+        e.getMessage());
+    SamgrError.Unavailable plain = new SamgrError.Unavailable("register", "zk", "too big", null);
+    assertNull(plain.getCause());
+    assertEquals(
+        "operation 'register' of the 'zk' samgr backend failed: too big", plain.getMessage());
+  }
+
+  @Test
+  @SuppressWarnings("NullAway") // nulls on purpose
+  void aReasonMustSaySomething() {
+    assertEquals(
+        "reason must not be blank",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new SamgrError.Unavailable("register", "zk", " ", null))
+            .getMessage());
+    assertEquals(
+        "reason must not be null",
+        assertThrows(
+                NullPointerException.class,
+                () -> new SamgrError.Unavailable("register", "zk", null, null))
+            .getMessage());
   }
 
   @Test
@@ -35,6 +74,7 @@ class SharedBackendErrorsTest {
     SamgrError.Unavailable e = new SamgrError.Unavailable("restart", "zookeeper", cause);
     assertSame(cause, e.getCause());
     assertEquals("restart", e.operation());
+    assertEquals("interrupted before it completed", e.reason());
     assertEquals(
         "operation 'restart' of the 'zookeeper' samgr backend was interrupted before it"
             + " completed; whether a change took effect is unknown (resolve to find out)",
