@@ -38,15 +38,7 @@ final class MonitoredServiceManager extends ForwardingServiceManager {
 
   @Override
   public ServiceHandle register(String name, Endpoint endpoint) throws SamgrError {
-    ServiceHandle handle;
-    try {
-      handle = delegate.register(name, endpoint);
-    } catch (SamgrError e) {
-      meters.failed(Operation.REGISTER, e);
-      throw e;
-    }
-    meters.count(Operation.REGISTER, Outcome.OK);
-    return handle;
+    return counted(Operation.REGISTER, () -> delegate.register(name, endpoint));
   }
 
   @Override
@@ -88,28 +80,12 @@ final class MonitoredServiceManager extends ForwardingServiceManager {
 
   @Override
   public ServiceHandle restart(String name, Endpoint endpoint) throws SamgrError {
-    ServiceHandle handle;
-    try {
-      handle = delegate.restart(name, endpoint);
-    } catch (SamgrError e) {
-      meters.failed(Operation.RESTART, e);
-      throw e;
-    }
-    meters.count(Operation.RESTART, Outcome.OK);
-    return handle;
+    return counted(Operation.RESTART, () -> delegate.restart(name, endpoint));
   }
 
   @Override
   public ServiceHandle restart(ServiceHandle current, Endpoint endpoint) throws SamgrError {
-    ServiceHandle handle;
-    try {
-      handle = delegate.restart(current, endpoint);
-    } catch (SamgrError e) {
-      meters.failed(Operation.RESTART, e);
-      throw e;
-    }
-    meters.count(Operation.RESTART, Outcome.OK);
-    return handle;
+    return counted(Operation.RESTART, () -> delegate.restart(current, endpoint));
   }
 
   @Override
@@ -125,28 +101,12 @@ final class MonitoredServiceManager extends ForwardingServiceManager {
 
   @Override
   public List<ServiceHandle> services() throws SamgrError {
-    List<ServiceHandle> services;
-    try {
-      services = delegate.services();
-    } catch (SamgrError e) {
-      meters.failed(Operation.SERVICES, e);
-      throw e;
-    }
-    meters.count(Operation.SERVICES, Outcome.OK);
-    return services;
+    return counted(Operation.SERVICES, delegate::services);
   }
 
   @Override
   public Liveness liveness(String name) throws SamgrError {
-    Liveness liveness;
-    try {
-      liveness = delegate.liveness(name);
-    } catch (SamgrError e) {
-      meters.failed(Operation.LIVENESS, e);
-      throw e;
-    }
-    meters.count(Operation.LIVENESS, Outcome.OK);
-    return liveness;
+    return counted(Operation.LIVENESS, () -> delegate.liveness(name));
   }
 
   @Override
@@ -164,28 +124,12 @@ final class MonitoredServiceManager extends ForwardingServiceManager {
 
   @Override
   public Subscription watch(String name, Consumer<ServiceEvent> listener) throws SamgrError {
-    Subscription subscription;
-    try {
-      subscription = delegate.watch(name, counting(listener));
-    } catch (SamgrError e) {
-      meters.failed(Operation.WATCH, e);
-      throw e;
-    }
-    meters.count(Operation.WATCH, Outcome.OK);
-    return subscription;
+    return counted(Operation.WATCH, () -> delegate.watch(name, counting(listener)));
   }
 
   @Override
   public Subscription watchAll(Consumer<ServiceEvent> listener) throws SamgrError {
-    Subscription subscription;
-    try {
-      subscription = delegate.watchAll(counting(listener));
-    } catch (SamgrError e) {
-      meters.failed(Operation.WATCH_ALL, e);
-      throw e;
-    }
-    meters.count(Operation.WATCH_ALL, Outcome.OK);
-    return subscription;
+    return counted(Operation.WATCH_ALL, () -> delegate.watchAll(counting(listener)));
   }
 
   @Override
@@ -200,6 +144,29 @@ final class MonitoredServiceManager extends ForwardingServiceManager {
     }
     meters.count(Operation.AWAIT, Outcome.OK);
     return handle;
+  }
+
+  /** A call of the wrapped registry that may throw a {@link SamgrError}. */
+  @FunctionalInterface
+  private interface Call<T> {
+    T call() throws SamgrError;
+  }
+
+  /**
+   * Runs a call that is not on a hot path and counts its outcome: ok, or the case of its {@link
+   * SamgrError}, which it rethrows. (The hot paths, {@code resolve}, {@code find} and {@code
+   * heartbeat}, count inline: a capturing lambda would allocate on every call.)
+   */
+  private <T> T counted(Operation operation, Call<T> call) throws SamgrError {
+    T result;
+    try {
+      result = call.call();
+    } catch (SamgrError e) {
+      meters.failed(operation, e);
+      throw e;
+    }
+    meters.count(operation, Outcome.OK);
+    return result;
   }
 
   /** Closes the registry, then removes this monitor's meters. */
