@@ -15,6 +15,12 @@ import picocli.CommandLine.Parameters;
       "Exit 3 (NotFound) when the timeout passes first."
     })
 final class AwaitCommand extends RegistryCommand {
+
+  @Override
+  boolean readOnly() {
+    return true; // it only looks: it never writes to the registry
+  }
+
   @Parameters(index = "0", paramLabel = "NAME", description = "the service name")
   String name = "";
 

@@ -18,6 +18,11 @@ import picocli.CommandLine.Mixin;
     })
 final class DashboardCommand extends RegistryCommand {
 
+  @Override
+  boolean readOnly() {
+    return true; // it only looks: it never writes to the registry
+  }
+
   @Mixin HttpOptions http = new HttpOptions();
 
   @Override

@@ -17,6 +17,12 @@ import picocli.CommandLine.Command;
       "With --json: a JSON array of {name, endpoint, generation, alive, lastHeartbeat}."
     })
 final class ListCommand extends RegistryCommand {
+
+  @Override
+  boolean readOnly() {
+    return true; // it only looks: it never writes to the registry
+  }
+
   @Override
   void run(ServiceManager samgr, Printer out, CliContext context) throws SamgrError {
     List<Liveness> rows = new ArrayList<>();

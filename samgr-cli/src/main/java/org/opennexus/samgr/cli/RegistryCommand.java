@@ -37,7 +37,10 @@ abstract class RegistryCommand implements Callable<Integer> {
   /** Opens the registry; a failure to open says where the connect string comes from. */
   private ServiceManager open(CliContext context) {
     try {
-      return context.registries().open(registry.connect, registry.namespace);
+      RegistryFactory registries = context.registries();
+      return readOnly()
+          ? registries.openReadOnly(registry.connect, registry.namespace)
+          : registries.open(registry.connect, registry.namespace);
     } catch (IllegalStateException e) {
       // Samgr.open wraps the backend's failure as "backend X (class) failed to open: its
       // exception"; the backend's own message says what happened, without class names.
@@ -54,6 +57,11 @@ abstract class RegistryCommand implements Callable<Integer> {
   /** What to check when the registry cannot be opened. */
   static final String OPEN_HINT =
       " (check --connect or SAMGR_ZOOKEEPER_CONNECT; 'samgr serve' starts one)";
+
+  /** Whether the command only looks: then it opens a registry that never writes. */
+  boolean readOnly() {
+    return false;
+  }
 
   /** Does the command's work; a {@link SamgrError} becomes its exit code. */
   abstract void run(ServiceManager samgr, Printer out, CliContext context)

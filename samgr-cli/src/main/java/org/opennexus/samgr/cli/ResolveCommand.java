@@ -13,6 +13,12 @@ import picocli.CommandLine.Parameters;
       "Exit 3 (NotFound) if it is not registered."
     })
 final class ResolveCommand extends RegistryCommand {
+
+  @Override
+  boolean readOnly() {
+    return true; // it only looks: it never writes to the registry
+  }
+
   @Parameters(index = "0", paramLabel = "NAME", description = "the service name")
   String name = "";
 

@@ -23,6 +23,12 @@ import picocli.CommandLine.Parameters;
           + " (as in 'samgr watch --json | head -1')."
     })
 final class WatchCommand extends RegistryCommand {
+
+  @Override
+  boolean readOnly() {
+    return true; // it only looks: it never writes to the registry
+  }
+
   /** How often the wait looks at the other of its two ends. */
   private static final long POLL_MILLIS = 100;
 

@@ -7,10 +7,19 @@ import com.fasterxml.jackson.jr.ob.JSON;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.Stat;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -222,6 +231,89 @@ class ZooKeeperCommandsTest {
     Cli.Result stopped = watch.stop();
     assertEquals(0, stopped.code(), stopped.err());
     assertEquals("", stopped.err());
+  }
+
+  /**
+   * {@code list}, {@code resolve}, {@code await} and {@code watch} open the registry read-only:
+   * they write nothing to ZooKeeper (no client node, no record changed, not even the expiry of a
+   * service that has expired), and they judge a service by the liveness timeout its owner
+   * registered it with, not by their own (30 seconds): "net" (ten days, its last heartbeat a day
+   * old) is alive, "gone" (one second) is not.
+   */
+  @Test
+  void readOnlyCommandsWriteNothingAndJudgeByTheServicesOwnTimeout() throws Exception {
+    Instant dayAgo = Instant.now().minus(Duration.ofDays(1)).truncatedTo(ChronoUnit.MILLIS);
+    // Their clocks stand still a day ago, so their owners never announce anything themselves.
+    try (ServiceManager owner = harness(dayAgo, Duration.ofDays(10));
+        ServiceManager shortLived = harness(dayAgo, Duration.ofSeconds(1))) {
+      ServiceHandle net = owner.register("net", Endpoint.of("tcp://a"));
+      ServiceHandle gone = shortLived.register("gone", Endpoint.of("tcp://b"));
+      ZooKeeper zk = connect();
+      try {
+        String records = "/" + namespace + "/records/";
+        Stat netBefore = zk.exists(records + "net", false);
+        Stat goneBefore = zk.exists(records + "gone", false);
+        List<String> clients = zk.getChildren("/" + namespace + "/clients", false);
+        assertEquals(2, clients.size(), clients::toString);
+
+        Cli.Result listed = samgr("list", "--json");
+        assertEquals(0, listed.code(), listed.err());
+        List<Object> rows = JSON.std.listFrom(listed.out());
+        assertEquals(2, rows.size(), listed.out());
+        assertEquals("gone", ((Map<?, ?>) rows.get(0)).get("name"), listed.out());
+        assertEquals(false, ((Map<?, ?>) rows.get(0)).get("alive"), listed.out());
+        assertEquals("net", ((Map<?, ?>) rows.get(1)).get("name"), listed.out());
+        assertEquals(true, ((Map<?, ?>) rows.get(1)).get("alive"), listed.out());
+        assertEquals(
+            new Cli.Result(0, handleJson("net", "tcp://a", net.generation().value()), ""),
+            samgr("resolve", "net", "--json"));
+        assertEquals(0, samgr("await", "gone", "--timeout", "5s").code());
+        List<String> args = new ArrayList<>(List.of("watch", "--json"));
+        args.addAll(List.of("--connect", server.connectString(), "--namespace", namespace));
+        Cli.Running watch = cli.start(args.toArray(String[]::new));
+        watch.awaitOutput("\"gone\"");
+        watch.awaitOutput("\"net\"");
+        Thread.sleep(500); // a writing client would have announced "gone" expired by now
+        Cli.Result watched = watch.stop();
+        assertEquals(0, watched.code(), watched.err());
+        assertEquals(2, watched.out().lines().count(), watched.out());
+        assertTrue(
+            watched.out().contains("\"generation\":" + gone.generation().value()), watched.out());
+
+        assertEquals(netBefore.getMzxid(), zk.exists(records + "net", false).getMzxid());
+        assertEquals(goneBefore.getMzxid(), zk.exists(records + "gone", false).getMzxid());
+        assertEquals(clients, zk.getChildren("/" + namespace + "/clients", false));
+      } finally {
+        zk.close();
+      }
+    }
+  }
+
+  /** A client of this test's registry whose clock stands at {@code at}. */
+  private ServiceManager harness(Instant at, Duration livenessTimeout) {
+    return Samgr.builder()
+        .environment("zookeeper")
+        .setting("zookeeper.connect", server.connectString())
+        .setting("zookeeper.namespace", namespace)
+        .clock(InstantSource.fixed(at))
+        .livenessTimeout(livenessTimeout)
+        .open();
+  }
+
+  /** A plain ZooKeeper client of the test's server, connected. */
+  private static ZooKeeper connect() throws Exception {
+    CountDownLatch connected = new CountDownLatch(1);
+    ZooKeeper zk =
+        new ZooKeeper(
+            server.connectString(),
+            10_000,
+            e -> {
+              if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
+                connected.countDown();
+              }
+            });
+    assertTrue(connected.await(20, TimeUnit.SECONDS), "not connected");
+    return zk;
   }
 
   @Test

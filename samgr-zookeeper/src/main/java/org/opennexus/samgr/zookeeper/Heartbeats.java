@@ -6,9 +6,14 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The liveness rules and the heartbeats this client took but did not write: a heartbeat reaches
- * ZooKeeper only when the written one is a quarter of the liveness timeout old, or the service had
- * expired, or nobody vouches for its owner; the rest stay here, so liveness is exact for the client
- * that heartbeats.
+ * ZooKeeper only when the written one is a quarter of the service's liveness timeout old, or the
+ * service had expired, or nobody vouches for its owner; the rest stay here, so liveness is exact
+ * for the client that heartbeats.
+ *
+ * <p>A service is judged by its own liveness timeout, the one kept in its record ({@link
+ * Rec#timeoutMillis}, set by the client that registered or restarted it), whichever client judges
+ * it. Only a record written before timeouts were kept (format 1 or 2) is judged by this client's
+ * own timeout.
  */
 final class Heartbeats {
 
@@ -23,14 +28,40 @@ final class Heartbeats {
     }
   }
 
-  private final long timeoutMillis;
-  private final long flushMillis;
+  private final long ownTimeoutMillis;
   private final ConcurrentHashMap<String, LocalBeat> beats = new ConcurrentHashMap<>();
 
-  /** The rules for a liveness timeout of {@code timeoutMillis}. */
-  Heartbeats(long timeoutMillis) {
-    this.timeoutMillis = timeoutMillis;
-    this.flushMillis = Math.max(1, timeoutMillis / 4);
+  /**
+   * The rules of a client whose liveness timeout is {@code ownTimeoutMillis}: the timeout of the
+   * services it registers or restarts, and of records that keep none.
+   */
+  Heartbeats(long ownTimeoutMillis) {
+    this.ownTimeoutMillis = ownTimeoutMillis;
+  }
+
+  /** This client's own liveness timeout, which it writes into the records it registers. */
+  long ownTimeout() {
+    return ownTimeoutMillis;
+  }
+
+  /** The liveness timeout that {@code rec} is judged by: its own, else this client's. */
+  long timeout(Rec rec) {
+    long own = rec.timeoutMillis();
+    return own > 0 ? own : ownTimeoutMillis;
+  }
+
+  /** How old the written heartbeat of {@code rec} may grow before a heartbeat is written. */
+  long flushInterval(Rec rec) {
+    return Math.max(1, timeout(rec) / 4);
+  }
+
+  /**
+   * The clock reading after which {@code rec}'s service, whose newest heartbeat is {@code last},
+   * has expired (saturated at {@link Long#MAX_VALUE}).
+   */
+  long expiresAfter(Rec rec, long last) {
+    long t = timeout(rec);
+    return last > Long.MAX_VALUE - t ? Long.MAX_VALUE : last + t;
   }
 
   /** This client's local heartbeat of {@code name}'s generation {@code gen}, or {@code null}. */
@@ -69,10 +100,10 @@ final class Heartbeats {
    * {@link #lastBeat} of {@code cur}, {@code vouched} whether its owner's node is known.
    */
   boolean needsWrite(Rec cur, long now, long last, boolean vouched) {
-    if (now - last > timeoutMillis || cur.expiryAnnounced()) {
+    if (now - last > timeout(cur) || cur.expiryAnnounced()) {
       return true; // expired (maybe unnoticed) or announced expired: others must see the revival
     }
-    if (now - cur.beat() >= flushMillis) {
+    if (now - cur.beat() >= flushInterval(cur)) {
       return true;
     }
     return !vouched;
@@ -80,7 +111,7 @@ final class Heartbeats {
 
   /** Whether the service is alive at {@code now}, its newest heartbeat being {@code last}. */
   boolean alive(Rec rec, long now, long last) {
-    return now - last <= timeoutMillis && rec.expiredBeat() < last;
+    return now - last <= timeout(rec) && rec.expiredBeat() < last;
   }
 
   /** Whether the service has expired at {@code now} and no client has announced it yet. */
@@ -90,7 +121,7 @@ final class Heartbeats {
 
   /** {@link #expiredUnannounced(Rec, long)} with its newest heartbeat {@code last} given. */
   boolean expiredUnannounced(Rec rec, long now, long last) {
-    return now - last > timeoutMillis && rec.expiredBeat() < last;
+    return now - last > timeout(rec) && rec.expiredBeat() < last;
   }
 
   /**
@@ -101,7 +132,7 @@ final class Heartbeats {
     long last = lastBeat(cur);
     long beat = Math.max(now, last);
     long expiredBeat = cur.expiredBeat();
-    if (now - last > timeoutMillis && expiredBeat < last) {
+    if (now - last > timeout(cur) && expiredBeat < last) {
       expiredBeat = last; // it expired unnoticed: announce that, then revive
     }
     if (expiredBeat >= beat) {

@@ -39,6 +39,9 @@ final class NamespaceHistory {
   private final RecordView view;
   private final SessionProbe probe;
 
+  /** Whether this client never writes ({@code zookeeper.read-only}): it only follows the node. */
+  private final boolean readOnly;
+
   /** The epoch node as this client last read or wrote it. */
   private volatile Epoch epoch = new Epoch(-1, 0, 1, 0);
 
@@ -54,7 +57,8 @@ final class NamespaceHistory {
       Layout layout,
       InstantSource clock,
       RecordView view,
-      SessionProbe probe) {
+      SessionProbe probe,
+      boolean readOnly) {
     this.client = client;
     this.calls = calls;
     this.layout = layout;
@@ -62,6 +66,7 @@ final class NamespaceHistory {
     this.clock = clock;
     this.view = view;
     this.probe = probe;
+    this.readOnly = readOnly;
   }
 
   /** The epoch node's path. */
@@ -103,6 +108,13 @@ final class NamespaceHistory {
     verifiedSession = sessionId();
     while (true) {
       Epoch found = read("open", deadline);
+      if (readOnly) {
+        if (found != null) {
+          epoch = found; // goes by the version it read, as a client that may not write does
+          view.raiseFloor(found.floor());
+        }
+        return;
+      }
       try {
         epoch = write("open", found, found == null ? 0 : found.floor(), deadline);
         view.raiseFloor(epoch.floor());
@@ -145,6 +157,9 @@ final class NamespaceHistory {
     try {
       Epoch known = epoch;
       Epoch found = read(op, deadline);
+      if (readOnly && found == null && known.version() < 0) {
+        return; // a read-only client on a namespace nobody has made yet: nothing to follow
+      }
       boolean lost =
           found == null
               || found.mzxid() < known.mzxid()
@@ -189,6 +204,12 @@ final class NamespaceHistory {
               + " again, and the services must be registered anew");
       view.restartZxids(0);
       try {
+        if (readOnly) {
+          if (found != null) {
+            epoch = found; // a writing client writes the loss down
+          }
+          return;
+        }
         if (found == null) {
           createNamespace(op, deadline);
         }

@@ -33,6 +33,9 @@ import org.opennexus.samgr.ServiceHandle;
  *     written before epochs: its generation is its zxid)
  * @param epochStart the zxid at which that epoch began
  * @param handle the service handle of this version (for a tombstone: the one unregistered)
+ * @param timeoutMillis the service's own liveness timeout in milliseconds, set by the client that
+ *     registered or restarted it; {@link #UNKNOWN_TIMEOUT} in a record written before timeouts were
+ *     kept (each client judges such a record by its own timeout)
  */
 record Rec(
     int version,
@@ -50,10 +53,14 @@ record Rec(
     long prevGen,
     long epochBase,
     long epochStart,
-    ServiceHandle handle) {
+    ServiceHandle handle,
+    long timeoutMillis) {
 
   /** No expiry announced yet for this incarnation. */
   static final long NEVER = Long.MIN_VALUE;
+
+  /** No liveness timeout kept: a record of format 1 or 2, judged by each reader's own timeout. */
+  static final long UNKNOWN_TIMEOUT = 0;
 
   /** "The mzxid of the version that holds it": the generation of a register or restart. */
   static final long THIS_WRITE = 0;
@@ -70,6 +77,7 @@ record Rec(
    * @param beat the heartbeat written, epoch milliseconds
    * @param expiredBeat the beat that {@code Expired} is announced for, or {@link #NEVER}
    * @param endpoint the service's endpoint address
+   * @param timeoutMillis the service's own liveness timeout, or {@link #UNKNOWN_TIMEOUT}
    */
   record Draft(
       @Nullable Rec base,
@@ -79,36 +87,39 @@ record Rec(
       long owner,
       long beat,
       long expiredBeat,
-      String endpoint) {}
+      String endpoint,
+      long timeoutMillis) {}
 
-  /** The first register of a name: creates its record node. */
-  static Draft registration(long owner, long beat, String endpoint) {
-    return new Draft(null, true, THIS_WRITE, THIS_WRITE, owner, beat, NEVER, endpoint);
+  /** The first register of a name: creates its record node; {@code timeout} is the service's. */
+  static Draft registration(long owner, long beat, String endpoint, long timeout) {
+    return new Draft(null, true, THIS_WRITE, THIS_WRITE, owner, beat, NEVER, endpoint, timeout);
   }
 
   /** A register of a name whose record is a tombstone: a new incarnation. */
-  Draft reregistered(long owner, long beat, String endpoint) {
-    return new Draft(this, true, THIS_WRITE, THIS_WRITE, owner, beat, NEVER, endpoint);
+  Draft reregistered(long owner, long beat, String endpoint, long timeout) {
+    return new Draft(this, true, THIS_WRITE, THIS_WRITE, owner, beat, NEVER, endpoint, timeout);
   }
 
   /** A restart: a new generation of the same incarnation, alive, owned by {@code owner}. */
-  Draft restarted(long owner, long beat, String endpoint) {
-    return new Draft(this, true, THIS_WRITE, registeredGen, owner, beat, NEVER, endpoint);
+  Draft restarted(long owner, long beat, String endpoint, long timeout) {
+    return new Draft(this, true, THIS_WRITE, registeredGen, owner, beat, NEVER, endpoint, timeout);
   }
 
   /** A heartbeat written by {@code owner}, with the expiry mark it keeps or sets. */
   Draft beaten(long owner, long beat, long expiredBeat) {
-    return new Draft(this, true, gen, registeredGen, owner, beat, expiredBeat, endpoint());
+    return new Draft(
+        this, true, gen, registeredGen, owner, beat, expiredBeat, endpoint(), timeoutMillis);
   }
 
   /** The expiry mark: {@code Expired} announced for the heartbeat {@code last}. */
   Draft expired(long last) {
-    return new Draft(this, true, gen, registeredGen, owner, last, last, endpoint());
+    return new Draft(this, true, gen, registeredGen, owner, last, last, endpoint(), timeoutMillis);
   }
 
   /** The tombstone that unregister writes. */
   Draft unregistered() {
-    return new Draft(this, false, gen, registeredGen, owner, beat, expiredBeat, endpoint());
+    return new Draft(
+        this, false, gen, registeredGen, owner, beat, expiredBeat, endpoint(), timeoutMillis);
   }
 
   String endpoint() {
@@ -157,7 +168,8 @@ record Rec(
         prevGen,
         epochBase,
         epochStart,
-        handle);
+        handle,
+        timeoutMillis);
   }
 
   /** Whether the version this one replaced carried the write {@code (writer, seq)}. */

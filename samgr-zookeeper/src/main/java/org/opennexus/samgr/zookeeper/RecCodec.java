@@ -13,16 +13,21 @@ import org.opennexus.samgr.Generation;
 import org.opennexus.samgr.ServiceHandle;
 
 /**
- * The bytes of a record node: a format byte (2), a state byte (1 registered, 2 unregistered), then
+ * The bytes of a record node: a format byte (3), a state byte (1 registered, 2 unregistered), then
  * {@code gen}, {@code registeredGen}, {@code owner}, {@code beat}, {@code expiredBeat}, {@code
  * writer}, {@code seq}, {@code prevWriter}, {@code prevSeq}, {@code prevGen} as big-endian longs,
  * the endpoint in modified UTF-8 ({@link DataOutputStream#writeUTF}), then {@code epochBase} and
- * {@code epochStart} (see {@link Epoch}). Format 1, written before epochs, has no epoch fields: its
- * generations are zxids.
+ * {@code epochStart} (see {@link Epoch}), then the service's own liveness timeout in milliseconds
+ * ({@code timeoutMillis}, 0 if unknown). Format 2, written before timeouts were kept, ends after
+ * the epoch fields: its timeout is unknown, and each client judges it by its own. Format 1, written
+ * before epochs, has no epoch fields either: its generations are zxids.
  */
 final class RecCodec {
 
-  private static final byte FORMAT = 2;
+  private static final byte FORMAT = 3;
+
+  /** The format before liveness timeouts were kept: no timeout field. */
+  private static final byte FORMAT_WITHOUT_TIMEOUT = 2;
 
   /** The format before epochs: no epoch fields, the generation is the zxid. */
   private static final byte FORMAT_WITHOUT_EPOCH = 1;
@@ -38,7 +43,7 @@ final class RecCodec {
    */
   static byte[] encode(Rec.Draft draft, long writer, long seq, long epochBase, long epochStart) {
     Rec base = draft.base();
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(96 + draft.endpoint().length());
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(104 + draft.endpoint().length());
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeByte(FORMAT);
       out.writeByte(draft.registered() ? REGISTERED : UNREGISTERED);
@@ -55,6 +60,7 @@ final class RecCodec {
       out.writeUTF(draft.endpoint());
       out.writeLong(epochBase);
       out.writeLong(epochStart);
+      out.writeLong(draft.timeoutMillis());
     } catch (IOException e) {
       throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
     }
@@ -72,11 +78,16 @@ final class RecCodec {
 
   /** Parses a stored version, or returns {@code null} if the bytes are not a record. */
   static @Nullable Rec parse(String name, Stat stat, byte @Nullable [] data) {
-    if (data == null || data.length < 2 || (data[0] != FORMAT && data[0] != FORMAT_WITHOUT_EPOCH)) {
+    if (data == null
+        || data.length < 2
+        || (data[0] != FORMAT
+            && data[0] != FORMAT_WITHOUT_TIMEOUT
+            && data[0] != FORMAT_WITHOUT_EPOCH)) {
       return null;
     }
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
-      boolean withEpoch = in.readByte() == FORMAT;
+      byte format = in.readByte();
+      boolean withEpoch = format != FORMAT_WITHOUT_EPOCH;
       byte state = in.readByte();
       if (state != REGISTERED && state != UNREGISTERED) {
         return null;
@@ -94,7 +105,8 @@ final class RecCodec {
       String endpoint = in.readUTF();
       long epochBase = withEpoch ? in.readLong() : 0;
       long epochStart = withEpoch ? in.readLong() : 0;
-      if (endpoint.isEmpty() || epochBase < 0 || in.available() > 0) {
+      long timeout = format == FORMAT ? in.readLong() : Rec.UNKNOWN_TIMEOUT;
+      if (endpoint.isEmpty() || epochBase < 0 || timeout < 0 || in.available() > 0) {
         return null;
       }
       long mzxid = stat.getMzxid();
@@ -117,7 +129,8 @@ final class RecCodec {
           prevGen,
           epochBase,
           epochStart,
-          handle);
+          handle,
+          timeout);
     } catch (IOException | IllegalArgumentException e) {
       return null; // truncated or otherwise not written by this backend
     }

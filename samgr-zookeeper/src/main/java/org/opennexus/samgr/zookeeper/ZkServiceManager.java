@@ -32,8 +32,10 @@ import org.opennexus.samgr.spi.SamgrConfig;
  * A client of a registry kept in ZooKeeper; see the package documentation for its design. It
  * coordinates its parts: the {@link RecordView} (versions and their events), the {@link
  * RecordWriter} (compare-and-set writes), the {@link NamespaceFeed} (watch and reload), the {@link
- * SessionReaper} (sessions and the expiry of dead owners' services) and the {@link Heartbeats} (the
- * liveness rules); each operation here decides which transition of a {@link Rec} to write.
+ * SessionReaper} (sessions and the expiry of dead owners' services), the {@link Heartbeats} (the
+ * liveness rules, by each service's own timeout) and the {@link ExpiryAnnouncer} ({@code Expired}
+ * in the background); each operation here decides which transition of a {@link Rec} to write. Reads
+ * never write; with {@code zookeeper.read-only} nothing does.
  */
 final class ZkServiceManager implements ServiceManager {
 
@@ -53,6 +55,7 @@ final class ZkServiceManager implements ServiceManager {
   private final NamespaceFeed feed;
   private final SessionReaper reaper;
   private final Heartbeats heartbeats;
+  private final ExpiryAnnouncer announcer;
   private final NamespaceHistory history;
   private final ConnectionStateListener reconnected = this::connectionChanged;
 
@@ -70,8 +73,17 @@ final class ZkServiceManager implements ServiceManager {
     this.feed = new NamespaceFeed(client, calls, layout, view, hooks);
     this.writer = new RecordWriter(client, calls, layout, view, hooks, feed::reread);
     this.reaper = new SessionReaper(client, calls, layout, view, writer);
+    boolean readOnly = settings.readOnly();
+    this.announcer = new ExpiryAnnouncer(calls, view, writer, heartbeats, clock, !readOnly);
     this.history =
-        new NamespaceHistory(client, calls, layout, clock, view, reaper::sessionWentBack);
+        new NamespaceHistory(
+            client,
+            calls,
+            layout,
+            clock,
+            view,
+            readOnly ? (op, deadline) -> false : reaper::sessionWentBack,
+            readOnly);
     feed.connect(writer, reaper);
     writer.connect(history);
     feed.onEpochChange(() -> reaper.runLater(this::epochChanged));
@@ -126,13 +138,17 @@ final class ZkServiceManager implements ServiceManager {
       }
       long deadline = calls.deadline();
       String auth = settings.auth();
-      if (auth != null) {
-        protect(auth, deadline, where);
+      if (settings.readOnly()) {
+        history.open(deadline); // reads the epoch node only; a namespace not made yet is empty
       } else {
-        history.createNamespace("open", deadline);
+        if (auth != null) {
+          protect(auth, deadline, where);
+        } else {
+          history.createNamespace("open", deadline);
+        }
+        history.open(deadline);
+        calls.run("open", deadline, () -> client.getChildren().forPath(layout.records()));
       }
-      history.open(deadline);
-      calls.run("open", deadline, () -> client.getChildren().forPath(layout.records()));
       client.getConnectionStateListenable().addListener(reconnected);
       feed.watch();
       KeeperException.@Nullable Code[] failure = new KeeperException.Code[1];
@@ -146,6 +162,9 @@ final class ZkServiceManager implements ServiceManager {
                 + settings.operationTimeout());
       }
       KeeperException.Code code = failure[0];
+      if (code == KeeperException.Code.NONODE && settings.readOnly()) {
+        code = null; // nobody has made the namespace yet: empty until a writing client does
+      }
       if (code == KeeperException.Code.NOAUTH || code == KeeperException.Code.AUTHFAILED) {
         throw new SamgrError.Denied("open", ENVIRONMENT, KeeperException.create(code));
       } else if (code != null) {
@@ -157,7 +176,9 @@ final class ZkServiceManager implements ServiceManager {
                 + ": "
                 + KeeperException.create(code).getMessage());
       }
-      reaper.start();
+      if (!settings.readOnly()) {
+        reaper.start(); // a read-only client announces no dead owner's services itself
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while connecting to " + where, e);
@@ -264,9 +285,26 @@ final class ZkServiceManager implements ServiceManager {
     }
   }
 
-  /** A version entered the view: its owner may be dead. */
+  /** A version entered the view: its owner may be dead, and it expires by its own timeout. */
   private void applied(Rec rec) {
     reaper.suspect(rec);
+    announcer.plan(rec);
+  }
+
+  /**
+   * Refuses a change on a read-only client ({@code zookeeper.read-only=true}), which never writes.
+   */
+  private void checkWritable(String op) throws SamgrError.Unavailable {
+    if (settings.readOnly()) {
+      throw new SamgrError.Unavailable(op, ENVIRONMENT, readOnlyReason(), null);
+    }
+  }
+
+  private static String readOnlyReason() {
+    return "this client was opened read-only ("
+        + ZkSettings.READ_ONLY
+        + "=true) and never writes to ZooKeeper; nothing changed. Open one without that setting"
+        + " to change the registry";
   }
 
   // ---- the ServiceManager operations ----
@@ -276,6 +314,7 @@ final class ZkServiceManager implements ServiceManager {
     new ServiceHandle(name, endpoint, new Generation(1)); // checks both, in order
     calls.checkOpen();
     String op = "register";
+    checkWritable(op);
     long deadline = calls.deadline();
     writer.lock(op, deadline);
     try {
@@ -293,9 +332,10 @@ final class ZkServiceManager implements ServiceManager {
                   }
                 }
                 long now = clock.millis();
+                long timeout = heartbeats.ownTimeout();
                 return cur == null
-                    ? Rec.registration(owner, now, endpoint.address())
-                    : cur.reregistered(owner, now, endpoint.address());
+                    ? Rec.registration(owner, now, endpoint.address(), timeout)
+                    : cur.reregistered(owner, now, endpoint.address(), timeout);
               }));
     } finally {
       writer.unlock();
@@ -328,6 +368,7 @@ final class ZkServiceManager implements ServiceManager {
   public void heartbeat(ServiceHandle handle) throws SamgrError {
     Arguments.requireNonNull(handle, "handle");
     calls.checkOpen();
+    checkWritable("heartbeat");
     String name = handle.name();
     long gen = handle.generation().value();
     Rec cur = view.get(name);
@@ -387,6 +428,7 @@ final class ZkServiceManager implements ServiceManager {
   private ServiceHandle restart(
       String op, String name, Endpoint endpoint, @Nullable ServiceHandle expected)
       throws SamgrError {
+    checkWritable(op);
     long deadline = calls.deadline();
     writer.lock(op, deadline);
     try {
@@ -409,7 +451,8 @@ final class ZkServiceManager implements ServiceManager {
                     throw new SamgrError.NotFound(name);
                   }
                 }
-                return cur.restarted(owner, clock.millis(), endpoint.address());
+                return cur.restarted(
+                    owner, clock.millis(), endpoint.address(), heartbeats.ownTimeout());
               }));
     } finally {
       writer.unlock();
@@ -421,6 +464,7 @@ final class ZkServiceManager implements ServiceManager {
     Arguments.requireNonNull(handle, "handle");
     calls.checkOpen();
     String op = "unregister";
+    checkWritable(op);
     String name = handle.name();
     long deadline = calls.deadline();
     writer.locked(
@@ -450,14 +494,11 @@ final class ZkServiceManager implements ServiceManager {
     calls.checkOpen();
     long now = clock.millis();
     if (heartbeats.expiredUnannounced(cur, now)) {
-      try {
-        markExpired("liveness", name, now);
-      } catch (SamgrError.Unavailable | SamgrError.Denied e) {
-        // best effort: the answer stands; another client (or a later call) announces it
-      }
+      // Reading never writes: not alive now, and the announcer writes the mark (unless read-only).
+      announcer.checkSoon(name);
       Rec after = view.get(name);
       if (after != null && after.registered()) {
-        cur = after;
+        cur = after; // a change that came meanwhile (a restart, say) is what the answer is about
       }
     }
     long last = heartbeats.lastBeat(cur);
@@ -467,6 +508,11 @@ final class ZkServiceManager implements ServiceManager {
   @Override
   public List<ServiceHandle> sweepExpired() {
     calls.checkOpen();
+    if (settings.readOnly()) {
+      throw new UnsupportedOperationException(
+          "operation 'sweepExpired' of the 'zookeeper' samgr backend failed: " + readOnlyReason(),
+          new SamgrError.Unsupported("sweepExpired", ENVIRONMENT));
+    }
     long now = clock.millis();
     List<Rec> candidates = new ArrayList<>();
     for (Rec rec : view.all()) {
@@ -479,7 +525,7 @@ final class ZkServiceManager implements ServiceManager {
     for (Rec rec : candidates) {
       ServiceHandle marked;
       try {
-        marked = markExpired("sweepExpired", rec.handle().name(), now);
+        marked = announcer.mark("sweepExpired", rec.handle().name(), now);
       } catch (SamgrError e) { // Unavailable or Denied: markExpired reports no other outcome
         break; // the ensemble is out of reach or refuses: report the marks that landed
       }
@@ -488,30 +534,6 @@ final class ZkServiceManager implements ServiceManager {
       }
     }
     return List.copyOf(expired);
-  }
-
-  /**
-   * Writes the expiry mark if the service is, as of {@code now}, expired and not yet announced;
-   * returns the handle it marked, or {@code null} if another change came first.
-   */
-  private @Nullable ServiceHandle markExpired(String op, String name, long now) throws SamgrError {
-    ServiceHandle[] marked = new ServiceHandle[1];
-    writer.locked(
-        op,
-        name,
-        calls.deadline(),
-        cur -> {
-          if (cur == null || !cur.registered()) {
-            return null;
-          }
-          long last = heartbeats.lastBeat(cur); // read once: the check and the mark must agree
-          if (!heartbeats.expiredUnannounced(cur, now, last)) {
-            return null;
-          }
-          marked[0] = cur.handle();
-          return cur.expired(last);
-        });
-    return marked[0];
   }
 
   @Override
@@ -551,6 +573,7 @@ final class ZkServiceManager implements ServiceManager {
       return;
     }
     heartbeats.clear();
+    announcer.close();
     // Outside the lock: it wakes every await and may wait for listener calls in flight; an
     // interrupt ends that wait and stays set, but is held back while the session is closed, so
     // that the close request still reaches the ensemble.

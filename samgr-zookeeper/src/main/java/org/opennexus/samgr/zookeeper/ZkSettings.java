@@ -17,6 +17,7 @@ import org.opennexus.samgr.spi.SamgrConfig;
  * @param operationTimeout how long an operation may wait for the ensemble
  * @param auth digest credentials {@code user:password}, or {@code null} for none
  * @param readAuth whether reading the registry needs the credentials too
+ * @param readOnly whether this client never writes to ZooKeeper (a tool that only looks)
  */
 record ZkSettings(
     String connect,
@@ -24,7 +25,8 @@ record ZkSettings(
     Duration sessionTimeout,
     Duration operationTimeout,
     @Nullable String auth,
-    boolean readAuth) {
+    boolean readAuth,
+    boolean readOnly) {
 
   static final String CONNECT = "zookeeper.connect";
   static final String NAMESPACE = "zookeeper.namespace";
@@ -32,6 +34,7 @@ record ZkSettings(
   static final String OPERATION_TIMEOUT = "zookeeper.operation-timeout";
   static final String AUTH = "zookeeper.auth";
   static final String READ_AUTH = "zookeeper.read-auth";
+  static final String READ_ONLY = "zookeeper.read-only";
 
   /** The connect string that starts a JVM-wide in-process server. */
   static final String EMBEDDED = "embedded";
@@ -77,13 +80,15 @@ record ZkSettings(
     if (read && auth.isEmpty()) {
       throw readAuth.get().invalid("needs credentials in '" + AUTH + "' as well");
     }
+    boolean readOnly = config.setting(READ_ONLY).map(SamgrConfig.Setting::asBoolean).orElse(false);
     return new ZkSettings(
         connectString,
         namespace,
         session,
         operation,
         auth.map(SamgrConfig.Setting::value).orElse(null),
-        read);
+        read,
+        readOnly);
   }
 
   /** Whether this names the JVM-wide in-process server. */

@@ -14,13 +14,25 @@
  *
  * <p>The backend's manual, the single source for its settings ({@code zookeeper.connect}, {@code
  * zookeeper.namespace}, {@code zookeeper.session-timeout}, {@code zookeeper.operation-timeout},
- * {@code zookeeper.auth}, {@code zookeeper.read-auth}), the data it keeps in ZooKeeper, its
- * semantics (generations, writes, reads from a local view, liveness, {@code Expired}, events,
- * {@code close()}), its failure modes and its known limits, is <a
+ * {@code zookeeper.auth}, {@code zookeeper.read-auth}, {@code zookeeper.read-only}), the data it
+ * keeps in ZooKeeper, its semantics (generations, writes, reads from a local view, liveness, {@code
+ * Expired}, events, {@code close()}), its failure modes and its known limits, is <a
  * href="https://github.com/open-nexus-os/samgr-java/blob/main/docs/zookeeper.md">{@code
  * docs/zookeeper.md}</a> in the source repository. The rules every backend keeps are written on
  * {@link org.opennexus.samgr.ServiceManager}; events are delivered by samgr's shared {@link
  * org.opennexus.samgr.spi.EventHub#handOff}.
+ *
+ * <h2>Liveness</h2>
+ *
+ * <p>A service's liveness timeout is its own: the client that registers or restarts it writes its
+ * {@code livenessTimeout} into the record (record format 3), and every client judges the service by
+ * that timeout alone, in {@code liveness}, {@code sweepExpired}, heartbeats and the background
+ * announcement of {@code Expired}. A record written by an older version (formats 1 and 2) keeps no
+ * timeout and is judged by each reading client's own. Reading ({@code resolve}, {@code find},
+ * {@code services}, {@code liveness}) never writes: a service expired but not yet announced reads
+ * as not alive, and each client that may write announces {@code Expired} in the background once the
+ * service's own timeout has passed (or its owner's session ended), exactly once across all clients.
+ * A client opened with {@code zookeeper.read-only=true} never writes at all.
  *
  * <h2>Parts</h2>
  *
@@ -29,12 +41,13 @@
  * writer ({@code RecordWriter}: one write at a time, compare-and-set, answers lost and retried),
  * the feed ({@code NamespaceFeed}: the watch and the reloads), the session reaper ({@code
  * SessionReaper}: whose client node vouches for which services, and the expiry of dead owners'
- * services), the liveness rules ({@code Heartbeats}), and the record ({@code Rec}, whose named
- * transitions are the only way to make a next version) with its codec ({@code RecCodec}), the
- * namespace's history ({@code NamespaceHistory}: the {@code Epoch} generations are issued in, and
- * losses of the ensemble's data) and, with {@code zookeeper.auth}, the guard that makes the
- * namespace the credentials' own or refuses it ({@code NamespaceGuard}). Tests step in through a
- * hooks object given at open ({@code ZkHooks}; production clients get one that does nothing).
+ * services), the liveness rules ({@code Heartbeats}), the announcer of expiries by each service's
+ * own timeout ({@code ExpiryAnnouncer}), and the record ({@code Rec}, whose named transitions are
+ * the only way to make a next version) with its codec ({@code RecCodec}), the namespace's history
+ * ({@code NamespaceHistory}: the {@code Epoch} generations are issued in, and losses of the
+ * ensemble's data) and, with {@code zookeeper.auth}, the guard that makes the namespace the
+ * credentials' own or refuses it ({@code NamespaceGuard}). Tests step in through a hooks object
+ * given at open ({@code ZkHooks}; production clients get one that does nothing).
  */
 @NullMarked
 package org.opennexus.samgr.zookeeper;

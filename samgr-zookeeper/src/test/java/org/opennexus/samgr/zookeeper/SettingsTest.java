@@ -119,7 +119,22 @@ class SettingsTest {
     assertEquals(Duration.ofSeconds(10), settings.operationTimeout());
     assertEquals(null, settings.auth());
     assertFalse(settings.readAuth());
+    assertFalse(settings.readOnly());
     assertTrue(settings.embedded());
+  }
+
+  @Test
+  void readOnlyIsABoolean() {
+    Map<String, String> on = Map.of("zookeeper.connect", "embedded", "zookeeper.read-only", "true");
+    assertTrue(ZkSettings.from(config(on)).readOnly());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                ZkSettings.from(
+                    config(
+                        Map.of("zookeeper.connect", "embedded", "zookeeper.read-only", "maybe"))));
+    assertTrue(msg(e).startsWith("setting zookeeper.read-only"), msg(e));
   }
 
   @ParameterizedTest

@@ -1,0 +1,198 @@
+package org.opennexus.samgr.zookeeper;
+
+import java.lang.System.Logger.Level;
+import java.time.DateTimeException;
+import java.time.InstantSource;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.opennexus.samgr.SamgrError;
+import org.opennexus.samgr.ServiceHandle;
+
+/**
+ * Announces {@code Expired} in the background, by each service's own liveness timeout: for every
+ * registered service not yet announced, a check runs on this client's announcer thread when the
+ * service's timeout (the one in its record, see {@link Heartbeats#timeout}) has passed since its
+ * newest heartbeat, by this client's clock. If the service has expired then, the check writes the
+ * expiry mark with a compare-and-set; every client runs these checks, exactly one mark lands, and
+ * every subscription of every client derives its one {@code Expired} from it. Reads never write:
+ * {@code liveness} that finds a service expired only asks for a check now ({@link #checkSoon}).
+ *
+ * <p>A check is timed by the real time left until the expiry as the clock reads when it is planned,
+ * and the clock is read again when it runs: with a clock that does not follow real time (a manual
+ * clock), an expiry is announced by {@code sweepExpired}, {@code heartbeat} or the check a {@code
+ * liveness} call asks for. A client opened read-only announces nothing (its subscriptions still
+ * receive the marks other clients write).
+ */
+final class ExpiryAnnouncer {
+
+  private static final System.Logger LOG = System.getLogger("org.opennexus.samgr.zookeeper");
+
+  /** The longest a planned check waits before it looks again (a far expiry, a stepped clock). */
+  private static final long MAX_WAIT_MILLIS = TimeUnit.HOURS.toMillis(1);
+
+  /** The shortest wait before a check that found nothing due looks again. */
+  private static final long MIN_WAIT_MILLIS = 10;
+
+  /** How long to wait before a check that could not write its mark tries again, at most. */
+  private static final long MAX_RETRY_MILLIS = 5_000;
+
+  private final ZkCalls calls;
+  private final RecordView view;
+  private final RecordWriter writer;
+  private final Heartbeats heartbeats;
+  private final InstantSource clock;
+  private final @Nullable ScheduledExecutorService executor;
+
+  /** Per name, the {@link System#nanoTime} at which its planned check runs. */
+  private final ConcurrentHashMap<String, Long> planned = new ConcurrentHashMap<>();
+
+  /**
+   * An announcer; {@code active} is {@code false} for a read-only client, whose announcer plans
+   * nothing and writes nothing.
+   */
+  ExpiryAnnouncer(
+      ZkCalls calls,
+      RecordView view,
+      RecordWriter writer,
+      Heartbeats heartbeats,
+      InstantSource clock,
+      boolean active) {
+    this.calls = calls;
+    this.view = view;
+    this.writer = writer;
+    this.heartbeats = heartbeats;
+    this.clock = clock;
+    this.executor =
+        active
+            ? Executors.newSingleThreadScheduledExecutor(
+                r -> {
+                  Thread t = new Thread(r, "samgr-zookeeper-announcer");
+                  t.setDaemon(true);
+                  return t;
+                })
+            : null;
+  }
+
+  /** A version entered the view: plans the check of its expiry, if it may expire. */
+  void plan(Rec rec) {
+    if (executor == null || !rec.registered() || rec.expiryAnnounced() || calls.closed()) {
+      return;
+    }
+    long now;
+    try {
+      now = clock.millis();
+    } catch (DateTimeException e) {
+      schedule(rec.handle().name(), MAX_RETRY_MILLIS); // the clock is out of range: look later
+      return;
+    }
+    String name = rec.handle().name();
+    long due = heartbeats.expiresAfter(rec, heartbeats.lastBeat(rec));
+    schedule(name, due >= now ? Math.min(due - now + 1, MAX_WAIT_MILLIS) : 0);
+  }
+
+  /** Asks for a check of {@code name} now (a read found it expired and not yet announced). */
+  void checkSoon(String name) {
+    if (executor != null) {
+      schedule(name, 0);
+    }
+  }
+
+  /**
+   * Plans a check of {@code name} in {@code delayMillis}, unless one is planned no later than that.
+   */
+  private void schedule(String name, long delayMillis) {
+    ScheduledExecutorService ex = executor;
+    if (ex == null) {
+      return;
+    }
+    long at = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMillis);
+    boolean[] sooner = new boolean[1];
+    planned.compute(
+        name,
+        (n, old) -> {
+          if (old != null && old - at <= 0) {
+            return old;
+          }
+          sooner[0] = true;
+          return at;
+        });
+    if (!sooner[0]) {
+      return;
+    }
+    try {
+      var unused =
+          ex.schedule(() -> check(name, at, delayMillis), delayMillis, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException closing) {
+      planned.remove(name, at);
+    }
+  }
+
+  /** The planned check of {@code name}, planned for {@code at}. */
+  private void check(String name, long at, long waited) {
+    if (!planned.remove(name, at)) {
+      return; // replaced by a sooner check, which has run or will run
+    }
+    if (calls.closed()) {
+      return;
+    }
+    Rec cur = view.get(name);
+    if (cur == null || !cur.registered() || cur.expiryAnnounced()) {
+      return; // the next version that may expire plans its own check
+    }
+    try {
+      long now = clock.millis();
+      long last = heartbeats.lastBeat(cur);
+      if (!heartbeats.expiredUnannounced(cur, now, last)) {
+        long due = heartbeats.expiresAfter(cur, last);
+        long wait = due >= now ? due - now + 1 : MIN_WAIT_MILLIS;
+        schedule(name, Math.min(Math.max(wait, MIN_WAIT_MILLIS), MAX_WAIT_MILLIS));
+        return;
+      }
+      mark("expiry", name, now);
+    } catch (SamgrError.Denied e) {
+      // no right to mark: a client with the credentials announces it
+    } catch (SamgrError | RuntimeException e) {
+      LOG.log(
+          Level.DEBUG, "samgr zookeeper: will retry announcing the expiry of '" + name + "'", e);
+      if (!calls.closed()) {
+        schedule(name, Math.min(Math.max(2 * waited, 100), MAX_RETRY_MILLIS));
+      }
+    }
+  }
+
+  /**
+   * Writes the expiry mark if the service is, as of {@code now}, expired by its own timeout and not
+   * yet announced; returns the handle it marked, or {@code null} if another change came first.
+   */
+  @Nullable ServiceHandle mark(String op, String name, long now) throws SamgrError {
+    ServiceHandle[] marked = new ServiceHandle[1];
+    writer.locked(
+        op,
+        name,
+        calls.deadline(),
+        cur -> {
+          if (cur == null || !cur.registered()) {
+            return null;
+          }
+          long last = heartbeats.lastBeat(cur); // read once: the check and the mark must agree
+          if (!heartbeats.expiredUnannounced(cur, now, last)) {
+            return null;
+          }
+          marked[0] = cur.handle();
+          return cur.expired(last);
+        });
+    return marked[0];
+  }
+
+  /** Stops the checks. */
+  void close() {
+    planned.clear();
+    if (executor != null) {
+      executor.shutdownNow();
+    }
+  }
+}
