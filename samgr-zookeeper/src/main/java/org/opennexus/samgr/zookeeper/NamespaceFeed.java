@@ -16,6 +16,7 @@ import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.Watcher.Event.EventType;
+import org.apache.zookeeper.data.Stat;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -331,9 +332,12 @@ final class NamespaceFeed {
           }
           int rc = event.getResultCode();
           if (rc == KeeperException.Code.OK.intValue()) {
-            Rec rec = RecCodec.parse(name, event.getStat(), event.getData());
-            if (rec != null) {
-              view.apply(name, rec);
+            Stat stat = event.getStat();
+            try {
+              view.apply(name, RecCodec.parse(name, stat, event.getData()));
+            } catch (RecCodec.Unreadable e) {
+              view.applyUnreadable(
+                  new UnreadableRecord(name, path, stat.getVersion(), stat.getMzxid(), e.why()));
             }
             return true;
           }

@@ -4,7 +4,9 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.UTFDataFormatException;
 import java.io.UncheckedIOException;
 import org.apache.zookeeper.data.Stat;
 import org.jspecify.annotations.Nullable;
@@ -20,7 +22,8 @@ import org.opennexus.samgr.ServiceHandle;
  * {@code epochStart} (see {@link Epoch}), then the service's own liveness timeout in milliseconds
  * ({@code timeoutMillis}, 0 if unknown). Format 2, written before timeouts were kept, ends after
  * the epoch fields: its timeout is unknown, and each client judges it by its own. Format 1, written
- * before epochs, has no epoch fields either: its generations are zxids.
+ * before epochs, has no epoch fields either: its generations are zxids. Bytes that are not such a
+ * record are {@link Unreadable}, saying why.
  */
 final class RecCodec {
 
@@ -69,28 +72,44 @@ final class RecCodec {
 
   /** The version that {@code bytes} (made by {@link #encode}) became, stored with {@code stat}. */
   static Rec stored(String name, Stat stat, byte[] bytes) {
-    Rec rec = parse(name, stat, bytes);
-    if (rec == null) {
-      throw new IllegalStateException("a record this client encoded cannot be read back");
+    try {
+      return parse(name, stat, bytes);
+    } catch (Unreadable e) {
+      throw new IllegalStateException("a record this client encoded cannot be read back", e);
     }
-    return rec;
   }
 
-  /** Parses a stored version, or returns {@code null} if the bytes are not a record. */
-  static @Nullable Rec parse(String name, Stat stat, byte @Nullable [] data) {
-    if (data == null
-        || data.length < 2
-        || (data[0] != FORMAT
-            && data[0] != FORMAT_WITHOUT_TIMEOUT
-            && data[0] != FORMAT_WITHOUT_EPOCH)) {
-      return null;
+  /**
+   * Bytes of a record node that are not a record this client can read: {@link #why} says why (an
+   * unknown format byte, bytes cut short, a field out of range), in words for the user.
+   */
+  static final class Unreadable extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    Unreadable(String why) {
+      super(why, null, false, false); // an answer, not a failure of this code: no stack trace
+    }
+
+    String why() {
+      return String.valueOf(getMessage());
+    }
+  }
+
+  /** Parses a stored version; throws {@link Unreadable}, saying why, if the bytes are not one. */
+  static Rec parse(String name, Stat stat, byte @Nullable [] data) throws Unreadable {
+    if (data == null || data.length == 0) {
+      throw new Unreadable("it is empty");
+    }
+    if (data[0] != FORMAT && data[0] != FORMAT_WITHOUT_TIMEOUT && data[0] != FORMAT_WITHOUT_EPOCH) {
+      throw new Unreadable(
+          "unknown format byte " + data[0] + " (written by a newer samgr, or not by samgr)");
     }
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
       byte format = in.readByte();
       boolean withEpoch = format != FORMAT_WITHOUT_EPOCH;
       byte state = in.readByte();
       if (state != REGISTERED && state != UNREGISTERED) {
-        return null;
+        throw new Unreadable("unknown state byte " + state);
       }
       long gen = in.readLong();
       long registeredGen = in.readLong();
@@ -106,8 +125,18 @@ final class RecCodec {
       long epochBase = withEpoch ? in.readLong() : 0;
       long epochStart = withEpoch ? in.readLong() : 0;
       long timeout = format == FORMAT ? in.readLong() : Rec.UNKNOWN_TIMEOUT;
-      if (endpoint.isEmpty() || epochBase < 0 || timeout < 0 || in.available() > 0) {
-        return null;
+      if (endpoint.isEmpty()) {
+        throw new Unreadable("its endpoint is empty");
+      }
+      if (epochBase < 0) {
+        throw new Unreadable("its epoch base is negative");
+      }
+      if (timeout < 0) {
+        throw new Unreadable("its liveness timeout is negative");
+      }
+      if (in.available() > 0) {
+        throw new Unreadable(
+            in.available() + " bytes follow the end of a record of format " + data[0]);
       }
       long mzxid = stat.getMzxid();
       long own = epochBase + (mzxid - epochStart);
@@ -131,8 +160,19 @@ final class RecCodec {
           epochStart,
           handle,
           timeout);
-    } catch (IOException | IllegalArgumentException e) {
-      return null; // truncated or otherwise not written by this backend
+    } catch (EOFException e) {
+      throw new Unreadable(
+          "truncated: a record of format "
+              + data[0]
+              + " cut off after "
+              + data.length
+              + (data.length == 1 ? " byte" : " bytes"));
+    } catch (UTFDataFormatException e) {
+      throw new Unreadable("its endpoint is not in modified UTF-8");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a ByteArrayInputStream does not fail
+    } catch (IllegalArgumentException e) {
+      throw new Unreadable("a field is out of range: " + e.getMessage());
     }
   }
 }

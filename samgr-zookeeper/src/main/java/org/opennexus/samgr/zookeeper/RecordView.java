@@ -1,5 +1,6 @@
 package org.opennexus.samgr.zookeeper;
 
+import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -19,9 +20,13 @@ import org.opennexus.samgr.spi.EventHub;
  * ordered by {@link Rec#stamp}). Versions of epochs below the floor (see {@link Epoch}) are void:
  * issued before the ensemble lost its data, they count as absent. A version that moves the view on
  * yields the events of that transition ({@link #transitions}), published to the event hub under the
- * view's lock, so that every subscription receives them in view order.
+ * view's lock, so that every subscription receives them in view order. A newest version this client
+ * cannot read is held as an {@link UnreadableRecord} (ordered by zxid): the name then counts as not
+ * registered, and each such version is logged once, as a warning.
  */
 final class RecordView {
+
+  private static final System.Logger LOG = System.getLogger("org.opennexus.samgr.zookeeper");
 
   private static final Comparator<ServiceHandle> BY_NAME =
       Comparator.comparing(ServiceHandle::name);
@@ -33,6 +38,12 @@ final class RecordView {
   private final Consumer<Rec> applied;
 
   private final ConcurrentHashMap<String, Rec> view = new ConcurrentHashMap<>();
+
+  /**
+   * Per name, its newest version if this client cannot read it; the name's entry in {@link #view}
+   * (the last version it could read, if any) is then never registered. Changed under the lock.
+   */
+  private final ConcurrentHashMap<String, UnreadableRecord> unreadable = new ConcurrentHashMap<>();
 
   /** Guards changes of the view and subscribing, so events are published in view order. */
   private final ReentrantLock lock = new ReentrantLock();
@@ -62,6 +73,11 @@ final class RecordView {
     return view.get(name);
   }
 
+  /** The newest version of {@code name} if this client cannot read it, or {@code null}. */
+  @Nullable UnreadableRecord unreadable(String name) {
+    return unreadable.get(name);
+  }
+
   /** Every version the view holds, in no order; a live view of the map. */
   Iterable<Rec> all() {
     return view.values();
@@ -75,7 +91,11 @@ final class RecordView {
   /** Whether the view holds the version of {@code name} written at {@code zxid}, or a newer one. */
   boolean known(String name, long zxid) {
     Rec rec = view.get(name);
-    return rec != null && !rec.before(floor) && rec.mzxid() >= zxid;
+    if (rec != null && !rec.before(floor) && rec.mzxid() >= zxid) {
+      return true;
+    }
+    UnreadableRecord bad = unreadable.get(name);
+    return bad != null && bad.mzxid() >= zxid;
   }
 
   /** The highest stamp or epoch base seen (see {@link NamespaceHistory}). */
@@ -126,6 +146,9 @@ final class RecordView {
         return;
       }
       floor = newFloor;
+      // Unreadable versions are ordered by zxids of the old history: the new session's reload
+      // reads them again.
+      unreadable.clear();
       newest = null;
       newestZxid = 0;
       List<String> names = new ArrayList<>(view.keySet());
@@ -192,7 +215,14 @@ final class RecordView {
       if (old != null && oldValid && rec.stamp() <= old.stamp()) {
         return rec; // already seen, or older (stamps order versions, also of a node made anew)
       }
+      UnreadableRecord bad = unreadable.get(name);
+      if (bad != null && rec.mzxid() <= bad.mzxid()) {
+        return rec; // older than the unreadable version the view holds
+      }
       view.put(name, rec);
+      if (bad != null) {
+        unreadable.remove(name); // repaired: old is the version before it, never registered
+      }
       if (rec.mzxid() > newestZxid) {
         newest = name;
         newestZxid = rec.mzxid();
@@ -210,10 +240,43 @@ final class RecordView {
     return rec;
   }
 
+  /**
+   * Holds a version this client cannot read if it is newer than what the view holds: a registered
+   * name is then {@code Unregistered} for the subscriptions, and the version is logged once.
+   */
+  void applyUnreadable(UnreadableRecord bad) {
+    String name = bad.name();
+    lock.lock();
+    try {
+      if (calls.closed()) {
+        return;
+      }
+      UnreadableRecord had = unreadable.get(name);
+      if (had != null && had.mzxid() >= bad.mzxid()) {
+        return; // this version, seen already, or an older one
+      }
+      Rec old = view.get(name);
+      if (old != null && !old.before(floor) && old.mzxid() >= bad.mzxid()) {
+        return; // older than the version the view holds
+      }
+      noteZxid(bad.mzxid());
+      unreadable.put(name, bad); // first: a reader that sees the name unregistered then sees why
+      if (old != null && old.registered()) {
+        view.put(name, old.voided());
+        hub.publish(new ServiceEvent.Unregistered(old.handle()));
+      }
+    } finally {
+      lock.unlock();
+    }
+    hub.flush(); // hand-off: hands the events over, never runs listeners here
+    LOG.log(Level.WARNING, bad.warning());
+  }
+
   /** The record node is gone (only if someone deleted it by hand): the name is unregistered. */
   void applyAbsent(String name) {
     lock.lock();
     try {
+      unreadable.remove(name);
       Rec old = view.remove(name);
       if (old != null && old.registered() && !calls.closed()) {
         hub.publish(new ServiceEvent.Unregistered(old.handle()));
@@ -311,6 +374,7 @@ final class RecordView {
       }
       calls.close();
       view.clear();
+      unreadable.clear();
       return true;
     } finally {
       lock.unlock();

@@ -21,7 +21,9 @@ import org.opennexus.samgr.ServiceHandle;
  * Writes one client's changes of record nodes: one at a time (its lock), each a compare-and-set on
  * the version it replaces, applied to the view as soon as it lands, and retried on a conflict with
  * the fresh version. A write whose answer was lost (Curator sends it again, and the second try
- * meets the first) is recognised by the writer's id and write counter in the version.
+ * meets the first) is recognised by the writer's id and write counter in the version. A version it
+ * cannot read ({@link UnreadableRecord}) stops every change of that name at once with the error it
+ * carries, except the {@link #repair} that {@code register} makes: that writes over it.
  */
 final class RecordWriter {
 
@@ -124,12 +126,28 @@ final class RecordWriter {
    */
   @Nullable ServiceHandle update(String op, String name, long deadline, Step step)
       throws SamgrError {
+    return update(op, name, deadline, step, false);
+  }
+
+  /**
+   * {@link #update} for {@code register}, which may also replace a version this client cannot read:
+   * {@code step} is then given {@code null} (no version to build on), and its draft is written over
+   * the unreadable version by compare-and-set on that version.
+   */
+  @Nullable ServiceHandle repair(String op, String name, long deadline, Step step)
+      throws SamgrError {
+    return update(op, name, deadline, step, true);
+  }
+
+  private @Nullable ServiceHandle update(
+      String op, String name, long deadline, Step step, boolean repairs) throws SamgrError {
     while (true) {
-      Rec.Draft draft = step.next(view.get(name));
+      Rec cur = repairs && view.unreadable(name) != null ? null : view.get(name);
+      Rec.Draft draft = step.next(cur);
       if (draft == null) {
         return null;
       }
-      ServiceHandle done = attempt(op, name, draft, deadline);
+      ServiceHandle done = attempt(op, name, draft, deadline, repairs);
       if (done != null) {
         return done;
       }
@@ -156,13 +174,15 @@ final class RecordWriter {
    * that committed makes the retry fail. The written (writer, seq) in the latest version, or in the
    * one it replaced, recognises it; if that cannot be told, the outcome is unknown.
    */
-  private @Nullable ServiceHandle attempt(String op, String name, Rec.Draft draft, long deadline)
-      throws SamgrError {
+  private @Nullable ServiceHandle attempt(
+      String op, String name, Rec.Draft draft, long deadline, boolean repairs) throws SamgrError {
     NamespaceHistory h = history();
     h.verify(op, deadline); // once per session: the ensemble has not lost its data
     String path = layout.record(name);
     long s = ++seq;
     Rec base = draft.base();
+    // A draft with no base creates the record node, or replaces the unreadable version it holds.
+    UnreadableRecord over = base == null && repairs ? view.unreadable(name) : null;
     // A new generation is issued in the current epoch, checked in the same transaction; other
     // writes keep the epoch of the generation they carry.
     Epoch fence = draft.gen() == Rec.THIS_WRITE ? h.current() : null;
@@ -175,7 +195,14 @@ final class RecordWriter {
           if (fence != null) {
             List<CuratorOp> ops = new ArrayList<>(3);
             ops.add(client.transactionOp().check().withVersion(fence.version()).forPath(epochPath));
-            if (base == null) {
+            if (over != null) {
+              ops.add(
+                  client
+                      .transactionOp()
+                      .setData()
+                      .withVersion(over.version())
+                      .forPath(path, bytes));
+            } else if (base == null) {
               ops.add(client.transactionOp().create().forPath(path, bytes));
               // Written again in the same transaction, for the Stat that a create lacks here.
               ops.add(client.transactionOp().setData().withVersion(0).forPath(path, bytes));
@@ -189,6 +216,9 @@ final class RecordWriter {
             }
             List<CuratorTransactionResult> results = client.transaction().forOperations(ops);
             return results.get(results.size() - 1).getResultStat();
+          }
+          if (over != null) {
+            return client.setData().withVersion(over.version()).forPath(path, bytes);
           }
           if (base == null) {
             Stat created = new Stat();
@@ -215,7 +245,13 @@ final class RecordWriter {
       if (fence != null) {
         h.check(op, false, deadline); // the epoch may have moved on, or be gone
       }
-      Rec fresh = fetch(op, name, deadline);
+      Rec fresh = read(op, name, deadline);
+      if (fresh == null && !repairs && !retried) {
+        UnreadableRecord bad = view.unreadable(name);
+        if (bad != null) {
+          throw bad.error(op); // just read, and this write did not land
+        }
+      }
       if (fresh != null && fresh.wrote(writerId, s)) {
         return fresh.handle();
       }
@@ -271,15 +307,43 @@ final class RecordWriter {
     return fresh;
   }
 
-  /** Reads a record from the ensemble and applies it to the view; {@code null} if absent. */
+  /**
+   * Reads a record from the ensemble and applies it to the view; {@code null} if absent. If this
+   * client cannot read it, it throws the error of that {@link UnreadableRecord}.
+   */
   @Nullable Rec fetch(String op, String name, long deadline) throws SamgrError {
+    Rec fresh = read(op, name, deadline);
+    if (fresh == null) {
+      UnreadableRecord bad = view.unreadable(name);
+      if (bad != null) {
+        throw bad.error(op);
+      }
+    }
+    return fresh;
+  }
+
+  /**
+   * {@link #fetch} for {@code register}, which replaces a version it cannot read: {@code null} if
+   * the record is absent or unreadable (the view then holds the {@link UnreadableRecord}).
+   */
+  @Nullable Rec fetchForRepair(String op, String name, long deadline) throws SamgrError {
+    return read(op, name, deadline);
+  }
+
+  /** Reads a record and applies it to the view; {@code null} if absent or unreadable. */
+  private @Nullable Rec read(String op, String name, long deadline) throws SamgrError {
     String path = layout.record(name);
     try {
       Stat stat = new Stat();
       byte[] data =
           calls.run(op, deadline, () -> client.getData().storingStatIn(stat).forPath(path));
-      Rec fresh = RecCodec.parse(name, stat, data);
-      return fresh != null ? view.apply(name, fresh) : null;
+      try {
+        return view.apply(name, RecCodec.parse(name, stat, data));
+      } catch (RecCodec.Unreadable e) {
+        view.applyUnreadable(
+            new UnreadableRecord(name, path, stat.getVersion(), stat.getMzxid(), e.why()));
+        return null;
+      }
     } catch (KeeperException e) {
       if (e.code() == KeeperException.Code.NONODE) {
         view.applyAbsent(name);

@@ -319,14 +319,16 @@ final class ZkServiceManager implements ServiceManager {
     writer.lock(op, deadline);
     try {
       long owner = reaper.ensureSession(op, deadline);
+      // A register also repairs a record this client cannot read: it writes over that version.
       return written(
-          writer.update(
+          writer.repair(
               op,
               name,
               deadline,
               cur -> {
                 if (cur != null && cur.registered()) {
-                  cur = writer.fetch(op, name, deadline); // the view may be behind: confirm it
+                  // The view may be behind: confirm it (an unreadable version reads as null).
+                  cur = writer.fetchForRepair(op, name, deadline);
                   if (cur != null && cur.registered()) {
                     throw new SamgrError.Duplicate(name);
                   }
@@ -349,7 +351,7 @@ final class ZkServiceManager implements ServiceManager {
       calls.checkOpen();
       return rec.handle();
     }
-    throw missing(name);
+    throw missing("resolve", name);
   }
 
   @Override
@@ -361,6 +363,12 @@ final class ZkServiceManager implements ServiceManager {
     }
     Arguments.requireName(name);
     calls.checkOpen();
+    UnreadableRecord bad = view.unreadable(name);
+    if (bad != null) {
+      // find declares no SamgrError: the one it would throw is the cause.
+      SamgrError.Unavailable e = bad.error("find");
+      throw new IllegalStateException(e.getMessage(), e);
+    }
     return Optional.empty();
   }
 
@@ -489,7 +497,7 @@ final class ZkServiceManager implements ServiceManager {
   public Liveness liveness(String name) throws SamgrError {
     Rec cur = view.get(Arguments.requireNonNull(name, "name"));
     if (cur == null || !cur.registered()) {
-      throw missing(name);
+      throw missing("liveness", name);
     }
     calls.checkOpen();
     long now = clock.millis();
@@ -558,6 +566,11 @@ final class ZkServiceManager implements ServiceManager {
       calls.checkOpen();
       return rec.handle();
     }
+    UnreadableRecord bad = view.unreadable(name);
+    if (bad != null) {
+      calls.checkOpen();
+      throw bad.error("await");
+    }
     return hub.await(this, name, timeout);
   }
 
@@ -617,9 +630,14 @@ final class ZkServiceManager implements ServiceManager {
     return handle;
   }
 
-  private SamgrError.NotFound missing(String name) {
+  /**
+   * What a read of a name that is not registered reports: {@code NotFound}, or the error of the
+   * version this client cannot read.
+   */
+  private SamgrError missing(String op, String name) {
     Arguments.requireName(name);
     calls.checkOpen();
-    return new SamgrError.NotFound(name);
+    UnreadableRecord bad = view.unreadable(name);
+    return bad != null ? bad.error(op) : new SamgrError.NotFound(name);
   }
 }

@@ -2,23 +2,101 @@ package org.opennexus.samgr.zookeeper;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.apache.zookeeper.data.Stat;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
+import org.opennexus.samgr.Endpoint;
+import org.opennexus.samgr.Generation;
+import org.opennexus.samgr.ServiceHandle;
 
 /**
- * The record's bytes keep the service's own liveness timeout (format 3); records of formats 1 and
- * 2, written before, stay readable and are judged by the reading client's own timeout.
+ * A record's bytes read back, with the service's own liveness timeout (format 3); records of
+ * formats 1 and 2, written before, stay readable and are judged by the reading client's own
+ * timeout; bytes that are not a record are said to be unreadable, and why.
  */
 class RecCodecTest {
 
+  private static final long ZXID = 0x500000007L;
+
+  private static Stat stat() {
+    Stat stat = new Stat();
+    stat.setVersion(3);
+    stat.setMzxid(ZXID);
+    return stat;
+  }
+
+  private static byte[] encoded(Rec.Draft draft, long epochBase) {
+    return RecCodec.encode(draft, 42, 1, epochBase, 0x500000000L);
+  }
+
+  private static String why(byte @Nullable [] bytes) {
+    return assertThrows(RecCodec.Unreadable.class, () -> RecCodec.parse("svc", stat(), bytes))
+        .why();
+  }
+
+  @Test
+  void aRecordReadsBack() throws Exception {
+    byte[] bytes = encoded(Rec.registration(9, 1000, "tcp://a:1", 3_000), 100);
+    Rec rec = RecCodec.parse("svc", stat(), bytes);
+    assertEquals(
+        new ServiceHandle("svc", Endpoint.of("tcp://a:1"), new Generation(107)), rec.handle());
+    assertEquals(3, rec.version());
+    assertEquals(9, rec.owner());
+  }
+
+  @Test
+  void bytesThatAreNotARecordSayWhy() {
+    byte[] good = encoded(Rec.registration(9, 1000, "tcp://a:1", 3_000), 100);
+    assertEquals("it is empty", why(null));
+    assertEquals("it is empty", why(new byte[0]));
+    assertEquals(
+        "unknown format byte 7 (written by a newer samgr, or not by samgr)",
+        why(new byte[] {7, 1, 2, 3}));
+    assertEquals(
+        "unknown format byte -1 (written by a newer samgr, or not by samgr)", why(new byte[] {-1}));
+    byte[] state = good.clone();
+    state[1] = 9;
+    assertEquals("unknown state byte 9", why(state));
+    assertEquals(
+        "truncated: a record of format 3 cut off after " + (good.length - 1) + " bytes",
+        why(Arrays.copyOf(good, good.length - 1)));
+    assertEquals("truncated: a record of format 3 cut off after 1 byte", why(new byte[] {3}));
+    assertEquals(
+        "2 bytes follow the end of a record of format 3",
+        why(Arrays.copyOf(good, good.length + 2)));
+    byte[] utf = good.clone();
+    utf[1 + 1 + 10 * 8 + 2] = (byte) 0xff; // the endpoint's first byte, after its length
+    assertEquals("its endpoint is not in modified UTF-8", why(utf));
+    assertEquals("its endpoint is empty", why(encoded(Rec.registration(9, 1000, "", 3_000), 100)));
+    assertEquals(
+        "its epoch base is negative",
+        why(encoded(Rec.registration(9, 1000, "tcp://a:1", 3_000), -1)));
+    byte[] negative = good.clone();
+    ByteBuffer.wrap(negative).putLong(2, -5); // the generation, after the format and state bytes
+    assertEquals(
+        "a field is out of range: generation must be at least 1, but is -5", why(negative));
+  }
+
+  @Test
+  void aRecordThisClientEncodedThatCannotBeReadBackIsABug() {
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class, () -> RecCodec.stored("svc", stat(), new byte[] {7}));
+    assertEquals("a record this client encoded cannot be read back", e.getMessage());
+    assertEquals(
+        "unknown format byte 7 (written by a newer samgr, or not by samgr)",
+        assertInstanceOf(RecCodec.Unreadable.class, e.getCause()).why());
+  }
+
   private static final long BEAT = 1_000_000;
 
-  private static Stat stat(long mzxid) {
+  private static Stat statAt(long mzxid) {
     Stat stat = new Stat();
     stat.setMzxid(mzxid);
     stat.setVersion(0);
@@ -30,9 +108,8 @@ class RecCodecTest {
   }
 
   @Test
-  void theTimeoutIsKeptAndJudgesTheServiceWhoeverReads() {
-    Rec rec = RecCodec.parse("svc", stat(42), format3(3_000));
-    assertNotNull(rec);
+  void theTimeoutIsKeptAndJudgesTheServiceWhoeverReads() throws Exception {
+    Rec rec = RecCodec.parse("svc", statAt(42), format3(3_000));
     assertEquals(3_000, rec.timeoutMillis());
     assertEquals(502, rec.gen()); // epochBase + (mzxid - epochStart)
     Heartbeats shorter = new Heartbeats(1_000);
@@ -53,16 +130,14 @@ class RecCodecTest {
   }
 
   @Test
-  void recordsOfFormatsOneAndTwoAreJudgedByTheReadersOwnTimeout() {
+  void recordsOfFormatsOneAndTwoAreJudgedByTheReadersOwnTimeout() throws Exception {
     byte[] three = format3(3_000);
     byte[] two = Arrays.copyOf(three, three.length - 8); // without the timeout
     two[0] = 2;
     byte[] one = Arrays.copyOf(three, three.length - 24); // without the epoch and the timeout
     one[0] = 1;
-    Rec fromTwo = RecCodec.parse("svc", stat(42), two);
-    Rec fromOne = RecCodec.parse("svc", stat(42), one);
-    assertNotNull(fromTwo);
-    assertNotNull(fromOne);
+    Rec fromTwo = RecCodec.parse("svc", statAt(42), two);
+    Rec fromOne = RecCodec.parse("svc", statAt(42), one);
     assertEquals(Rec.UNKNOWN_TIMEOUT, fromTwo.timeoutMillis());
     assertEquals(Rec.UNKNOWN_TIMEOUT, fromOne.timeoutMillis());
     assertEquals(502, fromTwo.gen());
@@ -73,11 +148,7 @@ class RecCodecTest {
   }
 
   @Test
-  void aFormatThreeRecordWithANegativeTimeoutOrBytesMissingIsNotARecord() {
-    assertNull(RecCodec.parse("svc", stat(42), format3(-1)));
-    byte[] three = format3(3_000);
-    assertNull(RecCodec.parse("svc", stat(42), Arrays.copyOf(three, three.length - 1)));
-    byte[] tooLong = Arrays.copyOf(three, three.length + 1);
-    assertNull(RecCodec.parse("svc", stat(42), tooLong));
+  void aFormatThreeRecordWithANegativeTimeoutIsUnreadable() {
+    assertEquals("its liveness timeout is negative", why(format3(-1)));
   }
 }
