@@ -16,7 +16,8 @@ enum Outcome {
       ExitCodes.FAILURE,
       null,
       "any other failure: the registry cannot be opened (no connect string), a server that"
-          + " cannot start, an I/O error",
+          + " cannot start (serve: its port taken, its --data directory in use by another server,"
+          + " not a directory, not writable, or holding data ZooKeeper cannot load), an I/O error",
       null),
   USAGE(
       ExitCodes.USAGE,

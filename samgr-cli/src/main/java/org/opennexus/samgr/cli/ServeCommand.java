@@ -24,7 +24,10 @@ import picocli.CommandLine.Spec;
           + " and exits 0.",
       "Prints the connect string to pass as --connect or SAMGR_ZOOKEEPER_CONNECT (with --json:"
           + " {connect, data, dashboard}).",
-      "Without --data the data lives in a temporary directory deleted on exit."
+      "Without --data the data lives in a temporary directory deleted on exit (after a"
+          + " SIGKILL: by the next server that starts).",
+      "One server per --data directory: a second one exits 1 at once, naming the holder; data"
+          + " that cannot be used or loaded fails the start at once with the reason."
     })
 final class ServeCommand implements Callable<Integer> {
 
@@ -40,7 +43,9 @@ final class ServeCommand implements Callable<Integer> {
   @Option(
       names = {"-d", "--data"},
       paramLabel = "DIR",
-      description = "Keep ZooKeeper's data here (created if missing), so a restart keeps it.")
+      description =
+          "Keep ZooKeeper's data here (created if missing), so a restart keeps it; locked while"
+              + " this server runs.")
   @Nullable Path data;
 
   @Option(names = "--json", description = "Print the start-up line as JSON.")
@@ -69,7 +74,7 @@ final class ServeCommand implements Callable<Integer> {
     try {
       started = EmbeddedZooKeeper.start(port, data); // without --data: a directory it deletes
     } catch (IOException e) {
-      throw port == 0 ? e : new IOException(e.getMessage() + " (try --port 0)", e);
+      throw port == 0 || !portTaken(e) ? e : new IOException(e.getMessage() + " (try --port 0)", e);
     }
     try (EmbeddedZooKeeper zookeeper = started) {
       Path dir = zookeeper.dataDirectory();
@@ -94,6 +99,15 @@ final class ServeCommand implements Callable<Integer> {
       }
     }
     return ExitCodes.OK;
+  }
+
+  private static boolean portTaken(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof java.net.BindException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void announce(

@@ -92,6 +92,22 @@ class ServeCommandTest {
   }
 
   @Test
+  void sessionTimeoutsFromHalfASecondToTwoMinutesAreGrantedAsAsked() throws Exception {
+    Cli.Running serve = cli.start("serve", "--port", "0", "--json");
+    String connect = text(startupLine(serve.awaitOutput("connect")), "connect");
+    // asked -> granted: the documented range is kept; beyond it, its nearest end
+    int[][] cases = {
+      {2_000, 2_000}, {500, 500}, {120_000, 120_000}, {200, 500}, {600_000, 120_000}
+    };
+    for (int[] c : cases) {
+      try (ZooKeeperClient client = new ZooKeeperClient(connect, c[0])) {
+        assertEquals(c[1], client.sessionTimeout(), "asked for " + c[0] + " ms");
+      }
+    }
+    assertEquals(0, serve.stop().code());
+  }
+
+  @Test
   void humanStartupSaysHowToConnect() throws Exception {
     Cli.Running serve = cli.start("serve", "--port", "0");
     String out = serve.awaitOutput("Ctrl-C stops it");

@@ -13,6 +13,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.opennexus.samgr.Endpoint;
+import org.opennexus.samgr.Samgr;
+import org.opennexus.samgr.ServiceHandle;
+import org.opennexus.samgr.ServiceManager;
 
 /** {@code samgr serve --metrics}: Prometheus text at /metrics of the dashboard's listener. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -69,6 +73,49 @@ class ServeMetricsTest {
         text);
 
     assertEquals(0, serve.stop().code());
+  }
+
+  /** Reads /metrics until it has {@code line} (bounded by the test's timeout). */
+  private String awaitLine(URI metrics, String line) throws Exception {
+    while (true) {
+      HttpResponse<String> response = get(metrics);
+      assertEquals(200, response.statusCode(), response.body());
+      if (has(response.body(), line)) {
+        return response.body();
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  @Test
+  void servicesCountsTheServicesOtherProcessesRegistered() throws Exception {
+    java.nio.file.Path errors = java.nio.file.Files.createTempFile("samgr-serve", ".err");
+    Process serve =
+        ServeProcessTest.samgr("serve", "--port", "0", "--http", "0", "--metrics", "--json")
+            .redirectError(errors.toFile())
+            .start();
+    try {
+      Map<String, Object> line = ServeCommandTest.startupLine(ServeProcessTest.firstLine(serve));
+      URI metrics = URI.create(ServeCommandTest.text(line, "dashboard")).resolve("/metrics");
+      awaitLine(metrics, "samgr_services 0.0");
+      try (ServiceManager harness =
+          Samgr.builder()
+              .environment("zookeeper")
+              .setting("zookeeper.connect", ServeCommandTest.text(line, "connect"))
+              .open()) {
+        ServiceHandle net = harness.register("net", Endpoint.of("tcp://127.0.0.1:7000"));
+        harness.register("disk", Endpoint.of("tcp://127.0.0.1:7001"));
+        awaitLine(metrics, "samgr_services 2.0");
+        harness.unregister(net);
+        awaitLine(metrics, "samgr_services 1.0");
+      }
+    } finally {
+      assertEquals(
+          0,
+          ServeProcessTest.terminate(serve),
+          "exit code; stderr: " + java.nio.file.Files.readString(errors));
+      java.nio.file.Files.delete(errors);
+    }
   }
 
   @Test

@@ -16,11 +16,16 @@ final class ZooKeeperClient implements AutoCloseable {
   private final ZooKeeper zookeeper;
 
   ZooKeeperClient(String connect) throws Exception {
+    this(connect, 10_000);
+  }
+
+  /** A client asking for a session timeout of {@code sessionTimeoutMillis}. */
+  ZooKeeperClient(String connect, int sessionTimeoutMillis) throws Exception {
     CountDownLatch connected = new CountDownLatch(1);
     zookeeper =
         new ZooKeeper(
             connect,
-            10_000,
+            sessionTimeoutMillis,
             event -> {
               if (event.getState() == Watcher.Event.KeeperState.SyncConnected) {
                 connected.countDown();
@@ -44,6 +49,11 @@ final class ZooKeeperClient implements AutoCloseable {
     } catch (KeeperException.NoNodeException e) {
       return "absent";
     }
+  }
+
+  /** The session timeout the server granted, in milliseconds. */
+  int sessionTimeout() {
+    return zookeeper.getSessionTimeout();
   }
 
   @Override

@@ -1,16 +1,15 @@
 package org.opennexus.samgr.zookeeper;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Properties;
-import java.util.stream.Stream;
+import org.apache.zookeeper.server.ZKDatabase;
 import org.apache.zookeeper.server.embedded.ExitHandler;
 import org.apache.zookeeper.server.embedded.ZooKeeperServerEmbedded;
+import org.apache.zookeeper.server.persistence.FileTxnSnapLog;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,6 +22,14 @@ import org.jspecify.annotations.Nullable;
  * {@link #start()} (a free port, its data in a temporary directory deleted when it closes) or
  * {@link #start(int, Path)}; give {@link #connectString()} to clients as their {@code
  * zookeeper.connect}; {@link #close()} stops it.
+ *
+ * <p>One server per data directory: a server locks its directory (a file lock on {@code
+ * samgr-server.lock} in it, which the operating system drops when the process ends, even by
+ * SIGKILL), and a second one refuses to start there, naming the holder. Data the server cannot load
+ * (a corrupt snapshot or log) fails the start at once with ZooKeeper's reason. Its configuration,
+ * and its data without a directory of the caller's, live in a temporary directory {@code
+ * samgr-zookeeper-run-*}, deleted on close; those of servers killed before they could delete them
+ * are deleted by the next server that starts.
  */
 public final class EmbeddedZooKeeper implements AutoCloseable {
 
@@ -30,21 +37,21 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
   private static final int TICK_MILLIS = 250;
 
   private final ZooKeeperServerEmbedded server;
-  private final Path configDirectory;
+  private final RunDirectory run;
+  private final @Nullable DirectoryLock dataLock;
   private final Path dataDirectory;
-  private final boolean ownsData;
   private final int port;
 
   private EmbeddedZooKeeper(
       ZooKeeperServerEmbedded server,
-      Path configDirectory,
+      RunDirectory run,
+      @Nullable DirectoryLock dataLock,
       Path dataDirectory,
-      boolean ownsData,
       int port) {
     this.server = server;
-    this.configDirectory = configDirectory;
+    this.run = run;
+    this.dataLock = dataLock;
     this.dataDirectory = dataDirectory;
-    this.ownsData = ownsData;
     this.port = port;
   }
 
@@ -68,7 +75,9 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
    *     temporary directory that {@link #close()} deletes
    * @return the running server
    * @throws IOException if the port is taken (the message says "port P on A is taken"), or the
-   *     directory cannot be used, or the server does not start within 30 s
+   *     directory cannot be used (not a directory, not writable, or locked by another server: the
+   *     message names the directory and the holder's process and address), or ZooKeeper cannot load
+   *     its data (the message gives ZooKeeper's reason), or the server does not start within 30 s
    */
   public static EmbeddedZooKeeper start(int port, @Nullable Path dataDirectory) throws IOException {
     if (port < 0 || port > 65_535) {
@@ -79,16 +88,26 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
     // handed to it: take a free port first (another process could take it in between; the start
     // then fails with an error, never silently).
     int chosen = port == 0 ? freePort(loopback) : requireFree(loopback, port);
-    Path data = dataDirectory;
-    boolean ownsData = data == null;
-    if (data == null) {
-      data = Files.createTempDirectory("samgr-zookeeper-data-");
-    } else {
-      Files.createDirectories(data);
-    }
-    Path config = Files.createTempDirectory("samgr-zookeeper-config-");
+    String holder =
+        "process "
+            + ProcessHandle.current().pid()
+            + ", ZooKeeper at "
+            + loopback.getHostAddress()
+            + ":"
+            + chosen;
+    RunDirectory run = RunDirectory.create(holder);
+    DirectoryLock dataLock = null;
     ZooKeeperServerEmbedded server = null;
     try {
+      Path data;
+      if (dataDirectory == null) {
+        data = Files.createDirectory(run.path().resolve("data"));
+      } else {
+        data = dataDirectory;
+        dataLock = lockDataDirectory(data, holder);
+      }
+      checkLoadable(data);
+      Path config = Files.createDirectory(run.path().resolve("config"));
       server =
           ZooKeeperServerEmbedded.builder()
               .baseDir(config)
@@ -96,21 +115,106 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
               .exitHandler(ExitHandler.LOG_ONLY)
               .build();
       server.start(START_TIMEOUT_MILLIS);
-      return new EmbeddedZooKeeper(server, config, data, ownsData, chosen);
+      return new EmbeddedZooKeeper(server, run, dataLock, data, chosen);
     } catch (Exception e) {
       if (server != null) {
         server.close();
       }
-      deleteTree(config);
-      if (ownsData) {
-        deleteTree(data);
+      if (dataLock != null) {
+        dataLock.close();
       }
+      run.close();
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
+      if (e instanceof DataDirectoryException refused) {
+        throw refused;
+      }
+      String why =
+          e instanceof java.util.concurrent.TimeoutException
+              ? "it did not answer within " + START_TIMEOUT_MILLIS / 1000 + " s"
+              : causes(e, "it failed without a message");
       throw new IOException(
-          "ZooKeeper did not start on " + loopback.getHostAddress() + ":" + chosen + ": " + e, e);
+          "ZooKeeper did not start on " + loopback.getHostAddress() + ":" + chosen + ": " + why, e);
     }
+  }
+
+  /** A data directory this server cannot use: the message says which and why. */
+  private static final class DataDirectoryException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    DataDirectoryException(String message, @Nullable Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** Creates the directory if missing and takes its lock, or says why it cannot be used. */
+  private static DirectoryLock lockDataDirectory(Path data, String holder) throws IOException {
+    if (Files.exists(data) && !Files.isDirectory(data)) {
+      throw new DataDirectoryException(
+          "data directory " + data.toAbsolutePath() + " is not a directory", null);
+    }
+    DirectoryLock lock;
+    try {
+      Files.createDirectories(data);
+      lock = DirectoryLock.tryAcquire(data, holder);
+    } catch (IOException e) {
+      throw new DataDirectoryException(
+          "cannot use data directory " + data.toAbsolutePath() + ": " + DirectoryLock.reason(e), e);
+    }
+    if (lock == null) {
+      throw new DataDirectoryException(
+          "data directory "
+              + data.toAbsolutePath()
+              + " is in use by another ZooKeeper server ("
+              + DirectoryLock.holder(data)
+              + "; lock file "
+              + data.toAbsolutePath().resolve(DirectoryLock.FILE)
+              + "): stop it or use another directory",
+          null);
+    }
+    return lock;
+  }
+
+  /**
+   * Loads the directory's data as the server will, so that data it cannot load (a corrupt snapshot
+   * or log) fails the start at once with ZooKeeper's reason; the server would only log it and never
+   * answer.
+   */
+  private static void checkLoadable(Path data) throws IOException {
+    FileTxnSnapLog files = null;
+    try {
+      files = new FileTxnSnapLog(data.toFile(), data.toFile());
+      ZKDatabase database = new ZKDatabase(files);
+      database.loadDataBase();
+      database.clear();
+    } catch (IOException | RuntimeException e) {
+      throw new DataDirectoryException(
+          "ZooKeeper cannot load the data in "
+              + data.toAbsolutePath()
+              + ": "
+              + causes(e, "unreadable"),
+          e);
+    } finally {
+      if (files != null) {
+        files.close();
+      }
+    }
+  }
+
+  /** The messages of a failure and its causes, each once. */
+  private static String causes(Throwable failure, String otherwise) {
+    java.util.List<String> messages = new java.util.ArrayList<>();
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      String message =
+          t instanceof IOException io && !(t instanceof DataDirectoryException)
+              ? DirectoryLock.reason(io)
+              : t.getMessage();
+      if (message != null && !message.isBlank() && !messages.contains(message)) {
+        messages.add(message);
+      }
+    }
+    return messages.isEmpty() ? otherwise : String.join(": ", messages);
   }
 
   private static Properties configuration(InetAddress loopback, int port, Path data) {
@@ -165,10 +269,10 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
     try {
       server.close();
     } finally {
-      deleteTree(configDirectory);
-      if (ownsData) {
-        deleteTree(dataDirectory);
+      if (dataLock != null) {
+        dataLock.close();
       }
+      run.close();
     }
   }
 
@@ -185,18 +289,6 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
   private static int freePort(InetAddress address) throws IOException {
     try (ServerSocket socket = new ServerSocket(0, 1, address)) {
       return socket.getLocalPort();
-    }
-  }
-
-  /** Deletes a directory and what it holds; a file that cannot be deleted is left behind. */
-  private static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException | UncheckedIOException e) {
-      // best effort: a temporary directory left behind harms nothing
     }
   }
 }
