@@ -145,9 +145,7 @@ public interface ServiceManager extends AutoCloseable {
    *     {@link SamgrError.Unsupported} naming {@code "find"}
    * @throws NullPointerException if {@code name} is {@code null}
    * @throws IllegalArgumentException if {@code name} is not a valid name
-   * @throws IllegalStateException if this manager is closed, or if a shared backend cannot answer
-   *     for {@code name} (such as a record it cannot read); its cause is then the {@link
-   *     SamgrError.Unavailable} that {@link #resolve} throws, and its message is that error's
+   * @throws IllegalStateException if this manager is closed
    */
   Optional<ServiceHandle> find(String name);
 
