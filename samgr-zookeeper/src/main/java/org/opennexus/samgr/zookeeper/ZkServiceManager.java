@@ -363,12 +363,8 @@ final class ZkServiceManager implements ServiceManager {
     }
     Arguments.requireName(name);
     calls.checkOpen();
-    UnreadableRecord bad = view.unreadable(name);
-    if (bad != null) {
-      // find declares no SamgrError: the one it would throw is the cause.
-      SamgrError.Unavailable e = bad.error("find");
-      throw new IllegalStateException(e.getMessage(), e);
-    }
+    // An unreadable record is no service to use, as services() and watchers see it: empty here,
+    // while resolve says why.
     return Optional.empty();
   }
 
