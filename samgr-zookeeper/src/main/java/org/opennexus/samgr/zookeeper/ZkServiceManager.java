@@ -69,7 +69,14 @@ final class ZkServiceManager implements ServiceManager {
     this.view = new RecordView(calls, hub, this::applied);
     this.feed = new NamespaceFeed(client, calls, layout, view, hooks);
     this.writer = new RecordWriter(client, calls, layout, view, hooks, feed::reread);
-    this.reaper = new SessionReaper(client, calls, layout, view, writer);
+    this.reaper =
+        new SessionReaper(
+            client,
+            calls,
+            layout,
+            view,
+            writer,
+            (cur, owner) -> heartbeats.vouchedAgain(cur, owner, clock.millis()));
     this.history =
         new NamespaceHistory(client, calls, layout, clock, view, reaper::sessionWentBack);
     feed.connect(writer, reaper);
@@ -259,6 +266,7 @@ final class ZkServiceManager implements ServiceManager {
       } catch (SamgrError | RuntimeException e) {
         LOG.log(Level.DEBUG, "samgr zookeeper: could not check the namespace's history", e);
       }
+      reaper.renew(); // a new session: vouch again for the services of the lost one
       reaper.suspectAll();
       feed.watch(); // set the watch again (a new session has none), then reload what was missed
     }
