@@ -193,8 +193,10 @@ final class SessionReaper {
               return created;
             });
       } catch (KeeperException e) {
-        if (e.code() != KeeperException.Code.NODEEXISTS) {
-          throw new SamgrError.Unavailable(op, ENVIRONMENT, e);
+        if (e.code() == KeeperException.Code.NONODE) {
+          throw ZkCalls.missingNode(op, layout.clients(), e); // its parent is gone
+        } else if (e.code() != KeeperException.Code.NODEEXISTS) {
+          throw ZkCalls.refused(op, e);
         }
       }
       liveSessions.add(id);
@@ -289,7 +291,7 @@ final class SessionReaper {
         return; // alive: the feed had not shown its node yet (a node made by hand is no proof)
       }
     } catch (KeeperException e) {
-      throw new SamgrError.Unavailable(op, ENVIRONMENT, e);
+      throw ZkCalls.refused(op, e);
     }
     List<String> names = new ArrayList<>();
     for (Rec rec : view.all()) {

@@ -188,13 +188,14 @@ final class ZkServiceManager implements ServiceManager {
               + ")",
           e);
     } catch (SamgrError e) {
+      // Says what happened: no answer within the operation timeout, or the answer that stopped it.
       throw new IllegalStateException(
           "the 'zookeeper' samgr backend could not set up namespace '"
               + settings.root()
               + "' of "
               + where
-              + " within "
-              + settings.operationTimeout(),
+              + ": "
+              + e.getMessage(),
           e);
     }
   }
