@@ -32,7 +32,7 @@ final class RecordWriter {
   static final String JUTE_MAXBUFFER = "jute.maxbuffer";
 
   /** Its default (ZooKeeper's {@code BinaryInputArchive}). */
-  private static final int DEFAULT_MAXBUFFER = 0xfffff;
+  static final int DEFAULT_MAXBUFFER = 0xfffff;
 
   /** What a write's requests carry besides the record and its path: headers, versions, ops. */
   private static final int REQUEST_OVERHEAD = 1024;

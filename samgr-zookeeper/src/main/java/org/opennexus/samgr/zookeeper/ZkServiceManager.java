@@ -14,6 +14,7 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.framework.state.ConnectionStateListener;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
 import org.jspecify.annotations.Nullable;
 import org.opennexus.samgr.Endpoint;
 import org.opennexus.samgr.Generation;
@@ -139,7 +140,7 @@ final class ZkServiceManager implements ServiceManager {
         history.createNamespace("open", deadline);
       }
       history.open(deadline);
-      calls.run("open", deadline, () -> client.getChildren().forPath(layout.records()));
+      listRecords(deadline);
       client.getConnectionStateListenable().addListener(reconnected);
       feed.watch();
       KeeperException.@Nullable Code[] failure = new KeeperException.Code[1];
@@ -197,6 +198,47 @@ final class ZkServiceManager implements ServiceManager {
               + ": "
               + e.getMessage(),
           e);
+    }
+  }
+
+  /**
+   * Lists the records once, as every load does. A list larger than ZooKeeper's packet limit never
+   * arrives (the client drops the connection and Curator retries until the deadline): if the
+   * ensemble then answers a small request about the same node, the error says that.
+   */
+  private void listRecords(long deadline) throws SamgrError, KeeperException {
+    String records = layout.records();
+    try {
+      calls.run("open", deadline, () -> client.getChildren().forPath(records));
+    } catch (SamgrError.Unavailable unanswered) {
+      Stat stat;
+      try {
+        stat = calls.run("open", calls.deadline(), () -> client.checkExists().forPath(records));
+      } catch (SamgrError | KeeperException | RuntimeException e) {
+        throw unanswered; // the ensemble is out of reach after all
+      }
+      if (stat == null) {
+        throw unanswered;
+      }
+      String limit = RecordWriter.JUTE_MAXBUFFER;
+      throw new SamgrError.Unavailable(
+          "open",
+          ENVIRONMENT,
+          "the list of node '"
+              + records
+              + "' ("
+              + stat.getNumChildren()
+              + " services) never arrived although the ensemble answers: it is probably larger"
+              + " than ZooKeeper's packet limit ("
+              + limit
+              + " = "
+              + Integer.getInteger(limit, RecordWriter.DEFAULT_MAXBUFFER)
+              + " bytes in this JVM). Raise "
+              + limit
+              + " on every client and server of the ensemble (-D"
+              + limit
+              + "=16777216, say)",
+          unanswered);
     }
   }
 

@@ -1,8 +1,10 @@
 package org.opennexus.samgr.zookeeper;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.apache.curator.framework.CuratorFramework;
@@ -95,6 +97,44 @@ class ErrorMessagesTest {
       assertEquals(List.of(), manager.services());
       // Within the limit (ZooKeeper's default here), the same endpoint is registered.
       assertEquals(endpoint, manager.register("svc", Endpoint.of(endpoint)).endpoint().address());
+    }
+  }
+
+  @Test
+  void aListOverThePacketLimitIsNamedAtOpen() throws Exception {
+    String ns = ZkTestSupport.freshNamespace();
+    try (ServiceManager writer = ZkTestSupport.open(server.connect(), ns)) {
+      for (int i = 0; i < 300; i++) {
+        writer.register(String.format("service-with-a-longish-name-%03d", i), Endpoint.of("e"));
+      }
+      String before = System.setProperty("jute.maxbuffer", "4000"); // read by new clients
+      IllegalStateException e;
+      try {
+        e =
+            assertThrows(
+                IllegalStateException.class,
+                () ->
+                    ZkTestSupport.open(
+                        server.connect(), ns, ZkHooks.NONE, "zookeeper.operation-timeout", "2s"));
+      } finally {
+        if (before == null) {
+          System.clearProperty("jute.maxbuffer");
+        } else {
+          System.setProperty("jute.maxbuffer", before);
+        }
+      }
+      SamgrError.Unavailable cause = assertInstanceOf(SamgrError.Unavailable.class, e.getCause());
+      assertUnavailable(
+          cause,
+          "open",
+          "the list of node '/"
+              + ns
+              + "/records' (300 services) never arrived although the ensemble answers: it is"
+              + " probably larger than ZooKeeper's packet limit (jute.maxbuffer = 4000 bytes in"
+              + " this JVM). Raise jute.maxbuffer on every client and server of the ensemble"
+              + " (-Djute.maxbuffer=16777216, say)");
+      String message = String.valueOf(e.getMessage());
+      assertTrue(message.endsWith(": " + cause.getMessage()), message);
     }
   }
 
