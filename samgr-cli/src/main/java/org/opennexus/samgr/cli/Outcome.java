@@ -44,7 +44,8 @@ enum Outcome {
       ExitCodes.UNAVAILABLE,
       "Unavailable",
       "the server could not be reached within the operation timeout (for a change: whether it"
-          + " took effect is unknown)",
+          + " took effect is unknown), or it answered in a way that stops the operation (the"
+          + " message says what, and what to do)",
       "is the server running? 'samgr serve' starts one; check --connect or"
           + " SAMGR_ZOOKEEPER_CONNECT"),
   DENIED(

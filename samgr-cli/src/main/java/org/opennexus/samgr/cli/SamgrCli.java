@@ -117,6 +117,21 @@ public final class SamgrCli {
       message = message.replace("'" + name + "'", Quoting.quote(name));
     }
     String hint = Outcome.of(error).hint();
+    if (answered(error)) {
+      hint = null; // the server answered: the message names what happened and the remedy
+    }
     return hint == null ? message : message + " (" + hint + ")";
+  }
+
+  /** Whether the error is an {@code Unavailable} for an answer, not for a server out of reach. */
+  private static boolean answered(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof SamgrError.Unavailable u) {
+        return !u.reason()
+                .equals(new SamgrError.Unavailable(u.operation(), u.environment()).reason())
+            && !(u.getCause() instanceof InterruptedException);
+      }
+    }
+    return false;
   }
 }

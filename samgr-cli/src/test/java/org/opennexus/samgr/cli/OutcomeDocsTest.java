@@ -59,6 +59,22 @@ class OutcomeDocsTest {
     }
   }
 
+  @Test
+  void anUnavailableForAnAnswerKeepsItsOwnRemedyAndExits6() {
+    SamgrError.Unavailable answered =
+        new SamgrError.Unavailable(
+            "register", "zookeeper", "node '/samgr/records' does not exist; open it again", null);
+    assertEquals(ExitCodes.UNAVAILABLE, SamgrCli.exitCode(answered));
+    assertEquals(
+        "operation 'register' of the 'zookeeper' samgr backend failed: node '/samgr/records' does"
+            + " not exist; open it again",
+        SamgrCli.describe(answered));
+    SamgrError.Unavailable unreachable = new SamgrError.Unavailable("register", "zookeeper");
+    assertEquals(
+        unreachable.getMessage() + " (" + Outcome.UNAVAILABLE.hint() + ")",
+        SamgrCli.describe(unreachable));
+  }
+
   /** The rows of the first table after {@code heading} in docs/cli.md, header rows left out. */
   private static List<String> tableUnder(String heading) throws IOException {
     List<String> lines = Files.readAllLines(DOCS);

@@ -77,6 +77,11 @@ final class ChildJvm implements AutoCloseable {
     return start(arguments);
   }
 
+  /** The child's process id. */
+  long pid() {
+    return process.pid();
+  }
+
   /** Sends one command line to the child's standard input. */
   void send(String command) {
     commands.println(command);

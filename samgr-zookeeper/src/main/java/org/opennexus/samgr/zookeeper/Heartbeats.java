@@ -125,6 +125,24 @@ final class Heartbeats {
   }
 
   /**
+   * The draft with which this client's new session {@code owner} vouches again, at {@code now}, for
+   * {@code cur}, a service of one of its lost sessions: its owner becomes {@code owner}, with the
+   * newest heartbeat this client knows (no new one). A service whose timeout had not passed is
+   * alive again: if its expiry was announced meanwhile (the lost session's death), the heartbeat
+   * written is one millisecond newer than that announcement, which a revival must be. One whose
+   * timeout passed stays expired until a heartbeat: its expiry is announced if no client did yet,
+   * and nothing is written otherwise ({@code null}).
+   */
+  Rec.@Nullable Draft vouchedAgain(Rec cur, long owner, long now) {
+    long last = lastBeat(cur);
+    if (now - last > timeout(cur)) {
+      return cur.expiredBeat() < last ? cur.expired(last) : null;
+    }
+    long expiredBeat = cur.expiredBeat();
+    return cur.beaten(owner, expiredBeat >= last ? expiredBeat + 1 : last, expiredBeat);
+  }
+
+  /**
    * The heartbeat draft that {@code owner} writes at {@code now} for {@code cur}: a revival is
    * never older than what it ends, and an expiry that went unnoticed is announced with it.
    */

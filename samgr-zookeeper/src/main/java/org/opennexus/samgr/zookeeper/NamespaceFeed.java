@@ -149,11 +149,7 @@ final class NamespaceFeed {
 
   /** Whether a failure is a lost connection or session, after which Curator reconnects. */
   static boolean lostConnection(KeeperException.Code code) {
-    return code == KeeperException.Code.CONNECTIONLOSS
-        || code == KeeperException.Code.SESSIONEXPIRED
-        || code == KeeperException.Code.SESSIONMOVED
-        || code == KeeperException.Code.OPERATIONTIMEOUT
-        || code == KeeperException.Code.REQUESTTIMEOUT;
+    return ZkCalls.unanswered(code);
   }
 
   /**

@@ -237,7 +237,7 @@ final class NamespaceHistory {
     try {
       return calls.run(op, deadline, () -> client.checkExists().forPath(path));
     } catch (KeeperException e) {
-      throw new SamgrError.Unavailable(op, ZkCalls.ENVIRONMENT, e);
+      throw ZkCalls.refused(op, e);
     }
   }
 
@@ -256,7 +256,7 @@ final class NamespaceHistory {
       if (e.code() == KeeperException.Code.NONODE) {
         return null;
       }
-      throw new SamgrError.Unavailable(op, ZkCalls.ENVIRONMENT, e);
+      throw ZkCalls.refused(op, e);
     }
   }
 

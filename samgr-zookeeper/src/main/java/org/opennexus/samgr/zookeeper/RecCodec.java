@@ -40,6 +40,11 @@ final class RecCodec {
 
   private RecCodec() {}
 
+  /** The most bytes a record with this endpoint takes (modified UTF-8: up to 3 per unit). */
+  static int maxSize(String endpoint) {
+    return 2 + 10 * 8 + 2 + 3 * endpoint.length() + 2 * 8;
+  }
+
   /**
    * The bytes of {@code draft} written by {@code writer} as its write number {@code seq}, whose
    * generation is issued in the epoch {@code (epochBase, epochStart)}.

@@ -30,6 +30,15 @@ final class RecordWriter {
   private static final SecureRandom IDS = new SecureRandom();
   private static final String ENVIRONMENT = ZkCalls.ENVIRONMENT;
 
+  /** ZooKeeper's packet limit, a system property of every client and server. */
+  static final String JUTE_MAXBUFFER = "jute.maxbuffer";
+
+  /** Its default (ZooKeeper's {@code BinaryInputArchive}). */
+  static final int DEFAULT_MAXBUFFER = 0xfffff;
+
+  /** What a write's requests carry besides the record and its path: headers, versions, ops. */
+  private static final int REQUEST_OVERHEAD = 1024;
+
   /** Decides the next version of a record from the version the view holds. */
   interface Step {
     /**
@@ -177,8 +186,9 @@ final class RecordWriter {
   private @Nullable ServiceHandle attempt(
       String op, String name, Rec.Draft draft, long deadline, boolean repairs) throws SamgrError {
     NamespaceHistory h = history();
-    h.verify(op, deadline); // once per session: the ensemble has not lost its data
     String path = layout.record(name);
+    checkSize(op, name, path, draft);
+    h.verify(op, deadline); // once per session: the ensemble has not lost its data
     long s = ++seq;
     Rec base = draft.base();
     // A draft with no base creates the record node, or replaces the unreadable version it holds.
@@ -245,6 +255,11 @@ final class RecordWriter {
       if (fence != null) {
         h.check(op, false, deadline); // the epoch may have moved on, or be gone
       }
+      if (base == null
+          && conflict.code() == KeeperException.Code.NONODE
+          && !exists(op, layout.records(), deadline)) {
+        throw ZkCalls.missingNode(op, layout.records(), conflict); // no parent for the record
+      }
       Rec fresh = read(op, name, deadline);
       if (fresh == null && !repairs && !retried) {
         UnreadableRecord bad = view.unreadable(name);
@@ -260,7 +275,14 @@ final class RecordWriter {
             name, Endpoint.of(draft.endpoint()), new Generation(fresh.prevGen()));
       }
       if (retried) {
-        throw new SamgrError.Unavailable(op, ENVIRONMENT, conflict);
+        throw new SamgrError.Unavailable(
+            op,
+            ENVIRONMENT,
+            "ZooKeeper's answer to this write of '"
+                + name
+                + "' was lost, and the record changed meanwhile: whether the change took effect"
+                + " is unknown (resolve to find out)",
+            conflict);
       }
       ZkCalls.checkDeadline(op, deadline);
       return null;
@@ -349,7 +371,46 @@ final class RecordWriter {
         view.applyAbsent(name);
         return null;
       }
-      throw new SamgrError.Unavailable(op, ENVIRONMENT, e);
+      throw ZkCalls.refused(op, e);
+    }
+  }
+
+  /**
+   * Refuses, before anything is sent, a record that ZooKeeper would not take: a request larger than
+   * its packet limit ({@code jute.maxbuffer}, as this JVM sets it) would make the server drop the
+   * connection, and the write would be retried until the operation's deadline.
+   */
+  private static void checkSize(String op, String name, String path, Rec.Draft draft)
+      throws SamgrError {
+    int limit = Integer.getInteger(JUTE_MAXBUFFER, DEFAULT_MAXBUFFER);
+    // The largest encoding (3 bytes per UTF-16 unit), the path twice (a create and a setData in
+    // one transaction), and the requests' own fields.
+    long size = 2L * RecCodec.maxSize(draft.endpoint()) + 6L * path.length() + REQUEST_OVERHEAD;
+    if (size > limit) {
+      throw new SamgrError.Unavailable(
+          op,
+          ENVIRONMENT,
+          "the write of '"
+              + name
+              + "' would take up to "
+              + size
+              + " bytes, more than ZooKeeper's packet limit ("
+              + JUTE_MAXBUFFER
+              + " = "
+              + limit
+              + " bytes in this JVM); nothing was sent. Use a shorter endpoint, or raise "
+              + JUTE_MAXBUFFER
+              + " on every client and server of the ensemble",
+          null);
+    }
+  }
+
+  /** Whether a node exists. */
+  private boolean exists(String op, String path, long deadline) throws SamgrError {
+    try {
+      return calls.run(op, deadline, () -> client.checkExists().forPath(path)) != null;
+    } catch (KeeperException e) {
+      throw ZkCalls.refused(op, e);
     }
   }
 }

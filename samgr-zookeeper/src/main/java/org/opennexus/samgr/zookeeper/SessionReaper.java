@@ -10,10 +10,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
+import org.jspecify.annotations.Nullable;
 import org.opennexus.samgr.SamgrError;
 
 /**
@@ -22,6 +24,12 @@ import org.opennexus.samgr.SamgrError;
  * runs on the reaper's thread: if the ensemble confirms the node is gone, it marks every service of
  * that session expired. Every client does this; each mark is a compare-and-set, so exactly one
  * client's write lands, and that write is the {@code Expired} event that all of them see.
+ *
+ * <p>When this client's own session is lost while it lives (a stall or a partition longer than the
+ * session timeout) and Curator makes a new one, the reaper at once creates the client node of the
+ * new session and vouches again for every service a lost session of this client owns (see {@link
+ * Heartbeats#vouchedAgain}): no user action is needed, and the death of a lost session of its own
+ * is never announced by this client (other clients may have announced it already).
  */
 final class SessionReaper {
 
@@ -34,6 +42,19 @@ final class SessionReaper {
   private final RecordView view;
   private final RecordWriter writer;
   private final ScheduledExecutorService executor;
+
+  /** The draft with which this client's current session vouches again for a service. */
+  interface Vouch {
+    Rec.@Nullable Draft next(Rec current, long owner);
+  }
+
+  private final Vouch vouch;
+
+  /** Every session in which this client created its node: their services are this client's. */
+  private final Set<Long> ownSessions = ConcurrentHashMap.newKeySet();
+
+  /** Whether a renewal (vouching again in the current session) is queued. */
+  private final AtomicBoolean renewing = new AtomicBoolean();
 
   /** The session whose client node this client created; 0 before the first write. */
   private volatile long session;
@@ -54,8 +75,14 @@ final class SessionReaper {
   private volatile boolean initialized;
 
   SessionReaper(
-      CuratorFramework client, ZkCalls calls, Layout layout, RecordView view, RecordWriter writer) {
+      CuratorFramework client,
+      ZkCalls calls,
+      Layout layout,
+      RecordView view,
+      RecordWriter writer,
+      Vouch vouch) {
     this.client = client;
+    this.vouch = vouch;
     this.calls = calls;
     this.layout = layout;
     this.view = view;
@@ -166,12 +193,19 @@ final class SessionReaper {
               return created;
             });
       } catch (KeeperException e) {
-        if (e.code() != KeeperException.Code.NODEEXISTS) {
-          throw new SamgrError.Unavailable(op, ENVIRONMENT, e);
+        if (e.code() == KeeperException.Code.NONODE) {
+          throw ZkCalls.missingNode(op, layout.clients(), e); // its parent is gone
+        } else if (e.code() != KeeperException.Code.NODEEXISTS) {
+          throw ZkCalls.refused(op, e);
         }
       }
       liveSessions.add(id);
+      ownSessions.add(id);
+      long before = session;
       session = id;
+      if (before != 0 && before != id) {
+        renew(); // a session of this client was lost: its services are vouched for again
+      }
       return id;
     } catch (SamgrError e) {
       throw e;
@@ -197,6 +231,10 @@ final class SessionReaper {
   }
 
   private void checkOwner(long owner) {
+    if (ownSessions.contains(owner)) {
+      renew(); // a lost session of this client's own: vouched for again, not announced
+      return;
+    }
     if (calls.closed() || !suspects.add(owner)) {
       return;
     }
@@ -240,7 +278,7 @@ final class SessionReaper {
 
   /** Marks every service of a dead session expired, unless its client node exists after all. */
   private void announceDeath(long owner) throws SamgrError {
-    if (calls.closed()) {
+    if (calls.closed() || ownSessions.contains(owner)) {
       return;
     }
     String op = "expiry";
@@ -253,7 +291,7 @@ final class SessionReaper {
         return; // alive: the feed had not shown its node yet (a node made by hand is no proof)
       }
     } catch (KeeperException e) {
-      throw new SamgrError.Unavailable(op, ENVIRONMENT, e);
+      throw ZkCalls.refused(op, e);
     }
     List<String> names = new ArrayList<>();
     for (Rec rec : view.all()) {
@@ -272,6 +310,83 @@ final class SessionReaper {
                   ? null
                   : cur.expired(cur.beat()));
     }
+  }
+
+  /**
+   * This client's session may have been replaced by a new one (Curator reconnected): if this client
+   * ever created its node, queues a renewal on the reaper's thread, which creates the node of the
+   * current session and vouches for the services of the lost ones; one that fails is tried again,
+   * with back-off, until it succeeds or the registry closes.
+   */
+  void renew() {
+    if (session != 0 && !calls.closed() && renewing.compareAndSet(false, true)) {
+      scheduleRenewal(0);
+    }
+  }
+
+  private void scheduleRenewal(long delayMillis) {
+    try {
+      var unused =
+          executor.schedule(
+              () -> { // the task handles its own failures
+                renewing.set(false); // a renewal asked for from now on runs again
+                try {
+                  vouchAgain();
+                } catch (SamgrError.Denied e) {
+                  LOG.log(Level.DEBUG, "samgr zookeeper: may not vouch for its services again", e);
+                } catch (SamgrError | RuntimeException e) {
+                  LOG.log(
+                      Level.DEBUG,
+                      "samgr zookeeper: will retry vouching for its services again",
+                      e);
+                  if (!calls.closed() && renewing.compareAndSet(false, true)) {
+                    scheduleRenewal(Math.min(Math.max(2 * delayMillis, 100), 5_000));
+                  }
+                }
+              },
+              delayMillis,
+              TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException closing) {
+      renewing.set(false);
+    }
+  }
+
+  /**
+   * Creates this client's node in the current session and rewrites every service of a lost session
+   * of this client to it (see {@link Heartbeats#vouchedAgain}).
+   */
+  private void vouchAgain() throws SamgrError {
+    if (calls.closed()) {
+      return;
+    }
+    String op = "recover";
+    long deadline = calls.deadline();
+    long id;
+    writer.lock(op, deadline);
+    try {
+      id = ensureSession(op, deadline);
+    } finally {
+      writer.unlock();
+    }
+    List<String> names = new ArrayList<>();
+    for (Rec rec : view.all()) {
+      if (lostOwn(rec, id)) {
+        names.add(rec.handle().name());
+      }
+    }
+    names.sort(Comparator.naturalOrder());
+    for (String name : names) {
+      writer.locked(
+          op, name, deadline, cur -> cur != null && lostOwn(cur, id) ? vouch.next(cur, id) : null);
+    }
+  }
+
+  /** Whether {@code rec} is a service owned by a lost session of this client's. */
+  private boolean lostOwn(@Nullable Rec rec, long current) {
+    return rec != null
+        && rec.registered()
+        && rec.owner() != current
+        && ownSessions.contains(rec.owner());
   }
 
   /** Stops the death checks. */

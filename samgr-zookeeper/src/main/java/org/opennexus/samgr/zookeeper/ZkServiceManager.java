@@ -14,6 +14,7 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.framework.state.ConnectionStateListener;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
 import org.jspecify.annotations.Nullable;
 import org.opennexus.samgr.Endpoint;
 import org.opennexus.samgr.Generation;
@@ -72,7 +73,14 @@ final class ZkServiceManager implements ServiceManager {
     this.view = new RecordView(calls, hub, this::applied);
     this.feed = new NamespaceFeed(client, calls, layout, view, hooks);
     this.writer = new RecordWriter(client, calls, layout, view, hooks, feed::reread);
-    this.reaper = new SessionReaper(client, calls, layout, view, writer);
+    this.reaper =
+        new SessionReaper(
+            client,
+            calls,
+            layout,
+            view,
+            writer,
+            (cur, owner) -> heartbeats.vouchedAgain(cur, owner, clock.millis()));
     boolean readOnly = settings.readOnly();
     this.announcer = new ExpiryAnnouncer(calls, view, writer, heartbeats, clock, !readOnly);
     this.history =
@@ -147,7 +155,7 @@ final class ZkServiceManager implements ServiceManager {
           history.createNamespace("open", deadline);
         }
         history.open(deadline);
-        calls.run("open", deadline, () -> client.getChildren().forPath(layout.records()));
+        listRecords(deadline);
       }
       client.getConnectionStateListenable().addListener(reconnected);
       feed.watch();
@@ -202,14 +210,56 @@ final class ZkServiceManager implements ServiceManager {
               + ")",
           e);
     } catch (SamgrError e) {
+      // Says what happened: no answer within the operation timeout, or the answer that stopped it.
       throw new IllegalStateException(
           "the 'zookeeper' samgr backend could not set up namespace '"
               + settings.root()
               + "' of "
               + where
-              + " within "
-              + settings.operationTimeout(),
+              + ": "
+              + e.getMessage(),
           e);
+    }
+  }
+
+  /**
+   * Lists the records once, as every load does. A list larger than ZooKeeper's packet limit never
+   * arrives (the client drops the connection and Curator retries until the deadline): if the
+   * ensemble then answers a small request about the same node, the error says that.
+   */
+  private void listRecords(long deadline) throws SamgrError, KeeperException {
+    String records = layout.records();
+    try {
+      calls.run("open", deadline, () -> client.getChildren().forPath(records));
+    } catch (SamgrError.Unavailable unanswered) {
+      Stat stat;
+      try {
+        stat = calls.run("open", calls.deadline(), () -> client.checkExists().forPath(records));
+      } catch (SamgrError | KeeperException | RuntimeException e) {
+        throw unanswered; // the ensemble is out of reach after all
+      }
+      if (stat == null) {
+        throw unanswered;
+      }
+      String limit = RecordWriter.JUTE_MAXBUFFER;
+      throw new SamgrError.Unavailable(
+          "open",
+          ENVIRONMENT,
+          "the list of node '"
+              + records
+              + "' ("
+              + stat.getNumChildren()
+              + " services) never arrived although the ensemble answers: it is probably larger"
+              + " than ZooKeeper's packet limit ("
+              + limit
+              + " = "
+              + Integer.getInteger(limit, RecordWriter.DEFAULT_MAXBUFFER)
+              + " bytes in this JVM). Raise "
+              + limit
+              + " on every client and server of the ensemble (-D"
+              + limit
+              + "=16777216, say)",
+          unanswered);
     }
   }
 
@@ -280,6 +330,7 @@ final class ZkServiceManager implements ServiceManager {
       } catch (SamgrError | RuntimeException e) {
         LOG.log(Level.DEBUG, "samgr zookeeper: could not check the namespace's history", e);
       }
+      reaper.renew(); // a new session: vouch again for the services of the lost one
       reaper.suspectAll();
       feed.watch(); // set the watch again (a new session has none), then reload what was missed
     }

@@ -226,30 +226,6 @@ class SharedRegistryTest {
     }
   }
 
-  @Test
-  void aDeadSessionsServicesAreExpiredAndAHeartbeatRevivesThem() throws Exception {
-    String ns = ZkTestSupport.freshNamespace();
-    try (ServiceManager watcher = client(ns);
-        ServiceManager owner = client(ns)) {
-      ServiceHandle h = owner.register("svc", Endpoint.of("a"));
-      RecordingListener events = new RecordingListener();
-      try (Subscription s = watcher.watch("svc", events)) {
-        assertEquals(List.of(new Registered(h)), events.awaitEvents(1));
-        // The owner's session dies under it, as when its process is killed; Curator then opens
-        // a new session for the same client.
-        killSession((ZkServiceManager) owner);
-        assertEquals(List.of(new Registered(h), new Expired(h)), events.awaitEvents(2));
-        awaitAlive(owner, "svc", false);
-        owner.heartbeat(h); // revives it, now vouched for by the owner's new session
-        awaitAlive(watcher, "svc", true);
-        assertTrue(owner.liveness("svc").alive());
-        watcher.unregister(h);
-        assertEquals(
-            List.of(new Registered(h), new Expired(h), new Unregistered(h)), events.awaitEvents(3));
-      }
-    }
-  }
-
   /**
    * Ends a client's ZooKeeper session from the server's side, as the session timeout would after
    * its process died: a second handle joins the session and closes it.
@@ -274,11 +250,6 @@ class SharedRegistryTest {
 
   private static void awaitGone(ServiceManager manager, String name) throws Exception {
     awaitUntil(() -> manager.find(name).isEmpty(), name + " still registered");
-  }
-
-  private static void awaitAlive(ServiceManager manager, String name, boolean alive)
-      throws Exception {
-    awaitUntil(() -> manager.liveness(name).alive() == alive, name + " never alive=" + alive);
   }
 
   private interface Condition {
