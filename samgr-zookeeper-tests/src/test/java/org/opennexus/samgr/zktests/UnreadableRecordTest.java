@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -108,6 +109,56 @@ class UnreadableRecordTest extends OneServer {
         assertEquals(
             List.of(new ServiceEvent.Registered(h), new ServiceEvent.Unregistered(h)),
             log.events());
+      }
+    }
+  }
+
+  @Test
+  void aWellFormedRecordWhoseGenerationGoesBackwardsIsUnreadableToo() throws Exception {
+    String ns = Zk.freshNamespace("backwards");
+    String path = "/" + ns + "/records/svc";
+    try (ZooKeeper raw = raw();
+        ServiceManager alice = open(ns)) {
+      String endpoint = "tcp://10.8.0.2:1";
+      ServiceHandle h = alice.register("svc", Endpoint.of(endpoint));
+      EventLog log = new EventLog("alice's watch");
+      try (Subscription s = alice.watch("svc", log)) {
+        log.awaitEvent(new ServiceEvent.Registered(h), PROPAGATION);
+        // Parses and looks like samgr's, but its epoch start is moved up by a billion: the
+        // generation this version carries lies below the one before it.
+        byte[] bytes = raw.getData(path, false, null);
+        ByteBuffer buf = ByteBuffer.wrap(bytes);
+        int epochAt = 2 + 10 * 8 + 2 + endpoint.length();
+        long epochBase = buf.getLong(epochAt);
+        long epochStart = buf.getLong(epochAt + 8) + 1_000_000_000L;
+        buf.putLong(epochAt + 8, epochStart);
+        Stat written = raw.setData(path, bytes, -1);
+        log.awaitEvent(new ServiceEvent.Unregistered(h), PROPAGATION);
+        long stamp = epochBase + (written.getMzxid() - epochStart);
+        String reason =
+            reason(
+                "svc",
+                path,
+                written.getVersion(),
+                "its generation fields go backwards (version "
+                    + written.getVersion()
+                    + " stamps "
+                    + stamp
+                    + ", not above the "
+                    + h.generation().value()
+                    + " of version 0): not written by samgr");
+        long before = requestsReceived();
+        assertUnreadable("resolve", reason, () -> alice.resolve("svc"));
+        assertUnreadable("heartbeat", reason, () -> alice.heartbeat(h));
+        assertUnreadable("restart", reason, () -> alice.restart(h, Endpoint.of("tcp://b:1")));
+        assertUnreadable("unregister", reason, () -> alice.unregister(h));
+        long requests = requestsReceived() - before;
+        // Before, the writer kept the older version as current and retried its compare-and-set
+        // for the whole operation timeout.
+        assertTrue(requests < 40, "requests the server received meanwhile: " + requests);
+        ServiceHandle repaired = alice.register("svc", Endpoint.of("tcp://c:1"));
+        assertTrue(repaired.generation().value() > h.generation().value(), repaired.toString());
+        log.awaitEvent(new ServiceEvent.Registered(repaired), PROPAGATION);
       }
     }
   }

@@ -111,7 +111,7 @@ final class Heartbeats {
 
   /** Whether the service is alive at {@code now}, its newest heartbeat being {@code last}. */
   boolean alive(Rec rec, long now, long last) {
-    return now - last <= timeout(rec) && rec.expiredBeat() < last;
+    return now - last <= timeout(rec) && !rec.expiryAnnounced();
   }
 
   /** Whether the service has expired at {@code now} and no client has announced it yet. */
@@ -121,7 +121,7 @@ final class Heartbeats {
 
   /** {@link #expiredUnannounced(Rec, long)} with its newest heartbeat {@code last} given. */
   boolean expiredUnannounced(Rec rec, long now, long last) {
-    return now - last > timeout(rec) && rec.expiredBeat() < last;
+    return now - last > timeout(rec) && !rec.expiryAnnounced();
   }
 
   /**
@@ -136,7 +136,7 @@ final class Heartbeats {
   Rec.@Nullable Draft vouchedAgain(Rec cur, long owner, long now) {
     long last = lastBeat(cur);
     if (now - last > timeout(cur)) {
-      return cur.expiredBeat() < last ? cur.expired(last) : null;
+      return cur.expiryAnnounced() ? null : cur.expired(last);
     }
     long expiredBeat = cur.expiredBeat();
     return cur.beaten(owner, expiredBeat >= last ? expiredBeat + 1 : last, expiredBeat);
@@ -150,7 +150,7 @@ final class Heartbeats {
     long last = lastBeat(cur);
     long beat = Math.max(now, last);
     long expiredBeat = cur.expiredBeat();
-    if (now - last > timeout(cur) && expiredBeat < last) {
+    if (now - last > timeout(cur) && !cur.expiryAnnounced()) {
       expiredBeat = last; // it expired unnoticed: announce that, then revive
     }
     if (expiredBeat >= beat) {

@@ -330,7 +330,9 @@ final class NamespaceFeed {
           if (rc == KeeperException.Code.OK.intValue()) {
             Stat stat = event.getStat();
             try {
-              view.apply(name, RecCodec.parse(name, stat, event.getData()));
+              Rec parsed = RecCodec.parse(name, stat, event.getData());
+              view.checkOrder(name, parsed);
+              view.apply(name, parsed);
             } catch (RecCodec.Unreadable e) {
               view.applyUnreadable(
                   new UnreadableRecord(name, path, stat.getVersion(), stat.getMzxid(), e.why()));

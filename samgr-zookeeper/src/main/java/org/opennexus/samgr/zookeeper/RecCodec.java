@@ -42,7 +42,7 @@ final class RecCodec {
 
   /** The most bytes a record with this endpoint takes (modified UTF-8: up to 3 per unit). */
   static int maxSize(String endpoint) {
-    return 2 + 10 * 8 + 2 + 3 * endpoint.length() + 2 * 8;
+    return 2 + 10 * 8 + 2 + 3 * endpoint.length() + 3 * 8;
   }
 
   /**

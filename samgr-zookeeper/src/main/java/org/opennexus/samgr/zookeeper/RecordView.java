@@ -187,6 +187,39 @@ final class RecordView {
   }
 
   /**
+   * Throws {@link RecCodec.Unreadable} if {@code read}, a version just read from the ensemble, is a
+   * later write of the node than the version the view holds but its generation fields go backwards
+   * (its stamp is not above the held one's): no samgr client writes that, only someone writing the
+   * node by hand, and a writer that kept the held version as the current one would retry its
+   * compare-and-set until its deadline. The caller then holds it as an {@link UnreadableRecord}.
+   */
+  void checkOrder(String name, Rec read) throws RecCodec.Unreadable {
+    lock.lock();
+    try {
+      Rec old = view.get(name);
+      if (old != null
+          && !old.before(floor)
+          && !read.before(floor)
+          && read.version() > old.version()
+          && read.mzxid() > old.mzxid()
+          && read.stamp() <= old.stamp()) {
+        throw new RecCodec.Unreadable(
+            "its generation fields go backwards (version "
+                + read.version()
+                + " stamps "
+                + read.stamp()
+                + ", not above the "
+                + old.stamp()
+                + " of version "
+                + old.version()
+                + "): not written by samgr");
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
    * Applies a version if it is newer than what the view holds, with its events. Returns the version
    * as this client takes it: one issued in an epoch below the floor is void, as if unregistered,
    * and announces nothing (it is kept only as the version a write replaces).

@@ -360,7 +360,9 @@ final class RecordWriter {
       byte[] data =
           calls.run(op, deadline, () -> client.getData().storingStatIn(stat).forPath(path));
       try {
-        return view.apply(name, RecCodec.parse(name, stat, data));
+        Rec parsed = RecCodec.parse(name, stat, data);
+        view.checkOrder(name, parsed);
+        return view.apply(name, parsed);
       } catch (RecCodec.Unreadable e) {
         view.applyUnreadable(
             new UnreadableRecord(name, path, stat.getVersion(), stat.getMzxid(), e.why()));

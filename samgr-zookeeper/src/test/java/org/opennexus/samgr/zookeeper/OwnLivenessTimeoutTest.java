@@ -1,6 +1,7 @@
 package org.opennexus.samgr.zookeeper;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -20,6 +21,7 @@ import org.opennexus.samgr.Endpoint;
 import org.opennexus.samgr.Liveness;
 import org.opennexus.samgr.ManualClock;
 import org.opennexus.samgr.SamgrError;
+import org.opennexus.samgr.ServiceEvent;
 import org.opennexus.samgr.ServiceEvent.Expired;
 import org.opennexus.samgr.ServiceEvent.Registered;
 import org.opennexus.samgr.ServiceEvent.Unregistered;
@@ -212,6 +214,41 @@ class OwnLivenessTimeoutTest {
         writer.unregister(h);
         assertEquals(
             List.of(new Registered(h), new Expired(h), new Unregistered(h)), events.awaitEvents(3));
+      }
+    }
+  }
+
+  /**
+   * The owner keeps a heartbeat it has not written (younger than a quarter of its timeout); another
+   * client announces the expiry by the written one. The owner's own sweep, later, must not announce
+   * it a second time although its newest heartbeat is newer than the one the mark names: one death,
+   * one {@code Expired}.
+   */
+  @Test
+  void anExpiryAnnouncedByAnotherClientIsNotAnnouncedAgainByTheOwner() throws Exception {
+    String ns = ZkTestSupport.freshNamespace();
+    ManualClock clock = ManualClock.at(START);
+    try (ZkServiceManager owner = client(ns, clock, OWNER_TIMEOUT);
+        ZkServiceManager other = client(ns, clock, OWNER_TIMEOUT)) {
+      RecordingListener seenByOwner = new RecordingListener();
+      RecordingListener seenByOther = new RecordingListener();
+      try (Subscription so = owner.watch("svc", seenByOwner);
+          Subscription sr = other.watch("svc", seenByOther)) {
+        ServiceHandle h = owner.register("svc", Endpoint.of("tcp://owner:1"));
+        assertEquals(h, other.await("svc", Duration.ofSeconds(20)));
+        clock.advance(Duration.ofMillis(100));
+        owner.heartbeat(h); // 0.1 s after the written one: kept by the owner, not written
+        clock.advance(OWNER_TIMEOUT.plus(Duration.ofSeconds(1))); // past both, and the flush
+        other.sweepExpired();
+        assertEquals(List.of(new Registered(h), new Expired(h)), seenByOwner.awaitEvents(2));
+        assertEquals(List.of(new Registered(h), new Expired(h)), seenByOther.awaitEvents(2));
+        assertEquals(List.of(), owner.sweepExpired()); // announced already, by the other client
+        assertFalse(owner.liveness("svc").alive());
+        owner.unregister(h);
+        List<ServiceEvent> expected =
+            List.of(new Registered(h), new Expired(h), new Unregistered(h));
+        assertEquals(expected, seenByOwner.awaitEvents(3));
+        assertEquals(expected, seenByOther.awaitEvents(3));
       }
     }
   }
