@@ -84,7 +84,7 @@ class ErrorMessagesTest {
           System.setProperty("jute.maxbuffer", before);
         }
       }
-      long size = 2L * (2 + 80 + 2 + 3 * endpoint.length() + 16) + 6L * "/records/svc".length();
+      long size = 2L * (2 + 80 + 2 + 3 * endpoint.length() + 24) + 6L * "/records/svc".length();
       size += 6L * ("/" + ns).length() + 1024;
       assertUnavailable(
           e,
