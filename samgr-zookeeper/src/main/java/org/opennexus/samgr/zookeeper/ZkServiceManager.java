@@ -32,7 +32,7 @@ import org.opennexus.samgr.spi.SamgrConfig;
  * A client of a registry kept in ZooKeeper; see the package documentation for its design. It
  * coordinates its parts: the {@link RecordView} (versions and their events), the {@link
  * RecordWriter} (compare-and-set writes), the {@link NamespaceFeed} (watch and reload), the {@link
- * SessionReaper} (sessions and the expiry of dead owners' services), the {@link Heartbeats} (the
+ * SessionReaper} (sessions, and who vouches for which services), the {@link Heartbeats} (the
  * liveness rules, by each service's own timeout) and the {@link ExpiryAnnouncer} ({@code Expired}
  * in the background); each operation here decides which transition of a {@link Rec} to write. Reads
  * never write; with {@code zookeeper.read-only} nothing does.
@@ -64,7 +64,6 @@ final class ZkServiceManager implements ServiceManager {
     this.connect = connect;
     this.clock = LivenessClock.of(config.clock());
     this.calls = new ZkCalls(settings.operationTimeout().toNanos());
-    this.heartbeats = new Heartbeats(config.livenessTimeoutMillis());
     // Events reach this client on Curator's threads, which must never run user code: hand-off.
     this.hub = EventHub.handOff(config, ENVIRONMENT);
     this.client = CuratorClients.build(settings, connect);
@@ -72,7 +71,9 @@ final class ZkServiceManager implements ServiceManager {
     this.view = new RecordView(calls, hub, this::applied);
     this.feed = new NamespaceFeed(client, calls, layout, view, hooks);
     this.writer = new RecordWriter(client, calls, layout, view, hooks, feed::reread);
-    this.reaper = new SessionReaper(client, calls, layout, view, writer);
+    this.reaper = new SessionReaper(client, calls, layout, view);
+    // Whether this client owns a service is known from its session, which the reaper keeps.
+    this.heartbeats = new Heartbeats(config.livenessTimeoutMillis(), reaper::session);
     boolean readOnly = settings.readOnly();
     this.announcer = new ExpiryAnnouncer(calls, view, writer, heartbeats, clock, !readOnly);
     this.history =
@@ -177,7 +178,7 @@ final class ZkServiceManager implements ServiceManager {
                 + KeeperException.create(code).getMessage());
       }
       if (!settings.readOnly()) {
-        reaper.start(); // a read-only client announces no dead owner's services itself
+        reaper.start(); // a read-only client follows no other sessions
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -584,7 +585,7 @@ final class ZkServiceManager implements ServiceManager {
       try {
         client.getConnectionStateListenable().removeListener(reconnected);
       } finally {
-        client.close(); // ends the session: its client node goes, others announce its services
+        client.close(); // ends the session: its client node goes; its services expire by timeout
       }
     } finally {
       if (settings.embedded()) {
@@ -608,6 +609,11 @@ final class ZkServiceManager implements ServiceManager {
   /** For tests: the Curator client of this registry. */
   CuratorFramework curator() {
     return client;
+  }
+
+  /** For tests: the part that follows sessions (and runs its checks on its own thread). */
+  SessionReaper reaper() {
+    return reaper;
   }
 
   private static ServiceHandle written(@Nullable ServiceHandle handle) {

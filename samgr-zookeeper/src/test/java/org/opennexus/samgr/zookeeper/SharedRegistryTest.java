@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.opennexus.samgr.Endpoint;
+import org.opennexus.samgr.ManualClock;
 import org.opennexus.samgr.SamgrError;
 import org.opennexus.samgr.ServiceEvent;
 import org.opennexus.samgr.ServiceEvent.Expired;
@@ -199,20 +200,28 @@ class SharedRegistryTest {
     }
   }
 
+  /**
+   * A closed owner's services expire by their own timeout (a short one here: 2 s), announced
+   * exactly once to every other client.
+   */
   @Test
-  void closingTheOwnerAnnouncesExpiredExactlyOnceToEveryOtherClient() throws Exception {
+  void aClosedOwnersServicesAreAnnouncedExpiredExactlyOnceToEveryOtherClient() throws Exception {
     String ns = ZkTestSupport.freshNamespace();
     try (ServiceManager b = client(ns);
         ServiceManager c = client(ns)) {
-      ServiceManager owner = client(ns);
+      ServiceManager owner =
+          ZkTestSupport.builder(server.connect(), ns)
+              .setting("zookeeper.session-timeout", "2s")
+              .livenessTimeout(Duration.ofSeconds(2))
+              .open();
       ServiceHandle h = owner.register("svc", Endpoint.of("a"));
       RecordingListener seenByB = new RecordingListener();
       RecordingListener seenByC = new RecordingListener();
       try (Subscription sb = b.watch("svc", seenByB);
           Subscription sc = c.watch("svc", seenByC)) {
-        assertEquals(List.of(new Registered(h)), seenByB.awaitEvents(1));
-        assertEquals(List.of(new Registered(h)), seenByC.awaitEvents(1));
-        owner.close(); // its session ends: B and C both race to announce
+        assertEquals(new Registered(h), seenByB.awaitEvents(1).get(0));
+        assertEquals(new Registered(h), seenByC.awaitEvents(1).get(0));
+        owner.close(); // its session ends; B and C both race to announce at the service's timeout
         assertEquals(List.of(new Registered(h), new Expired(h)), seenByB.awaitEvents(2));
         assertEquals(List.of(new Registered(h), new Expired(h)), seenByC.awaitEvents(2));
         assertFalse(b.liveness("svc").alive());
@@ -226,18 +235,35 @@ class SharedRegistryTest {
     }
   }
 
+  /**
+   * The owner's session dies under it: its service expires by its own timeout (announced here by
+   * {@code sweepExpired}, on a manual clock), and a heartbeat from the owner's new session revives
+   * it.
+   */
   @Test
-  void aDeadSessionsServicesAreExpiredAndAHeartbeatRevivesThem() throws Exception {
+  void aDeadSessionsServicesExpireByTheirTimeoutAndAHeartbeatRevivesThem() throws Exception {
     String ns = ZkTestSupport.freshNamespace();
-    try (ServiceManager watcher = client(ns);
-        ServiceManager owner = client(ns)) {
+    ManualClock clock = ManualClock.at(java.time.Instant.parse("2026-01-01T00:00:00Z"));
+    Duration timeout = Duration.ofSeconds(60); // the announcers, timed by real time, stay away
+    try (ServiceManager watcher = ZkTestSupport.open(server.connect(), ns, clock, timeout);
+        ServiceManager owner = ZkTestSupport.open(server.connect(), ns, clock, timeout)) {
       ServiceHandle h = owner.register("svc", Endpoint.of("a"));
       RecordingListener events = new RecordingListener();
       try (Subscription s = watcher.watch("svc", events)) {
         assertEquals(List.of(new Registered(h)), events.awaitEvents(1));
         // The owner's session dies under it, as when its process is killed; Curator then opens
         // a new session for the same client.
-        killSession((ZkServiceManager) owner);
+        ZkServiceManager zkOwner = (ZkServiceManager) owner;
+        long dead = zkOwner.curator().getZookeeperClient().getZooKeeper().getSessionId();
+        killSession(zkOwner);
+        awaitUntil(
+            () ->
+                zkOwner.curator().getZookeeperClient().isConnected()
+                    && zkOwner.curator().getZookeeperClient().getZooKeeper().getSessionId() != dead,
+            "the owner never got a new session");
+        // Past the timeout, and the flush interval a client that does not own it waits.
+        clock.advance(timeout.plus(timeout.dividedBy(4)).plusMillis(1));
+        assertEquals(List.of(h), watcher.sweepExpired());
         assertEquals(List.of(new Registered(h), new Expired(h)), events.awaitEvents(2));
         awaitAlive(owner, "svc", false);
         owner.heartbeat(h); // revives it, now vouched for by the owner's new session
