@@ -31,16 +31,19 @@ import org.opennexus.samgr.Subscription;
  * process (this same program with the argument {@code child}) that joins the same registry through
  * that server's connect string. The child registers a service and heartbeats it; the parent sees
  * {@code Registered}; the child restarts it; the parent sees {@code Restarted}; the parent kills
- * the child with SIGKILL; once the child's ZooKeeper session times out, the parent sees {@code
- * Expired}. Each step is printed in plain words.
+ * the child with SIGKILL; once the service's liveness timeout (2 s, the child's) has passed since
+ * its last heartbeat, the parent sees {@code Expired}. Each step is printed in plain words.
  *
  * <p>To share a ZooKeeper ensemble of your own instead, set {@code samgr.zookeeper.connect} (or
  * {@code SAMGR_ZOOKEEPER_CONNECT}) to its connect string, such as {@code localhost:2181}.
  */
 final class SharedRegistryExample {
 
-  /** Short, so that the example sees the dead child's service expire within seconds. */
-  private static final String SESSION_TIMEOUT = "2s";
+  /**
+   * The child's liveness timeout, which its service keeps: short, so that the example sees the dead
+   * child's service expire within seconds (the child heartbeats every 500 ms).
+   */
+  private static final Duration LIVENESS_TIMEOUT = Duration.ofSeconds(2);
 
   private static final Duration STEP_TIMEOUT = Duration.ofSeconds(60);
   private static final String NAME = "storage";
@@ -54,11 +57,7 @@ final class SharedRegistryExample {
   /** The parent's side. */
   void runParent() throws Exception {
     BlockingQueue<ServiceEvent> events = new LinkedBlockingQueue<>();
-    try (ServiceManager samgr =
-            Samgr.builder()
-                .environment("zookeeper")
-                .setting("zookeeper.session-timeout", SESSION_TIMEOUT)
-                .open();
+    try (ServiceManager samgr = Samgr.builder().environment("zookeeper").open();
         Subscription watch = samgr.watch(NAME, events::add)) {
       String connect = actualConnectString();
       out.println("parent: opened the 'zookeeper' registry; its ZooKeeper server is at " + connect);
@@ -83,9 +82,9 @@ final class SharedRegistryExample {
         long killed = System.nanoTime();
         out.println(
             "parent: killed the child with SIGKILL; it cannot unregister or say goodbye."
-                + " Its ZooKeeper session ends after the "
-                + SESSION_TIMEOUT
-                + " session timeout");
+                + " Its service expires once its liveness timeout ("
+                + LIVENESS_TIMEOUT.toSeconds()
+                + " s) has passed since its last heartbeat");
         ServiceEvent expired = next(events, ServiceEvent.Expired.class);
         out.printf(
             "parent sees: %s, %.1f s after the kill%n",
@@ -111,7 +110,8 @@ final class SharedRegistryExample {
 
   /** The child's side: registers, heartbeats, restarts on request, runs until killed. */
   void runChild() throws Exception {
-    try (ServiceManager samgr = Samgr.builder().environment("zookeeper").open()) {
+    try (ServiceManager samgr =
+        Samgr.builder().environment("zookeeper").livenessTimeout(LIVENESS_TIMEOUT).open()) {
       Map<String, ServiceHandle> current = new ConcurrentHashMap<>();
       ServiceHandle first = samgr.register(NAME, Endpoint.of("tcp://127.0.0.1:7100"));
       current.put(NAME, first);
@@ -173,7 +173,6 @@ final class SharedRegistryExample {
     command.add("-Dsamgr.zookeeper.connect=" + connect);
     Optional.ofNullable(System.getProperty("samgr.zookeeper.namespace"))
         .ifPresent(namespace -> command.add("-Dsamgr.zookeeper.namespace=" + namespace));
-    command.add("-Dsamgr.zookeeper.session-timeout=" + SESSION_TIMEOUT);
     String modulePath = System.getProperty("jdk.module.path");
     if (modulePath != null) {
       command.addAll(List.of("--module-path", modulePath));

@@ -25,8 +25,8 @@ import org.opennexus.samgr.ServiceManager;
  *       standard input.
  * </ul>
  *
- * <p>Arguments: connect string, namespace, session timeout in milliseconds, names. It runs until
- * its standard input ends, or until it is killed, which is the point.
+ * <p>Arguments: connect string, namespace, session timeout and liveness timeout in milliseconds,
+ * names. It runs until its standard input ends, or until it is killed, which is the point.
  */
 public final class ChildRegistrar {
 
@@ -35,14 +35,17 @@ public final class ChildRegistrar {
   /**
    * Runs the child.
    *
-   * @param args connect string, namespace, session timeout (ms), then the names to register
+   * @param args connect string, namespace, session timeout (ms), liveness timeout (ms), then the
+   *     names to register
    * @throws Exception if the registry fails; the parent sees the stack trace on standard error
    */
   public static void main(String[] args) throws Exception {
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
     Duration session = Duration.ofMillis(Long.parseLong(args[2]));
+    Duration liveness = Duration.ofMillis(Long.parseLong(args[3]));
     Map<String, ServiceHandle> current = new ConcurrentHashMap<>();
-    try (ServiceManager samgr = Zk.open(args[0], args[1], session, Duration.ofSeconds(10))) {
+    try (ServiceManager samgr =
+        Zk.open(args[0], args[1], session, Duration.ofSeconds(10), liveness)) {
       samgr.watchAll(
           event -> {
             synchronized (out) {
@@ -55,7 +58,7 @@ public final class ChildRegistrar {
                       + event.handle().generation().value());
             }
           });
-      for (int i = 3; i < args.length; i++) {
+      for (int i = 4; i < args.length; i++) {
         ServiceHandle handle = samgr.register(args[i], Endpoint.of("child://" + args[i] + "/1"));
         current.put(args[i], handle);
         synchronized (out) {

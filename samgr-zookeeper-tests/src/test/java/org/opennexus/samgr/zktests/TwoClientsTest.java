@@ -112,21 +112,24 @@ class TwoClientsTest extends OneServer {
   }
 
   @Test
-  void closingAClientAnnouncesItsServicesExpiredToTheOtherExactlyOnce() throws Exception {
+  void aClosedClientsServicesAreAnnouncedExpiredToTheOtherExactlyOnce() throws Exception {
     String namespace = Zk.freshNamespace("close-expires");
     try (ServiceManager watcher =
         Zk.open(server.getConnectString(), namespace, SESSION, OPERATION)) {
       EventLog log = new EventLog("watcher");
       ServiceHandle gone;
       try (Subscription w = watcher.watchAll(log)) {
+        // A short liveness timeout, which its service keeps: it expires 2 s after it registered.
         try (ServiceManager owner =
-            Zk.open(server.getConnectString(), namespace, SESSION, OPERATION)) {
+            Zk.open(
+                server.getConnectString(), namespace, SESSION, OPERATION, Duration.ofSeconds(2))) {
           gone = owner.register("gone", Endpoint.of("tcp://10.0.0.3:1"));
           log.awaitEvent(new ServiceEvent.Registered(gone), PROPAGATION);
         }
-        // The owner closed without unregistering: nobody vouches for its service any more.
+        // The owner closed without unregistering: nobody heartbeats or vouches for its service,
+        // which expires by its own timeout.
         log.awaitEvent(new ServiceEvent.Expired(gone), PROPAGATION);
-        Thread.sleep(1000); // a second Expired would come from the same pass; give it time
+        Thread.sleep(1000); // a second Expired would come from another client's check; give it time
         assertEquals(
             List.of(new ServiceEvent.Registered(gone), new ServiceEvent.Expired(gone)),
             log.events());

@@ -50,13 +50,29 @@ final class Zk {
   /** Opens a client of the registry in {@code namespace} on {@code connect}. */
   static ServiceManager open(
       String connect, String namespace, Duration sessionTimeout, Duration operationTimeout) {
+    return builder(connect, namespace, sessionTimeout, operationTimeout).open();
+  }
+
+  /** {@link #open(String, String, Duration, Duration)} with the given liveness timeout. */
+  static ServiceManager open(
+      String connect,
+      String namespace,
+      Duration sessionTimeout,
+      Duration operationTimeout,
+      Duration livenessTimeout) {
+    return builder(connect, namespace, sessionTimeout, operationTimeout)
+        .livenessTimeout(livenessTimeout)
+        .open();
+  }
+
+  private static Samgr.Builder builder(
+      String connect, String namespace, Duration sessionTimeout, Duration operationTimeout) {
     return Samgr.builder()
         .environment("zookeeper")
         .setting("zookeeper.connect", connect)
         .setting("zookeeper.namespace", namespace)
         .setting("zookeeper.session-timeout", sessionTimeout.toMillis() + "ms")
-        .setting("zookeeper.operation-timeout", operationTimeout.toMillis() + "ms")
-        .open();
+        .setting("zookeeper.operation-timeout", operationTimeout.toMillis() + "ms");
   }
 
   /**

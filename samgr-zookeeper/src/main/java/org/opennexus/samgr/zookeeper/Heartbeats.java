@@ -2,6 +2,7 @@ package org.opennexus.samgr.zookeeper;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -14,6 +15,14 @@ import org.jspecify.annotations.Nullable;
  * Rec#timeoutMillis}, set by the client that registered or restarted it), whichever client judges
  * it. Only a record written before timeouts were kept (format 1 or 2) is judged by this client's
  * own timeout.
+ *
+ * <p>Only the owner of a service (the client whose session wrote its record last, see {@link
+ * Rec#owner}) keeps heartbeats unwritten: a heartbeat from any other client is written, and makes
+ * that client the owner. The owner judges the service exactly, by its newest heartbeat. Every other
+ * client sees only the written heartbeat, which may be up to a {@link #flushInterval} older than
+ * the owner's newest, so it judges the service by the written heartbeat plus its timeout plus that
+ * interval (its {@link #grace}): it never finds a service expired, nor announces it, before its own
+ * timeout has passed since the owner's newest heartbeat, and does so at most a flush interval late.
  */
 final class Heartbeats {
 
@@ -29,14 +38,17 @@ final class Heartbeats {
   }
 
   private final long ownTimeoutMillis;
+  private final LongSupplier ownSession;
   private final ConcurrentHashMap<String, LocalBeat> beats = new ConcurrentHashMap<>();
 
   /**
-   * The rules of a client whose liveness timeout is {@code ownTimeoutMillis}: the timeout of the
-   * services it registers or restarts, and of records that keep none.
+   * The rules of a client whose liveness timeout is {@code ownTimeoutMillis} (the timeout of the
+   * services it registers or restarts, and of records that keep none) and whose current session is
+   * the one {@code ownSession} gives (0 before it wrote anything).
    */
-  Heartbeats(long ownTimeoutMillis) {
+  Heartbeats(long ownTimeoutMillis, LongSupplier ownSession) {
     this.ownTimeoutMillis = ownTimeoutMillis;
+    this.ownSession = ownSession;
   }
 
   /** This client's own liveness timeout, which it writes into the records it registers. */
@@ -55,12 +67,32 @@ final class Heartbeats {
     return Math.max(1, timeout(rec) / 4);
   }
 
+  /** Whether this client owns {@code rec}: its current session wrote the record last. */
+  boolean owns(Rec rec) {
+    long session = ownSession.getAsLong();
+    return session != 0 && rec.owner() == session;
+  }
+
   /**
-   * The clock reading after which {@code rec}'s service, whose newest heartbeat is {@code last},
-   * has expired (saturated at {@link Long#MAX_VALUE}).
+   * How much longer than its timeout this client waits before it finds {@code rec}'s service
+   * expired: nothing for its owner, which knows its newest heartbeat; a {@link #flushInterval} for
+   * every other client, which sees only the written one.
+   */
+  long grace(Rec rec) {
+    return owns(rec) ? 0 : flushInterval(rec);
+  }
+
+  /** How old {@code rec}'s newest known heartbeat may be, for this client, while it is alive. */
+  private long allowance(Rec rec) {
+    return timeout(rec) + grace(rec);
+  }
+
+  /**
+   * The clock reading after which {@code rec}'s service, whose newest heartbeat this client knows
+   * is {@code last}, has expired for this client (saturated at {@link Long#MAX_VALUE}).
    */
   long expiresAfter(Rec rec, long last) {
-    long t = timeout(rec);
+    long t = allowance(rec);
     return last > Long.MAX_VALUE - t ? Long.MAX_VALUE : last + t;
   }
 
@@ -97,7 +129,8 @@ final class Heartbeats {
 
   /**
    * Whether a heartbeat at {@code now} must reach ZooKeeper rather than stay local; {@code last} is
-   * {@link #lastBeat} of {@code cur}, {@code vouched} whether its owner's node is known.
+   * {@link #lastBeat} of {@code cur}, {@code vouched} whether its owner's node is known. Only the
+   * owner keeps heartbeats local: the others judge it by the written one plus a flush interval.
    */
   boolean needsWrite(Rec cur, long now, long last, boolean vouched) {
     if (now - last > timeout(cur) || cur.expiryAnnounced()) {
@@ -106,12 +139,15 @@ final class Heartbeats {
     if (now - cur.beat() >= flushInterval(cur)) {
       return true;
     }
-    return !vouched;
+    return !vouched || !owns(cur);
   }
 
-  /** Whether the service is alive at {@code now}, its newest heartbeat being {@code last}. */
+  /**
+   * Whether the service is alive at {@code now} for this client, the newest heartbeat it knows
+   * being {@code last}.
+   */
   boolean alive(Rec rec, long now, long last) {
-    return now - last <= timeout(rec) && !rec.expiryAnnounced();
+    return now - last <= allowance(rec) && !rec.expiryAnnounced();
   }
 
   /** Whether the service has expired at {@code now} and no client has announced it yet. */
@@ -121,17 +157,17 @@ final class Heartbeats {
 
   /** {@link #expiredUnannounced(Rec, long)} with its newest heartbeat {@code last} given. */
   boolean expiredUnannounced(Rec rec, long now, long last) {
-    return now - last > timeout(rec) && !rec.expiryAnnounced();
+    return now - last > allowance(rec) && !rec.expiryAnnounced();
   }
 
   /**
    * The draft with which this client's new session {@code owner} vouches again, at {@code now}, for
    * {@code cur}, a service of one of its lost sessions: its owner becomes {@code owner}, with the
    * newest heartbeat this client knows (no new one). A service whose timeout had not passed is
-   * alive again: if its expiry was announced meanwhile (the lost session's death), the heartbeat
-   * written is one millisecond newer than that announcement, which a revival must be. One whose
-   * timeout passed stays expired until a heartbeat: its expiry is announced if no client did yet,
-   * and nothing is written otherwise ({@code null}).
+   * alive again: if its expiry was announced meanwhile, the heartbeat written is one millisecond
+   * newer than that announcement, which a revival must be. One whose timeout passed stays expired
+   * until a heartbeat: its expiry is announced if no client did yet, and nothing is written
+   * otherwise ({@code null}).
    */
   Rec.@Nullable Draft vouchedAgain(Rec cur, long owner, long now) {
     long last = lastBeat(cur);
@@ -150,7 +186,7 @@ final class Heartbeats {
     long last = lastBeat(cur);
     long beat = Math.max(now, last);
     long expiredBeat = cur.expiredBeat();
-    if (now - last > timeout(cur) && !cur.expiryAnnounced()) {
+    if (expiredUnannounced(cur, now, last)) {
       expiredBeat = last; // it expired unnoticed: announce that, then revive
     }
     if (expiredBeat >= beat) {

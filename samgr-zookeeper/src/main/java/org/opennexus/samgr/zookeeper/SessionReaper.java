@@ -21,15 +21,14 @@ import org.opennexus.samgr.SamgrError;
 /**
  * Sessions: this client's own (whose client node vouches for the services it owns) and the others'
  * (whose client nodes the feed reports). When a record's owner has no client node, a death check
- * runs on the reaper's thread: if the ensemble confirms the node is gone, it marks every service of
- * that session expired. Every client does this; each mark is a compare-and-set, so exactly one
- * client's write lands, and that write is the {@code Expired} event that all of them see.
+ * runs on the reaper's thread and asks the ensemble whether the node is gone. A dead session only
+ * means that nobody vouches for its services: it announces nothing. Each service expires by its own
+ * liveness timeout, announced by the {@link ExpiryAnnouncer} of every client, never sooner.
  *
  * <p>When this client's own session is lost while it lives (a stall or a partition longer than the
  * session timeout) and Curator makes a new one, the reaper at once creates the client node of the
  * new session and vouches again for every service a lost session of this client owns (see {@link
- * Heartbeats#vouchedAgain}): no user action is needed, and the death of a lost session of its own
- * is never announced by this client (other clients may have announced it already).
+ * Heartbeats#vouchedAgain}): no user action is needed.
  */
 final class SessionReaper {
 
@@ -243,8 +242,7 @@ final class SessionReaper {
 
   /**
    * Runs a death check of {@code owner} after {@code delayMillis}; a check that fails (the ensemble
-   * out of reach, say) runs again later, with back-off, until it succeeds or the registry closes,
-   * so that an expiry is never left unannounced.
+   * out of reach, say) runs again later, with back-off, until it succeeds or the registry closes.
    */
   private void scheduleCheck(long owner, long delayMillis) {
     try {
@@ -252,17 +250,16 @@ final class SessionReaper {
           executor.schedule(
               () -> { // the task handles its own failures
                 try {
-                  announceDeath(owner);
+                  checkDeath(owner);
                   suspects.remove(owner);
                 } catch (SamgrError.Denied e) {
-                  suspects.remove(
-                      owner); // no right to mark: a client with the credentials announces it
+                  suspects.remove(owner); // no right to look: nothing to learn
                 } catch (SamgrError | RuntimeException e) {
                   LOG.log(
                       Level.DEBUG,
-                      "samgr zookeeper: will retry announcing the expiry of session "
+                      "samgr zookeeper: will check again whether session "
                           + Layout.sessionName(owner)
-                          + "'s services",
+                          + " ended",
                       e);
                   if (!calls.closed()) {
                     scheduleCheck(owner, Math.min(Math.max(2 * delayMillis, 100), 5_000));
@@ -276,8 +273,11 @@ final class SessionReaper {
     }
   }
 
-  /** Marks every service of a dead session expired, unless its client node exists after all. */
-  private void announceDeath(long owner) throws SamgrError {
+  /**
+   * Asks the ensemble whether {@code owner}'s client node exists after all. A session that ended
+   * announces nothing: its services expire by their own timeouts ({@link ExpiryAnnouncer}).
+   */
+  private void checkDeath(long owner) throws SamgrError {
     if (calls.closed() || ownSessions.contains(owner)) {
       return;
     }
@@ -287,28 +287,10 @@ final class SessionReaper {
     try {
       Stat node = calls.run(op, deadline, () -> client.checkExists().forPath(path));
       if (node != null && node.getEphemeralOwner() == owner) {
-        liveSessions.add(owner);
-        return; // alive: the feed had not shown its node yet (a node made by hand is no proof)
-      }
+        liveSessions.add(owner); // alive: the feed had not shown its node yet
+      } // (a node made by hand is no proof)
     } catch (KeeperException e) {
       throw ZkCalls.refused(op, e);
-    }
-    List<String> names = new ArrayList<>();
-    for (Rec rec : view.all()) {
-      if (rec.registered() && rec.owner() == owner && !rec.expiryAnnounced()) {
-        names.add(rec.handle().name());
-      }
-    }
-    names.sort(Comparator.naturalOrder());
-    for (String name : names) {
-      writer.locked(
-          op,
-          name,
-          deadline,
-          cur ->
-              cur == null || !cur.registered() || cur.owner() != owner || cur.expiryAnnounced()
-                  ? null
-                  : cur.expired(cur.beat()));
     }
   }
 

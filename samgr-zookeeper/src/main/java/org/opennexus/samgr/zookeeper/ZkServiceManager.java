@@ -33,7 +33,7 @@ import org.opennexus.samgr.spi.SamgrConfig;
  * A client of a registry kept in ZooKeeper; see the package documentation for its design. It
  * coordinates its parts: the {@link RecordView} (versions and their events), the {@link
  * RecordWriter} (compare-and-set writes), the {@link NamespaceFeed} (watch and reload), the {@link
- * SessionReaper} (sessions and the expiry of dead owners' services), the {@link Heartbeats} (the
+ * SessionReaper} (sessions, and who vouches for which services), the {@link Heartbeats} (the
  * liveness rules, by each service's own timeout) and the {@link ExpiryAnnouncer} ({@code Expired}
  * in the background); each operation here decides which transition of a {@link Rec} to write. Reads
  * never write; with {@code zookeeper.read-only} nothing does.
@@ -65,7 +65,6 @@ final class ZkServiceManager implements ServiceManager {
     this.connect = connect;
     this.clock = LivenessClock.of(config.clock());
     this.calls = new ZkCalls(settings.operationTimeout().toNanos());
-    this.heartbeats = new Heartbeats(config.livenessTimeoutMillis());
     // Events reach this client on Curator's threads, which must never run user code: hand-off.
     this.hub = EventHub.handOff(config, ENVIRONMENT);
     this.client = CuratorClients.build(settings, connect);
@@ -73,6 +72,10 @@ final class ZkServiceManager implements ServiceManager {
     this.view = new RecordView(calls, hub, this::applied);
     this.feed = new NamespaceFeed(client, calls, layout, view, hooks);
     this.writer = new RecordWriter(client, calls, layout, view, hooks, feed::reread);
+    // Whether this client owns a service is known from its session, which the reaper keeps; the
+    // reaper vouches again with the liveness rules.
+    SessionReaper[] sessions = new SessionReaper[1];
+    this.heartbeats = new Heartbeats(config.livenessTimeoutMillis(), () -> sessions[0].session());
     this.reaper =
         new SessionReaper(
             client,
@@ -81,6 +84,7 @@ final class ZkServiceManager implements ServiceManager {
             view,
             writer,
             (cur, owner) -> heartbeats.vouchedAgain(cur, owner, clock.millis()));
+    sessions[0] = reaper;
     boolean readOnly = settings.readOnly();
     this.announcer = new ExpiryAnnouncer(calls, view, writer, heartbeats, clock, !readOnly);
     this.history =
@@ -185,7 +189,7 @@ final class ZkServiceManager implements ServiceManager {
                 + KeeperException.create(code).getMessage());
       }
       if (!settings.readOnly()) {
-        reaper.start(); // a read-only client announces no dead owner's services itself
+        reaper.start(); // a read-only client follows no other sessions
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -644,7 +648,7 @@ final class ZkServiceManager implements ServiceManager {
       try {
         client.getConnectionStateListenable().removeListener(reconnected);
       } finally {
-        client.close(); // ends the session: its client node goes, others announce its services
+        client.close(); // ends the session: its client node goes; its services expire by timeout
       }
     } finally {
       if (settings.embedded()) {
@@ -668,6 +672,11 @@ final class ZkServiceManager implements ServiceManager {
   /** For tests: the Curator client of this registry. */
   CuratorFramework curator() {
     return client;
+  }
+
+  /** For tests: the part that follows sessions (and runs its checks on its own thread). */
+  SessionReaper reaper() {
+    return reaper;
   }
 
   private static ServiceHandle written(@Nullable ServiceHandle handle) {

@@ -31,8 +31,17 @@
  * timeout and is judged by each reading client's own. Reading ({@code resolve}, {@code find},
  * {@code services}, {@code liveness}) never writes: a service expired but not yet announced reads
  * as not alive, and each client that may write announces {@code Expired} in the background once the
- * service's own timeout has passed (or its owner's session ended), exactly once across all clients.
- * A client opened with {@code zookeeper.read-only=true} never writes at all.
+ * service's own timeout has passed, exactly once across all clients. A client opened with {@code
+ * zookeeper.read-only=true} never writes at all.
+ *
+ * <p>Only the owner of a service (the client whose session wrote its record last) keeps heartbeats
+ * unwritten, and judges the service exactly; a heartbeat from any other client is written at once.
+ * Every other client sees the written heartbeat, which may be up to a quarter of the timeout older
+ * than the owner's newest, and judges by it with that quarter to spare: no client reads a live
+ * service as not alive or announces it {@code Expired} before its timeout has passed since the
+ * owner's newest heartbeat. The end of an owner's ZooKeeper session (its process died, or the
+ * session expired) announces nothing: it only means that nobody vouches for its services, which
+ * expire by their own timeouts.
  *
  * <h2>Parts</h2>
  *
@@ -42,14 +51,14 @@
  * reports), the writer ({@code RecordWriter}: one write at a time, compare-and-set, answers lost
  * and retried), the feed ({@code NamespaceFeed}: the watch and the reloads), the session reaper
  * ({@code SessionReaper}: whose client node vouches for which services, vouching again after a lost
- * session, and the expiry of dead owners' services), the liveness rules ({@code Heartbeats}), the
- * announcer of expiries by each service's own timeout ({@code ExpiryAnnouncer}), and the record
- * ({@code Rec}, whose named transitions are the only way to make a next version) with its codec
- * ({@code RecCodec}), the namespace's history ({@code NamespaceHistory}: the {@code Epoch}
- * generations are issued in, and losses of the ensemble's data) and, with {@code zookeeper.auth},
- * the guard that makes the namespace the credentials' own or refuses it ({@code NamespaceGuard}).
- * Tests step in through a hooks object given at open ({@code ZkHooks}; production clients get one
- * that does nothing).
+ * session; a dead owner's services expire by their own timeouts), the liveness rules ({@code
+ * Heartbeats}), the announcer of expiries by each service's own timeout ({@code ExpiryAnnouncer}),
+ * and the record ({@code Rec}, whose named transitions are the only way to make a next version)
+ * with its codec ({@code RecCodec}), the namespace's history ({@code NamespaceHistory}: the {@code
+ * Epoch} generations are issued in, and losses of the ensemble's data) and, with {@code
+ * zookeeper.auth}, the guard that makes the namespace the credentials' own or refuses it ({@code
+ * NamespaceGuard}). Tests step in through a hooks object given at open ({@code ZkHooks}; production
+ * clients get one that does nothing).
  */
 @NullMarked
 package org.opennexus.samgr.zookeeper;

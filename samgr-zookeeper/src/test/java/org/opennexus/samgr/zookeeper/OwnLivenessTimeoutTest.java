@@ -141,7 +141,8 @@ class OwnLivenessTimeoutTest {
 
   /**
    * A reader whose own timeout is longer than the service's judges it by the service's: not alive
-   * once the service's own timeout has passed, even though the reader's has not.
+   * once the service's own timeout (plus the flush interval that every client but the owner waits,
+   * a quarter of that timeout) has passed, even though the reader's has not.
    */
   @Test
   void aShorterOwnTimeoutExpiresTheServiceForAReaderWithALongerOne() throws Exception {
@@ -151,7 +152,7 @@ class OwnLivenessTimeoutTest {
         ZkServiceManager reader = client(ns, clock, OWNER_TIMEOUT)) {
       ServiceHandle h = owner.register("svc", Endpoint.of("tcp://owner:1"));
       assertEquals(h, reader.await("svc", Duration.ofSeconds(20)));
-      clock.advance(READER_TIMEOUT);
+      clock.advance(READER_TIMEOUT.plus(READER_TIMEOUT.dividedBy(4)));
       assertEquals(new Liveness(h, START, true), reader.liveness("svc"));
       clock.advance(Duration.ofMillis(1));
       assertEquals(new Liveness(h, START, false), reader.liveness("svc"));
@@ -198,8 +199,9 @@ class OwnLivenessTimeoutTest {
             assertInstanceOf(SamgrError.Unsupported.class, sweep.getCause());
         assertEquals("sweepExpired", cause.operation());
 
-        // Expired by the service's own timeout: the read-only client says so, writes nothing.
-        clock.advance(timeout.plusMillis(1));
+        // Expired by the service's own timeout (plus the flush interval that a client that does
+        // not own it waits): the read-only client says so, writes nothing.
+        clock.advance(timeout.plus(timeout.dividedBy(4)).plusMillis(1));
         assertEquals(new Liveness(h, START, false), looker.liveness("svc"));
         assertEquals(h, looker.resolve("svc"));
         Stat after = zk.checkExists().forPath(record);

@@ -95,6 +95,7 @@ class RecCodecTest {
   }
 
   private static final long BEAT = 1_000_000;
+  private static final long OWNER = 7;
 
   private static Stat statAt(long mzxid) {
     Stat stat = new Stat();
@@ -104,7 +105,7 @@ class RecCodecTest {
   }
 
   private static byte[] format3(long timeout) {
-    return RecCodec.encode(Rec.registration(7, BEAT, "tcp://a:1", timeout), 9, 1, 500, 40);
+    return RecCodec.encode(Rec.registration(OWNER, BEAT, "tcp://a:1", timeout), 9, 1, 500, 40);
   }
 
   @Test
@@ -112,15 +113,31 @@ class RecCodecTest {
     Rec rec = RecCodec.parse("svc", statAt(42), format3(3_000));
     assertEquals(3_000, rec.timeoutMillis());
     assertEquals(502, rec.gen()); // epochBase + (mzxid - epochStart)
-    Heartbeats shorter = new Heartbeats(1_000);
-    Heartbeats longer = new Heartbeats(60_000);
+    // The owner (session 7, which wrote it) judges it exactly, by its own heartbeats.
+    Heartbeats shorter = new Heartbeats(1_000, () -> OWNER);
+    Heartbeats longer = new Heartbeats(60_000, () -> OWNER);
     for (Heartbeats reader : new Heartbeats[] {shorter, longer}) {
+      assertTrue(reader.owns(rec));
       assertEquals(3_000, reader.timeout(rec));
       assertEquals(750, reader.flushInterval(rec));
+      assertEquals(0, reader.grace(rec));
       assertTrue(reader.alive(rec, BEAT + 3_000, BEAT));
       assertFalse(reader.alive(rec, BEAT + 3_001, BEAT));
       assertFalse(reader.expiredUnannounced(rec, BEAT + 3_000));
       assertTrue(reader.expiredUnannounced(rec, BEAT + 3_001));
+      assertEquals(BEAT + 3_000, reader.expiresAfter(rec, BEAT));
+    }
+    // Any other client (another session, or none yet) sees only the written heartbeat, which may
+    // be a flush interval (750 ms) older than the owner's newest: it waits that much longer.
+    for (long session : new long[] {0, 8}) {
+      Heartbeats other = new Heartbeats(1_000, () -> session);
+      assertFalse(other.owns(rec));
+      assertEquals(750, other.grace(rec));
+      assertTrue(other.alive(rec, BEAT + 3_750, BEAT));
+      assertFalse(other.alive(rec, BEAT + 3_751, BEAT));
+      assertFalse(other.expiredUnannounced(rec, BEAT + 3_750));
+      assertTrue(other.expiredUnannounced(rec, BEAT + 3_751));
+      assertEquals(BEAT + 3_750, other.expiresAfter(rec, BEAT));
     }
     // Every later version of the incarnation keeps it.
     assertEquals(3_000, rec.beaten(7, BEAT + 1, Rec.NEVER).timeoutMillis());
@@ -142,9 +159,9 @@ class RecCodecTest {
     assertEquals(Rec.UNKNOWN_TIMEOUT, fromOne.timeoutMillis());
     assertEquals(502, fromTwo.gen());
     assertEquals(42, fromOne.gen()); // before epochs, the generation is the zxid
-    assertEquals(1_000, new Heartbeats(1_000).timeout(fromTwo));
-    assertEquals(60_000, new Heartbeats(60_000).timeout(fromTwo));
-    assertEquals(1_000, new Heartbeats(1_000).timeout(fromOne));
+    assertEquals(1_000, new Heartbeats(1_000, () -> OWNER).timeout(fromTwo));
+    assertEquals(60_000, new Heartbeats(60_000, () -> OWNER).timeout(fromTwo));
+    assertEquals(1_000, new Heartbeats(1_000, () -> OWNER).timeout(fromOne));
   }
 
   @Test
