@@ -144,9 +144,7 @@ class UnreadableRecordTest extends OneServer {
                     + written.getVersion()
                     + " stamps "
                     + stamp
-                    + ", not above the "
-                    + h.generation().value()
-                    + " of version 0): not written by samgr");
+                    + ", not above an earlier version's stamp): not written by samgr");
         long before = requestsReceived();
         assertUnreadable("resolve", reason, () -> alice.resolve("svc"));
         assertUnreadable("heartbeat", reason, () -> alice.heartbeat(h));

@@ -84,7 +84,9 @@ final class Heartbeats {
 
   /** How old {@code rec}'s newest known heartbeat may be, for this client, while it is alive. */
   private long allowance(Rec rec) {
-    return timeout(rec) + grace(rec);
+    long timeout = timeout(rec);
+    long grace = grace(rec);
+    return timeout > Long.MAX_VALUE - grace ? Long.MAX_VALUE : timeout + grace; // saturated
   }
 
   /**

@@ -13,6 +13,7 @@ import org.jspecify.annotations.Nullable;
 import org.opennexus.samgr.Endpoint;
 import org.opennexus.samgr.Generation;
 import org.opennexus.samgr.ServiceHandle;
+import org.opennexus.samgr.spi.LivenessClock;
 
 /**
  * The bytes of a record node: a format byte (3), a state byte (1 registered, 2 unregistered), then
@@ -39,6 +40,14 @@ final class RecCodec {
   private static final byte UNREGISTERED = 2;
 
   private RecCodec() {}
+
+  /**
+   * Whether {@code millis} is a reading a {@link LivenessClock} can give, or one past its last (a
+   * revival is one millisecond newer than the expiry it ends): liveness arithmetic stays exact.
+   */
+  private static boolean clockReading(long millis) {
+    return millis >= LivenessClock.MIN_MILLIS && millis <= LivenessClock.MAX_MILLIS + 1;
+  }
 
   /** The most bytes a record with this endpoint takes (modified UTF-8: up to 3 per unit). */
   static int maxSize(String endpoint) {
@@ -138,6 +147,12 @@ final class RecCodec {
       }
       if (timeout < 0) {
         throw new Unreadable("its liveness timeout is negative");
+      }
+      if (!clockReading(beat)) {
+        throw new Unreadable("its heartbeat " + beat + " is outside every clock's range");
+      }
+      if (expiredBeat != Rec.NEVER && !clockReading(expiredBeat)) {
+        throw new Unreadable("its expiry mark " + expiredBeat + " is outside every clock's range");
       }
       if (in.available() > 0) {
         throw new Unreadable(

@@ -208,11 +208,7 @@ final class RecordView {
                 + read.version()
                 + " stamps "
                 + read.stamp()
-                + ", not above the "
-                + old.stamp()
-                + " of version "
-                + old.version()
-                + "): not written by samgr");
+                + ", not above an earlier version's stamp): not written by samgr");
       }
     } finally {
       lock.unlock();

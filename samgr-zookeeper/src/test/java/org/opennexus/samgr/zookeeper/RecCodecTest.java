@@ -168,4 +168,31 @@ class RecCodecTest {
   void aFormatThreeRecordWithANegativeTimeoutIsUnreadable() {
     assertEquals("its liveness timeout is negative", why(format3(-1)));
   }
+
+  @Test
+  void heartbeatsOutsideEveryClocksRangeAreUnreadable() {
+    long max = (1L << 62) - 1;
+    assertEquals(
+        "its heartbeat " + (max + 2) + " is outside every clock's range",
+        why(encoded(Rec.registration(9, max + 2, "tcp://a:1", 3_000), 100)));
+    assertEquals(
+        "its heartbeat " + Long.MIN_VALUE + " is outside every clock's range",
+        why(encoded(Rec.registration(9, Long.MIN_VALUE, "tcp://a:1", 3_000), 100)));
+    byte[] marked = encoded(Rec.registration(9, 1000, "tcp://a:1", 3_000), 100);
+    ByteBuffer.wrap(marked).putLong(2 + 4 * 8, -(1L << 62) - 1); // expiredBeat, after owner, beat
+    assertEquals(
+        "its expiry mark " + (-(1L << 62) - 1) + " is outside every clock's range", why(marked));
+  }
+
+  @Test
+  void aClientThatDoesNotOwnAServiceWithTheLongestTimeoutStillFindsItAlive() throws Exception {
+    Rec rec =
+        RecCodec.parse(
+            "svc", stat(), encoded(Rec.registration(9, 1000, "tcp://a:1", Long.MAX_VALUE), 100));
+    Heartbeats other = new Heartbeats(1_000, () -> 8); // session 8 does not own it (9 does)
+    long now = (1L << 62) - 1;
+    assertTrue(other.alive(rec, now, rec.beat())); // timeout plus grace saturates, no overflow
+    assertFalse(other.expiredUnannounced(rec, now, rec.beat()));
+    assertEquals(Long.MAX_VALUE, other.expiresAfter(rec, rec.beat()));
+  }
 }
