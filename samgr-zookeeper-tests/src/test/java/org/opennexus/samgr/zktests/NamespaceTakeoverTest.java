@@ -127,6 +127,36 @@ class NamespaceTakeoverTest extends OneServer {
   }
 
   @Test
+  void aReadOnlyClientWithCredentialsRefusesANamespaceOthersCanChangeAndChangesNothing()
+      throws Exception {
+    String ns = Zk.freshNamespace("read-only-guard");
+    String root = "/" + ns;
+    try (ZooKeeper mallory = raw();
+        ServiceManager dashboard = open(ns, null)) {
+      ServiceHandle d = dashboard.register("svc-d", Endpoint.of("tcp://10.7.0.1:1"));
+      List<ACL> before = mallory.getACL(root, new Stat());
+      IllegalStateException refused =
+          assertThrows(IllegalStateException.class, () -> open(ns, ALICE, true));
+      Throwable cause = refused.getCause();
+      while (cause != null && !(cause instanceof SamgrError.Denied)) {
+        cause = cause.getCause();
+      }
+      assertEquals("open", assertInstanceOf(SamgrError.Denied.class, cause, "cause").operation());
+      String message = String.valueOf(refused.getMessage());
+      assertTrue(message.contains("'" + root + "'"), message);
+      assertTrue(message.contains("world:anyone:cdrwa"), message);
+      assertTrue(message.contains("open the namespace once from a client that may write"), message);
+      assertEquals(before, mallory.getACL(root, new Stat())); // a read-only client fixes nothing
+      try (ServiceManager alice = open(ns, ALICE)) { // a writing client makes it alice's own
+        assertProtected(root);
+        try (ServiceManager reader = open(ns, ALICE, true)) {
+          assertEquals(d, reader.resolve("svc-d"));
+        }
+      }
+    }
+  }
+
+  @Test
   void aNamespaceTheCredentialsCannotTakeOverIsRefusedNamingTheNodeAndItsAcl() throws Exception {
     String ns = Zk.freshNamespace("refused");
     String root = "/" + ns;
@@ -198,6 +228,10 @@ class NamespaceTakeoverTest extends OneServer {
   }
 
   private static ServiceManager open(String ns, String auth) {
+    return open(ns, auth, false);
+  }
+
+  private static ServiceManager open(String ns, String auth, boolean readOnly) {
     var builder =
         Samgr.builder()
             .environment("zookeeper")
@@ -206,6 +240,9 @@ class NamespaceTakeoverTest extends OneServer {
             .setting("zookeeper.operation-timeout", "10s");
     if (auth != null) {
       builder.setting("zookeeper.auth", auth);
+    }
+    if (readOnly) {
+      builder.setting("zookeeper.read-only", "true");
     }
     return builder.open();
   }

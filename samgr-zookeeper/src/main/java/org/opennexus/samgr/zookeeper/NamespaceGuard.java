@@ -73,6 +73,39 @@ final class NamespaceGuard {
     fix(root);
   }
 
+  /**
+   * Checks, changing nothing, that every node of the namespace that exists lets only these
+   * credentials change it: what a read-only client with credentials runs, since it may not make
+   * nodes its own.
+   *
+   * @throws Refused naming the first node that others may change
+   */
+  void verify() throws Exception {
+    String records = root + "/records";
+    List<String> nodes = new ArrayList<>(List.of(root, records, root + "/clients"));
+    nodes.add(root + "/" + Epoch.NODE);
+    List<String> children;
+    try {
+      children = client.getChildren().forPath(records);
+    } catch (KeeperException.NoNodeException absent) {
+      children = List.of();
+    }
+    for (String child : children) {
+      nodes.add(records + "/" + child);
+    }
+    for (String path : nodes) {
+      List<ACL> found;
+      try {
+        found = client.getACL().forPath(path);
+      } catch (KeeperException.NoNodeException absent) {
+        continue;
+      }
+      if (!ours(found)) {
+        throw new Refused(path, found);
+      }
+    }
+  }
+
   /** Whether the node is absent or already this client's own; refuses one it cannot make so. */
   private boolean checked(String path) throws Exception {
     Stat stat = new Stat();

@@ -151,6 +151,9 @@ final class ZkServiceManager implements ServiceManager {
       long deadline = calls.deadline();
       String auth = settings.auth();
       if (settings.readOnly()) {
+        if (auth != null) {
+          protect(auth, deadline, where); // checks only: a read-only client changes nothing
+        }
         history.open(deadline); // reads the epoch node only; a namespace not made yet is empty
       } else {
         if (auth != null) {
@@ -268,7 +271,8 @@ final class ZkServiceManager implements ServiceManager {
   }
 
   /**
-   * Makes the namespace these credentials' own, or refuses to open it (see {@link NamespaceGuard}).
+   * Makes the namespace these credentials' own, or refuses to open it (see {@link NamespaceGuard});
+   * a read-only client only checks that it is, and refuses it otherwise.
    */
   private void protect(String auth, long deadline, String where) throws KeeperException {
     NamespaceGuard guard =
@@ -280,7 +284,11 @@ final class ZkServiceManager implements ServiceManager {
             settings.readAuth());
     DeadlineRetry.begin(deadline);
     try {
-      guard.protect();
+      if (settings.readOnly()) {
+        guard.verify();
+      } else {
+        guard.protect();
+      }
     } catch (NamespaceGuard.Refused e) {
       throw new IllegalStateException(
           "the 'zookeeper' samgr backend refuses to open namespace '"
@@ -293,7 +301,12 @@ final class ZkServiceManager implements ServiceManager {
               + e.getMessage()
               + ". Remove that node with ZooKeeper's tools as a user who may (deleteall "
               + e.node()
-              + "), let these credentials change its ACL (setAcl), or choose another "
+              + "), let these credentials change its ACL (setAcl), "
+              + (settings.readOnly()
+                  ? "open the namespace once from a client that may write with these credentials"
+                      + " (it makes such nodes its own), "
+                  : "")
+              + "or choose another "
               + ZkSettings.NAMESPACE,
           e.denied());
     } catch (KeeperException e) {
