@@ -150,11 +150,16 @@ final class SessionReaper {
     return liveSessions;
   }
 
-  /** {@code owner}'s client node is gone: its services are checked. */
+  /**
+   * {@code owner}'s client node is gone: its services are checked. If it is this client's own while
+   * its session lives (deleted by hand), the node is made again at once (see {@link #renew}).
+   */
   void sessionGone(long owner) {
     liveSessions.remove(owner);
     if (initialized && owner != session) {
       checkOwner(owner);
+    } else if (owner == session) {
+      renew();
     }
   }
 
@@ -165,8 +170,8 @@ final class SessionReaper {
   long ensureSession(String op, long deadline) throws SamgrError {
     try {
       long id = client.getZookeeperClient().getZooKeeper().getSessionId();
-      if (id != 0 && id == session) {
-        return id;
+      if (id != 0 && id == session && liveSessions.contains(id)) {
+        return id; // its node exists, as far as the feed knows
       }
       if (!client.getZookeeperClient().isConnected()) {
         long remaining = deadline - System.nanoTime();

@@ -128,6 +128,33 @@ class SessionLossTest {
     }
   }
 
+  /**
+   * Someone deletes the client node of the owner's live session (by hand, or without credentials):
+   * the owner makes it again at once, without a write of its own to prompt it, so that its services
+   * stay vouched for.
+   */
+  @Test
+  void aDeletedClientNodeOfTheLiveSessionIsMadeAgain() throws Exception {
+    String ns = ZkTestSupport.freshNamespace();
+    ManualClock clock = ManualClock.at(START);
+    try (ZkServiceManager owner = open(ns, clock)) {
+      owner.register("svc", Endpoint.of("tcp://10.0.0.1:1"));
+      long session = sessionOf(owner);
+      String node = new Layout("/" + ns).client(session);
+      CuratorFramework zk = owner.curator();
+      assertTrue(zk.checkExists().forPath(node) != null, "no client node " + node);
+      long created = zk.checkExists().forPath(node).getCzxid();
+      zk.delete().forPath(node);
+      awaitUntil(
+          () -> {
+            var stat = zk.checkExists().forPath(node);
+            return stat != null && stat.getCzxid() > created;
+          },
+          "the owner never made its client node again");
+      assertEquals(session, sessionOf(owner)); // the same session: nothing else happened
+    }
+  }
+
   private static ZkServiceManager open(String ns, ManualClock clock) {
     return (ZkServiceManager)
         ZkTestSupport.builder(server.connect(), ns)
