@@ -262,17 +262,27 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
 
   /**
    * Stops the server; deletes its data directory if {@link #start} made it, and leaves it as it is
-   * otherwise.
+   * otherwise. A thread that is interrupted (as {@code samgr serve}'s is by a signal) still waits
+   * for the server's threads to end, and keeps its interrupt flag.
    */
   @Override
   public void close() {
+    // ZooKeeper's shutdown joins its threads; interrupted, it logs a warning and goes on without
+    // waiting for them. So the flag is set aside while it stops, and put back after.
+    boolean interrupted = Thread.interrupted();
     try {
       server.close();
     } finally {
-      if (dataLock != null) {
-        dataLock.close();
+      try {
+        if (dataLock != null) {
+          dataLock.close();
+        }
+        run.close();
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
       }
-      run.close();
     }
   }
 
