@@ -50,8 +50,18 @@ interface Lifetime {
     private final AtomicBoolean finishing = new AtomicBoolean();
     private final AtomicInteger exitCode = new AtomicInteger(ExitCodes.FAILURE);
     private final Duration cleanupBound;
-    private final AtomicBoolean waitingForStop = new AtomicBoolean();
     private final Thread command = Thread.currentThread();
+
+    /**
+     * Orders the signal's stop against {@link #awaitStop}: the hook counts {@code stop} down and
+     * decides whether to interrupt in one step under this lock, and a waiting command clears {@code
+     * waiting} under it after waking; so a command that was waiting when the signal came is never
+     * interrupted afterwards, in its cleanup (where an interrupt would cut short, for instance,
+     * ZooKeeper's shutdown).
+     */
+    private final Object gate = new Object();
+
+    private boolean waiting; // guarded by gate
 
     OfProcess(Duration cleanupBound) {
       this.cleanupBound = cleanupBound;
@@ -70,9 +80,11 @@ interface Lifetime {
     private void onShutdown() {
       // After finish() the JVM is exiting through System.exit with the right code already.
       boolean bySignal = !finishing.get();
-      stop.countDown();
-      if (bySignal && !waitingForStop.get()) {
-        command.interrupt();
+      synchronized (gate) {
+        stop.countDown();
+        if (bySignal && !waiting) {
+          command.interrupt();
+        }
       }
       try {
         if (bySignal) {
@@ -88,37 +100,25 @@ interface Lifetime {
 
     @Override
     public void awaitStop() throws InterruptedException {
-      if (stopped()) {
-        return;
-      }
-      waitingForStop.set(true);
-      try {
-        stop.await();
-      } finally {
-        waitingForStop.set(false);
-      }
+      awaitStop(Long.MAX_VALUE, TimeUnit.NANOSECONDS);
     }
 
     @Override
     public boolean awaitStop(long timeout, TimeUnit unit) throws InterruptedException {
-      if (stopped()) {
-        return true;
+      synchronized (gate) {
+        if (stop.getCount() == 0) {
+          Thread.interrupted(); // the stop is the answer: an interrupt it sent is spent here
+          return true;
+        }
+        waiting = true;
       }
-      waitingForStop.set(true);
       try {
         return stop.await(timeout, unit);
       } finally {
-        waitingForStop.set(false);
+        synchronized (gate) {
+          waiting = false;
+        }
       }
-    }
-
-    /** Whether the signal came; if so the interrupt it may have sent is spent here. */
-    private boolean stopped() {
-      if (stop.getCount() == 0) {
-        Thread.interrupted(); // the stop is the answer: the command ends normally
-        return true;
-      }
-      return false;
     }
 
     /** Reports the command's exit code; a pending shutdown then ends the process with it. */
