@@ -103,6 +103,11 @@ class DurationsTest {
     assertEquals(
         WHAT + " '" + "x".repeat(200) + "...' is not a duration (" + Durations.EXAMPLES + ")",
         message);
+    String twoHundred = "y".repeat(200); // the longest text shown whole
+    assertEquals(
+        WHAT + " '" + twoHundred + "' is not a duration (" + Durations.EXAMPLES + ")",
+        assertThrows(IllegalArgumentException.class, () -> Durations.parse(twoHundred, WHAT))
+            .getMessage());
   }
 
   @Test

@@ -53,6 +53,7 @@ class SpiValuesTest {
     for (SamgrConfig other : others) {
       assertNotEquals(config, other, other.toString());
     }
+    assertNotEquals(config.hashCode(), others.get(1).hashCode(), "another timeout, same hash");
     assertEquals(
         "SamgrConfig[clock="
             + clock
