@@ -39,6 +39,9 @@ final class RecordView {
 
   private final ConcurrentHashMap<String, Rec> view = new ConcurrentHashMap<>();
 
+  /** How many versions in {@link #view} are registered; changed under the lock, with the view. */
+  private volatile int registered;
+
   /**
    * Per name, its newest version if this client cannot read it; the name's entry in {@link #view}
    * (the last version it could read, if any) is then never registered. Changed under the lock.
@@ -156,7 +159,7 @@ final class RecordView {
       for (String name : names) {
         Rec rec = view.get(name);
         if (rec != null && rec.before(newFloor)) {
-          view.remove(name);
+          drop(name);
           if (rec.registered() && !calls.closed()) {
             hub.publish(new ServiceEvent.Unregistered(rec.handle()));
           }
@@ -166,6 +169,33 @@ final class RecordView {
       lock.unlock();
     }
     hub.flush(); // hand-off: hands the events over, never runs listeners here
+  }
+
+  /** Puts a version in the view, under the lock, keeping the count of registered ones. */
+  private void store(String name, Rec rec) {
+    Rec old = view.put(name, rec);
+    count(old, rec);
+  }
+
+  /** Takes a name out of the view, under the lock, keeping the count; returns what it held. */
+  private @Nullable Rec drop(String name) {
+    Rec old = view.remove(name);
+    count(old, null);
+    return old;
+  }
+
+  @SuppressWarnings("NonAtomicVolatileUpdate") // written under the lock only
+  private void count(@Nullable Rec old, @Nullable Rec now) {
+    registered +=
+        (now != null && now.registered() ? 1 : 0) - (old != null && old.registered() ? 1 : 0);
+  }
+
+  /**
+   * How many services are registered in the view (what {@link #services} would list), without
+   * listing them or taking the lock; zero once closed.
+   */
+  int serviceCount() {
+    return calls.closed() ? 0 : registered;
   }
 
   /** The handles of the registered services, in name order. */
@@ -237,7 +267,7 @@ final class RecordView {
       boolean oldValid = old != null && !old.before(below);
       if (isVoid) {
         if (!oldValid) {
-          view.put(name, rec);
+          store(name, rec);
         }
         return rec;
       }
@@ -248,7 +278,7 @@ final class RecordView {
       if (bad != null && rec.mzxid() <= bad.mzxid()) {
         return rec; // older than the unreadable version the view holds
       }
-      view.put(name, rec);
+      store(name, rec);
       if (bad != null) {
         unreadable.remove(name); // repaired: old is the version before it, never registered
       }
@@ -291,7 +321,7 @@ final class RecordView {
       noteZxid(bad.mzxid());
       unreadable.put(name, bad); // first: a reader that sees the name unregistered then sees why
       if (old != null && old.registered()) {
-        view.put(name, old.voided());
+        store(name, old.voided());
         hub.publish(new ServiceEvent.Unregistered(old.handle()));
       }
     } finally {
@@ -306,7 +336,7 @@ final class RecordView {
     lock.lock();
     try {
       unreadable.remove(name);
-      Rec old = view.remove(name);
+      Rec old = drop(name);
       if (old != null && old.registered() && !calls.closed()) {
         hub.publish(new ServiceEvent.Unregistered(old.handle()));
       }
@@ -403,6 +433,7 @@ final class RecordView {
       }
       calls.close();
       view.clear();
+      registered = 0;
       unreadable.clear();
       return true;
     } finally {

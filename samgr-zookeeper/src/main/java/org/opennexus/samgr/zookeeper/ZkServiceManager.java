@@ -27,6 +27,7 @@ import org.opennexus.samgr.Subscription;
 import org.opennexus.samgr.spi.Arguments;
 import org.opennexus.samgr.spi.EventHub;
 import org.opennexus.samgr.spi.LivenessClock;
+import org.opennexus.samgr.spi.RegistryStats;
 import org.opennexus.samgr.spi.SamgrConfig;
 
 /**
@@ -38,7 +39,7 @@ import org.opennexus.samgr.spi.SamgrConfig;
  * in the background); each operation here decides which transition of a {@link Rec} to write. Reads
  * never write; with {@code zookeeper.read-only} nothing does.
  */
-final class ZkServiceManager implements ServiceManager {
+final class ZkServiceManager implements ServiceManager, RegistryStats.Source {
 
   static final String ENVIRONMENT = ZkCalls.ENVIRONMENT;
 
@@ -59,6 +60,7 @@ final class ZkServiceManager implements ServiceManager {
   private final ExpiryAnnouncer announcer;
   private final NamespaceHistory history;
   private final ConnectionStateListener reconnected = this::connectionChanged;
+  private final ZkStats stats;
 
   private ZkServiceManager(SamgrConfig config, ZkSettings settings, String connect, ZkHooks hooks) {
     this.settings = settings;
@@ -96,6 +98,7 @@ final class ZkServiceManager implements ServiceManager {
             view,
             readOnly ? (op, deadline) -> false : reaper::sessionWentBack,
             readOnly);
+    this.stats = new ZkStats(view, hub, calls);
     feed.connect(writer, reaper);
     writer.connect(history);
     feed.onEpochChange(() -> reaper.runLater(this::epochChanged));
@@ -126,6 +129,7 @@ final class ZkServiceManager implements ServiceManager {
   }
 
   private void start() {
+    client.getConnectionStateListenable().addListener(stats); // from the first connection on
     client.start();
     String where =
         "the ZooKeeper ensemble '"
@@ -638,6 +642,15 @@ final class ZkServiceManager implements ServiceManager {
     return hub.await(this, name, timeout);
   }
 
+  /**
+   * The client's statistics: services in its view, the delivery backlog, and its connection to the
+   * ensemble (see {@link ZkStats}).
+   */
+  @Override
+  public Optional<RegistryStats> stats() {
+    return Optional.of(stats);
+  }
+
   @Override
   public String environment() {
     return ENVIRONMENT;
@@ -651,6 +664,7 @@ final class ZkServiceManager implements ServiceManager {
     }
     heartbeats.clear();
     announcer.close();
+    stats.close();
     // Outside the lock: it wakes every await and may wait for listener calls in flight; an
     // interrupt ends that wait and stays set, but is held back while the session is closed, so
     // that the close request still reaches the ensemble.
@@ -660,6 +674,7 @@ final class ZkServiceManager implements ServiceManager {
     try {
       try {
         client.getConnectionStateListenable().removeListener(reconnected);
+        client.getConnectionStateListenable().removeListener(stats);
       } finally {
         client.close(); // ends the session: its client node goes; its services expire by timeout
       }

@@ -53,12 +53,13 @@
  * ({@code SessionReaper}: whose client node vouches for which services, vouching again after a lost
  * session; a dead owner's services expire by their own timeouts), the liveness rules ({@code
  * Heartbeats}), the announcer of expiries by each service's own timeout ({@code ExpiryAnnouncer}),
- * and the record ({@code Rec}, whose named transitions are the only way to make a next version)
- * with its codec ({@code RecCodec}), the namespace's history ({@code NamespaceHistory}: the {@code
- * Epoch} generations are issued in, and losses of the ensemble's data) and, with {@code
- * zookeeper.auth}, the guard that makes the namespace the credentials' own or refuses it ({@code
- * NamespaceGuard}). Tests step in through a hooks object given at open ({@code ZkHooks}; production
- * clients get one that does nothing).
+ * the statistics a metrics scrape reads ({@code ZkStats}: the view's count of services, the
+ * backlog, the connection), and the record ({@code Rec}, whose named transitions are the only way
+ * to make a next version) with its codec ({@code RecCodec}), the namespace's history ({@code
+ * NamespaceHistory}: the {@code Epoch} generations are issued in, and losses of the ensemble's
+ * data) and, with {@code zookeeper.auth}, the guard that makes the namespace the credentials' own
+ * or refuses it ({@code NamespaceGuard}). Tests step in through a hooks object given at open
+ * ({@code ZkHooks}; production clients get one that does nothing).
  */
 @NullMarked
 package org.opennexus.samgr.zookeeper;
