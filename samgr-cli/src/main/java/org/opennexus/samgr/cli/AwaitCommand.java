@@ -42,6 +42,9 @@ final class AwaitCommand extends RegistryCommand {
       throw new IllegalArgumentException(
           "--timeout " + timeout + " is too long: at most " + MAX_TIMEOUT.toDays() + " days");
     }
-    out.handle("", samgr.await(name, timeout));
+    ConnectionNotices notices = ConnectionNotices.start(samgr, err(), "await");
+    try (notices) {
+      out.handle("", samgr.await(name, timeout));
+    }
   }
 }

@@ -17,6 +17,7 @@ import org.opennexus.samgr.Liveness;
 import org.opennexus.samgr.SamgrError;
 import org.opennexus.samgr.ServiceHandle;
 import org.opennexus.samgr.ServiceManager;
+import org.opennexus.samgr.spi.RegistryStats;
 
 /**
  * Reads every service's liveness once per {@code refresh} for all open event streams together, and
@@ -26,7 +27,8 @@ import org.opennexus.samgr.ServiceManager;
  * from then on reach it as such deltas: a quiet registry of 20,000 services costs each tab a few
  * bytes a second, and the registry one reading a second however many tabs are open.
  *
- * <p>It calls only {@link ServiceManager#services()} and {@link ServiceManager#liveness}.
+ * <p>It calls only {@link ServiceManager#services()} and {@link ServiceManager#liveness}, and reads
+ * the registry's {@link RegistryStats} for its connection to a shared engine.
  */
 final class LivenessTicker implements AutoCloseable {
 
@@ -116,11 +118,29 @@ final class LivenessTicker implements AutoCloseable {
       previous.clear();
       previous.putAll(now);
       registry.put("state", "ok");
+      connection(registry);
     } catch (SamgrError e) {
       registry.put("state", "unavailable");
       registry.put("message", String.valueOf(e.getMessage()));
     }
     return encode(registry, changed);
+  }
+
+  /**
+   * For a shared registry, whether its client is connected to the engine now and, if not, when it
+   * last heard from it (registry clock, epoch millis): the page then says it is disconnected rather
+   * than live, whatever the liveness read from the client's view says.
+   */
+  private void connection(Map<String, Object> registry) {
+    RegistryStats stats = RegistryStats.of(samgr).orElse(null);
+    if (stats == null || !stats.shared()) {
+      return;
+    }
+    boolean connected = stats.connected();
+    registry.put("connected", connected);
+    if (!connected) {
+      registry.put("lastHeardMillis", clock.millis() - stats.staleness().toMillis());
+    }
   }
 
   private void offerAll(Map<String, Object> registry, List<Map<String, Object>> changed) {

@@ -58,6 +58,11 @@ abstract class RegistryCommand implements Callable<Integer> {
   static final String OPEN_HINT =
       " (check --connect or SAMGR_ZOOKEEPER_CONNECT; 'samgr serve' starts one)";
 
+  /** The command's standard error, for notices beside its output. */
+  final java.io.PrintWriter err() {
+    return Commands.required(spec).commandLine().getErr();
+  }
+
   /** Whether the command only looks: then it opens a registry that never writes. */
   boolean readOnly() {
     return false;

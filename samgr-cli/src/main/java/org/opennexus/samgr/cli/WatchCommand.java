@@ -51,8 +51,10 @@ final class WatchCommand extends RegistryCommand {
             outputClosed.countDown();
           }
         };
-    try (Subscription subscription =
-        only == null ? samgr.watchAll(print) : samgr.watch(only, print)) {
+    ConnectionNotices notices = ConnectionNotices.start(samgr, err(), "watch");
+    try (notices;
+        Subscription subscription =
+            only == null ? samgr.watchAll(print) : samgr.watch(only, print)) {
       // Until Ctrl-C, or until whatever reads the output has gone.
       // It waits in awaitStop, so that Ctrl-C ends it with exit 0 (see Lifetime.OfProcess).
       while (outputClosed.getCount() > 0

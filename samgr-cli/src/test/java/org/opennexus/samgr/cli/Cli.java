@@ -127,6 +127,18 @@ final class Cli implements AutoCloseable {
       return out.toString();
     }
 
+    /** Waits (at most 30 s) until standard error contains {@code text}; returns all of it. */
+    String awaitErrors(String text) throws InterruptedException {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!err.toString().contains(text)) {
+        if (code.isDone() || System.nanoTime() > deadline) {
+          throw new AssertionError("no '" + text + "' in the errors: " + err + " / output: " + out);
+        }
+        Thread.sleep(10);
+      }
+      return err.toString();
+    }
+
     /** Ends the command as Ctrl-C would and returns what it printed (bounded: 30 s). */
     Result stop() throws Exception {
       Cli.this.stop.countDown();

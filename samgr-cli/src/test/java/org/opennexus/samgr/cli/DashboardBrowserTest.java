@@ -23,6 +23,7 @@ import org.opennexus.samgr.ManualClock;
 import org.opennexus.samgr.Samgr;
 import org.opennexus.samgr.ServiceHandle;
 import org.opennexus.samgr.ServiceManager;
+import org.opennexus.samgr.zookeeper.EmbeddedZooKeeper;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.NoAlertPresentException;
@@ -269,6 +270,63 @@ class DashboardBrowserTest {
         browser.quit();
       }
     }
+  }
+
+  /**
+   * A dashboard on a read-only zookeeper client says it is disconnected, and when it last heard
+   * from the ensemble, while the ZooKeeper server is down, and shows its table as last known; it is
+   * live again once the server is back.
+   */
+  @Test
+  void saysDisconnectedWhileTheEnsembleIsDown(@TempDir Path data) throws Exception {
+    assertTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER), "no chromium");
+    EmbeddedZooKeeper[] server = {EmbeddedZooKeeper.start(0, data)};
+    int port = server[0].port();
+    Samgr.Builder zookeeper =
+        Samgr.builder()
+            .environment("zookeeper")
+            .setting("zookeeper.connect", "127.0.0.1:" + port)
+            .setting("zookeeper.session-timeout", "60s");
+    try (ServiceManager writer = zookeeper.open();
+        ServiceManager reader = zookeeper.setting("zookeeper.read-only", "true").open();
+        DashboardServer dashboard =
+            DashboardServer.start(
+                reader,
+                java.time.InstantSource.system(),
+                Duration.ofMillis(200),
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+      writer.register("net", Endpoint.of("tcp://127.0.0.1:7000"));
+      WebDriver browser = chromium();
+      try {
+        WebDriverWait wait = new WebDriverWait(browser, STEP);
+        wait.ignoring(StaleElementReferenceException.class);
+        wait.withMessage(() -> "the page showed: " + shown(browser));
+        browser.get(dashboard.uri().toString());
+        wait.until(b -> "live".equals(status(b)) && row(b, "net").isPresent());
+        assertEquals(false, unconfirmed(browser));
+
+        server[0].close();
+        wait.until(b -> "down".equals(status(b)));
+        assertTrue(
+            text(browser, "status").startsWith("disconnected from the registry, last heard "),
+            text(browser, "status"));
+        assertEquals(true, unconfirmed(browser), "the table is shown as last known");
+        assertTrue(row(browser, "net").isPresent(), "what the client last knew stays shown");
+
+        server[0] = EmbeddedZooKeeper.start(port, data);
+        wait.until(b -> "live".equals(status(b)));
+        assertEquals(false, unconfirmed(browser));
+      } finally {
+        browser.quit();
+      }
+    } finally {
+      server[0].close();
+    }
+  }
+
+  private static boolean unconfirmed(WebDriver browser) {
+    return String.valueOf(browser.findElement(By.id("services")).getAttribute("class"))
+        .contains("unconfirmed");
   }
 
   private static long number(@org.jspecify.annotations.Nullable Object value) {

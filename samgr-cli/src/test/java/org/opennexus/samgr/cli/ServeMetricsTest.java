@@ -97,7 +97,20 @@ class ServeMetricsTest {
     try {
       Map<String, Object> line = ServeCommandTest.startupLine(ServeProcessTest.firstLine(serve));
       URI metrics = URI.create(ServeCommandTest.text(line, "dashboard")).resolve("/metrics");
-      awaitLine(metrics, "samgr_services 0.0");
+      String text = awaitLine(metrics, "samgr_services 0.0");
+      // serve's own client is a zookeeper client: its view and its connection to the server
+      for (String expected :
+          List.of(
+              "# TYPE samgr_delivery_backlog gauge",
+              "samgr_delivery_backlog 0.0",
+              "# TYPE samgr_connected gauge",
+              "samgr_connected 1.0",
+              "# TYPE samgr_reconnects_total counter",
+              "samgr_reconnects_total 0.0",
+              "# TYPE samgr_view_staleness_seconds gauge",
+              "samgr_view_staleness_seconds 0.0")) {
+        assertTrue(has(text, expected), "no line '" + expected + "' in:\n" + text);
+      }
       try (ServiceManager harness =
           Samgr.builder()
               .environment("zookeeper")

@@ -25,6 +25,7 @@
   const filter = document.getElementById('filter');
   const health = document.getElementById('health');
   const status = document.getElementById('status');
+  const servicesTable = document.getElementById('services');
   const count = document.getElementById('count');
   const empty = document.getElementById('empty');
   const rows = document.getElementById('rows');
@@ -208,6 +209,9 @@
   function setStatus(state, text) {
     status.dataset.state = state;
     status.textContent = text;
+    // while down, the table is what the registry's client last knew: shown as such
+    servicesTable.classList.toggle('unconfirmed', state === 'down');
+    servicesTable.title = state === 'down' ? 'as last known: ' + text : '';
   }
 
   // 'live' only while the stream is open, the registry answers, and updates keep coming.
