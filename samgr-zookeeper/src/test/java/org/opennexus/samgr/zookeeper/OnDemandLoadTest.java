@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.function.Executable;
 import org.opennexus.samgr.Endpoint;
 import org.opennexus.samgr.SamgrError;
 import org.opennexus.samgr.ServiceEvent;
@@ -172,6 +173,21 @@ class OnDemandLoadTest {
           List.of(new ServiceEvent.Registered(later), new ServiceEvent.Unregistered(later)),
           events);
     }
+  }
+
+  @Test
+  void aClosedReaderReadsNothing() throws Exception {
+    ZkServiceManager reader = reader();
+    reader.close();
+    String name = registered.get(3).name();
+    for (Executable read :
+        List.<Executable>of(
+            () -> reader.resolve(name), () -> reader.find(name), () -> reader.liveness(name))) {
+      assertEquals(
+          "this samgr 'zookeeper' registry is closed",
+          assertThrows(IllegalStateException.class, read).getMessage());
+    }
+    assertEquals("samgr zookeeper registry (closed)", reader.toString());
   }
 
   private static void awaitSize(List<ServiceEvent> events, int size) throws InterruptedException {
