@@ -101,6 +101,11 @@ final class RecordView {
     return bad != null && bad.mzxid() >= zxid;
   }
 
+  /** Versions of epochs below this floor are void (see {@link Epoch}). */
+  long floor() {
+    return floor;
+  }
+
   /** The highest stamp or epoch base seen (see {@link NamespaceHistory}). */
   long stampSeen() {
     return stampSeen.get();
@@ -441,8 +446,11 @@ final class RecordView {
     }
   }
 
-  /** How many services are registered and subscriptions open, for {@code toString}. */
-  String describe(String where) {
+  /**
+   * How many services are registered (unless the view is not {@code loaded}) and subscriptions
+   * open, for {@code toString}.
+   */
+  String describe(String where, boolean loaded) {
     lock.lock();
     try {
       if (calls.closed()) {
@@ -452,8 +460,7 @@ final class RecordView {
       long services = view.values().stream().filter(Rec::registered).count();
       return "samgr zookeeper registry "
           + where
-          + " (services: "
-          + services
+          + (loaded ? " (services: " + services : " (services: not loaded yet")
           + ", subscriptions: "
           + subscriptions
           + ")";

@@ -59,6 +59,7 @@ final class ZkServiceManager implements ServiceManager, RegistryStats.Source {
   private final Heartbeats heartbeats;
   private final ExpiryAnnouncer announcer;
   private final NamespaceHistory history;
+  private final OnDemandLoad onDemand;
   private final ConnectionStateListener reconnected = this::connectionChanged;
   private final ZkStats stats;
 
@@ -99,6 +100,8 @@ final class ZkServiceManager implements ServiceManager, RegistryStats.Source {
             readOnly ? (op, deadline) -> false : reaper::sessionWentBack,
             readOnly);
     this.stats = new ZkStats(view, hub, calls);
+    this.onDemand =
+        new OnDemandLoad(client, calls, layout, view, history, () -> opening(this::loadView));
     feed.connect(writer, reaper);
     writer.connect(history);
     feed.onEpochChange(() -> reaper.runLater(this::epochChanged));
@@ -131,73 +134,106 @@ final class ZkServiceManager implements ServiceManager, RegistryStats.Source {
   private void start() {
     client.getConnectionStateListenable().addListener(stats); // from the first connection on
     client.start();
-    String where =
-        "the ZooKeeper ensemble '"
-            + connect
-            + "' ("
-            + ZkSettings.CONNECT
-            + "='"
-            + settings.connect()
-            + "')";
-    try {
-      if (!client.blockUntilConnected(
-          (int) settings.operationTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-        throw new IllegalStateException(
-            "the 'zookeeper' samgr backend could not reach "
-                + where
-                + " within "
-                + settings.operationTimeout()
-                + " ("
-                + ZkSettings.OPERATION_TIMEOUT
-                + ")",
-            new SamgrError.Unavailable("open", ENVIRONMENT)); // the cause says: a down server
+    opening(this::connectAndLoad);
+  }
+
+  /**
+   * Connects and sets up the namespace; a client that may write then loads its view and follows
+   * sessions, a read-only one loads on first need ({@link OnDemandLoad}).
+   */
+  private void connectAndLoad() throws InterruptedException, KeeperException, SamgrError {
+    String where = where();
+    if (!client.blockUntilConnected(
+        (int) settings.operationTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new IllegalStateException(
+          "the 'zookeeper' samgr backend could not reach "
+              + where
+              + " within "
+              + settings.operationTimeout()
+              + " ("
+              + ZkSettings.OPERATION_TIMEOUT
+              + ")",
+          new SamgrError.Unavailable("open", ENVIRONMENT)); // the cause says: a down server
+    }
+    long deadline = calls.deadline();
+    String auth = settings.auth();
+    if (settings.readOnly()) {
+      if (auth != null) {
+        protect(auth, deadline, where); // checks only: a read-only client changes nothing
       }
-      long deadline = calls.deadline();
-      String auth = settings.auth();
-      if (settings.readOnly()) {
-        if (auth != null) {
-          protect(auth, deadline, where); // checks only: a read-only client changes nothing
-        }
-        history.open(deadline); // reads the epoch node only; a namespace not made yet is empty
-      } else {
-        if (auth != null) {
-          protect(auth, deadline, where);
-        } else {
-          history.createNamespace("open", deadline);
-        }
-        history.open(deadline);
-        listRecords(deadline);
-      }
+      history.open(deadline); // reads the epoch node only; a namespace not made yet is empty
       client.getConnectionStateListenable().addListener(reconnected);
-      feed.watch();
-      KeeperException.@Nullable Code[] failure = new KeeperException.Code[1];
-      if (!feed.awaitFirstLoad(calls.operationNanos(), failure)) {
-        throw new IllegalStateException(
-            "the 'zookeeper' samgr backend could not read namespace '"
-                + settings.root()
-                + "' of "
-                + where
-                + " within "
-                + settings.operationTimeout());
-      }
-      KeeperException.Code code = failure[0];
-      if (code == KeeperException.Code.NONODE && settings.readOnly()) {
-        code = null; // nobody has made the namespace yet: empty until a writing client does
-      }
-      if (code == KeeperException.Code.NOAUTH || code == KeeperException.Code.AUTHFAILED) {
-        throw new SamgrError.Denied("open", ENVIRONMENT, KeeperException.create(code));
-      } else if (code != null) {
-        throw new IllegalStateException(
-            "the 'zookeeper' samgr backend could not read namespace '"
-                + settings.root()
-                + "' of "
-                + where
-                + ": "
-                + KeeperException.create(code).getMessage());
-      }
-      if (!settings.readOnly()) {
-        reaper.start(); // a read-only client follows no other sessions
-      }
+      return; // loads its view when an operation first needs it (see OnDemandLoad)
+    }
+    if (auth != null) {
+      protect(auth, deadline, where);
+    } else {
+      history.createNamespace("open", deadline);
+    }
+    history.open(deadline);
+    listRecords(deadline);
+    client.getConnectionStateListenable().addListener(reconnected);
+    loadView();
+    onDemand.loadedAtOpen();
+    reaper.start(); // a read-only client follows no other sessions
+  }
+
+  /**
+   * Sets the persistent watch on the namespace and waits, within the operation timeout, for the
+   * first load of the view.
+   */
+  private void loadView() throws InterruptedException, SamgrError {
+    String where = where();
+    onDemand.beginWatching();
+    feed.watch();
+    KeeperException.@Nullable Code[] failure = new KeeperException.Code[1];
+    if (!feed.awaitFirstLoad(calls.operationNanos(), failure)) {
+      throw new IllegalStateException(
+          "the 'zookeeper' samgr backend could not read namespace '"
+              + settings.root()
+              + "' of "
+              + where
+              + " within "
+              + settings.operationTimeout());
+    }
+    KeeperException.Code code = failure[0];
+    if (code == KeeperException.Code.NONODE && settings.readOnly()) {
+      code = null; // nobody has made the namespace yet: empty until a writing client does
+    }
+    if (code == KeeperException.Code.NOAUTH || code == KeeperException.Code.AUTHFAILED) {
+      throw new SamgrError.Denied("open", ENVIRONMENT, KeeperException.create(code));
+    } else if (code != null) {
+      throw new IllegalStateException(
+          "the 'zookeeper' samgr backend could not read namespace '"
+              + settings.root()
+              + "' of "
+              + where
+              + ": "
+              + KeeperException.create(code).getMessage());
+    }
+  }
+
+  /** Which ensemble this client uses, for errors. */
+  private String where() {
+    return "the ZooKeeper ensemble '"
+        + connect
+        + "' ("
+        + ZkSettings.CONNECT
+        + "='"
+        + settings.connect()
+        + "')";
+  }
+
+  /** A step of opening: connecting, setting up the namespace, loading the view. */
+  private interface Step {
+    void run() throws InterruptedException, KeeperException, SamgrError;
+  }
+
+  /** Runs a step of opening, and turns its failures into what open reports. */
+  private void opening(Step step) {
+    String where = where();
+    try {
+      step.run();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while connecting to " + where, e);
@@ -353,7 +389,9 @@ final class ZkServiceManager implements ServiceManager, RegistryStats.Source {
       }
       reaper.renew(); // a new session: vouch again for the services of the lost one
       reaper.suspectAll();
-      feed.watch(); // set the watch again (a new session has none), then reload what was missed
+      if (onDemand.watching()) {
+        feed.watch(); // set the watch again (a new session has none), then reload what was missed
+      }
     }
   }
 
@@ -418,17 +456,25 @@ final class ZkServiceManager implements ServiceManager, RegistryStats.Source {
 
   @Override
   public ServiceHandle resolve(String name) throws SamgrError {
-    Rec rec = view.get(Arguments.requireNonNull(name, "name"));
+    OnDemandLoad.Point point = onDemand.read("resolve", name);
+    Rec rec = point != null ? point.rec() : view.get(name);
     if (rec != null && rec.registered()) {
       calls.checkOpen();
       return rec.handle();
     }
-    throw missing("resolve", name);
+    throw missing(point, "resolve", name);
   }
 
   @Override
   public Optional<ServiceHandle> find(String name) {
-    Rec rec = view.get(Arguments.requireNonNull(name, "name"));
+    OnDemandLoad.Point point;
+    try {
+      point = onDemand.read("find", name);
+    } catch (SamgrError e) {
+      // find declares no checked exception: the ensemble's refusal or silence, unchecked.
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+    Rec rec = point != null ? point.rec() : view.get(name);
     if (rec != null && rec.registered()) {
       calls.checkOpen();
       return Optional.of(rec.handle());
@@ -558,18 +604,20 @@ final class ZkServiceManager implements ServiceManager, RegistryStats.Source {
 
   @Override
   public List<ServiceHandle> services() {
+    onDemand.ensure();
     return view.services();
   }
 
   @Override
   public Liveness liveness(String name) throws SamgrError {
-    Rec cur = view.get(Arguments.requireNonNull(name, "name"));
+    OnDemandLoad.Point point = onDemand.read("liveness", name);
+    Rec cur = point != null ? point.rec() : view.get(name);
     if (cur == null || !cur.registered()) {
-      throw missing("liveness", name);
+      throw point != null ? missing(point, "liveness", name) : missing("liveness", name);
     }
     calls.checkOpen();
     long now = clock.millis();
-    if (heartbeats.expiredUnannounced(cur, now)) {
+    if (point == null && heartbeats.expiredUnannounced(cur, now)) {
       // Reading never writes: not alive now, and the announcer writes the mark (unless read-only).
       announcer.checkSoon(name);
       Rec after = view.get(name);
@@ -616,12 +664,14 @@ final class ZkServiceManager implements ServiceManager, RegistryStats.Source {
   public Subscription watch(String name, Consumer<ServiceEvent> listener) {
     Arguments.requireName(name);
     Arguments.requireNonNull(listener, "listener");
+    onDemand.ensure();
     return view.subscribe(name, listener);
   }
 
   @Override
   public Subscription watchAll(Consumer<ServiceEvent> listener) {
     Arguments.requireNonNull(listener, "listener");
+    onDemand.ensure();
     return view.subscribe(null, listener);
   }
 
@@ -629,6 +679,7 @@ final class ZkServiceManager implements ServiceManager, RegistryStats.Source {
   public ServiceHandle await(String name, Duration timeout)
       throws SamgrError, InterruptedException {
     EventHub.requireAwaitArguments(name, timeout);
+    onDemand.ensure();
     Rec rec = view.get(name);
     if (rec != null && rec.registered()) {
       calls.checkOpen();
@@ -689,12 +740,13 @@ final class ZkServiceManager implements ServiceManager, RegistryStats.Source {
   }
 
   /**
-   * Says which ensemble and namespace this client uses, how many services it sees and how many
-   * subscriptions are open, or that it is closed.
+   * Says which ensemble and namespace this client uses, how many services it sees (or that a
+   * read-only client has not loaded them: this reads nothing) and how many subscriptions are open,
+   * or that it is closed.
    */
   @Override
   public String toString() {
-    return view.describe(settings.root() + " at " + connect);
+    return view.describe(settings.root() + " at " + connect, onDemand.loaded());
   }
 
   /** For tests: the Curator client of this registry. */
@@ -719,9 +771,14 @@ final class ZkServiceManager implements ServiceManager, RegistryStats.Source {
    * version this client cannot read.
    */
   private SamgrError missing(String op, String name) {
+    return missing(null, op, name);
+  }
+
+  /** {@link #missing(String, String)}, for a record read from the ensemble ({@code point}). */
+  private SamgrError missing(OnDemandLoad.@Nullable Point point, String op, String name) {
     Arguments.requireName(name);
     calls.checkOpen();
-    UnreadableRecord bad = view.unreadable(name);
+    UnreadableRecord bad = point != null ? point.bad() : view.unreadable(name);
     return bad != null ? bad.error(op) : new SamgrError.NotFound(name);
   }
 }

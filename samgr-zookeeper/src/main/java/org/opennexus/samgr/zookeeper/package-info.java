@@ -32,7 +32,10 @@
  * {@code services}, {@code liveness}) never writes: a service expired but not yet announced reads
  * as not alive, and each client that may write announces {@code Expired} in the background once the
  * service's own timeout has passed, exactly once across all clients. A client opened with {@code
- * zookeeper.read-only=true} never writes at all.
+ * zookeeper.read-only=true} never writes at all, and loads the namespace only when an operation
+ * first needs the whole view ({@code services}, {@code watch}, {@code watchAll}, {@code await});
+ * until then {@code resolve}, {@code find} and {@code liveness} read the one record they are about
+ * ({@code OnDemandLoad}).
  *
  * <p>Only the owner of a service (the client whose session wrote its record last) keeps heartbeats
  * unwritten, and judges the service exactly; a heartbeat from any other client is written at once.
