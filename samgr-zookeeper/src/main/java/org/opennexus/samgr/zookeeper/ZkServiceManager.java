@@ -171,7 +171,6 @@ final class ZkServiceManager implements ServiceManager, RegistryStats.Source {
       history.createNamespace("open", deadline);
     }
     history.open(deadline);
-    listRecords(deadline);
     client.getConnectionStateListenable().addListener(reconnected);
     loadView();
     onDemand.loadedAtOpen();
@@ -182,8 +181,15 @@ final class ZkServiceManager implements ServiceManager, RegistryStats.Source {
    * Sets the persistent watch on the namespace and waits, within the operation timeout, for the
    * first load of the view.
    */
-  private void loadView() throws InterruptedException, SamgrError {
+  private void loadView() throws InterruptedException, SamgrError, KeeperException {
     String where = where();
+    try {
+      listRecords(calls.deadline()); // a list over the packet limit is named, not retried
+    } catch (KeeperException.NoNodeException e) {
+      if (!settings.readOnly()) {
+        throw e;
+      } // else nobody has made the namespace yet: empty until a writing client does
+    }
     onDemand.beginWatching();
     feed.watch();
     KeeperException.@Nullable Code[] failure = new KeeperException.Code[1];

@@ -139,6 +139,48 @@ class ErrorMessagesTest {
   }
 
   @Test
+  void aListOverThePacketLimitIsNamedWhenAReadOnlyClientLoads() throws Exception {
+    String ns = ZkTestSupport.freshNamespace();
+    try (ServiceManager writer = ZkTestSupport.open(server.connect(), ns)) {
+      for (int i = 0; i < 300; i++) {
+        writer.register(String.format("service-with-a-longish-name-%03d", i), Endpoint.of("e"));
+      }
+      String before = System.setProperty("jute.maxbuffer", "4000"); // read by new clients
+      try (ServiceManager reader =
+          ZkTestSupport.open(
+              server.connect(),
+              ns,
+              ZkHooks.NONE,
+              "zookeeper.operation-timeout",
+              "2s",
+              "zookeeper.read-only",
+              "true")) {
+        // one record is one small read; the whole list is what does not fit
+        assertEquals(
+            writer.resolve("service-with-a-longish-name-007"),
+            reader.resolve("service-with-a-longish-name-007"));
+        IllegalStateException e = assertThrows(IllegalStateException.class, reader::services);
+        SamgrError.Unavailable cause = assertInstanceOf(SamgrError.Unavailable.class, e.getCause());
+        assertUnavailable(
+            cause,
+            "open",
+            "the list of node '/"
+                + ns
+                + "/records' (300 services) never arrived although the ensemble answers: it is"
+                + " probably larger than ZooKeeper's packet limit (jute.maxbuffer = 4000 bytes in"
+                + " this JVM). Raise jute.maxbuffer on every client and server of the ensemble"
+                + " (-Djute.maxbuffer=16777216, say)");
+      } finally {
+        if (before == null) {
+          System.clearProperty("jute.maxbuffer");
+        } else {
+          System.setProperty("jute.maxbuffer", before);
+        }
+      }
+    }
+  }
+
+  @Test
   void anAnswerThatStopsAnOperationNamesTheNodeAndWhatZooKeeperSaid() {
     ZkCalls calls = new ZkCalls(1_000_000_000L);
     KeeperException quota = KeeperException.create(KeeperException.Code.QUOTAEXCEEDED, "/ns/x");
