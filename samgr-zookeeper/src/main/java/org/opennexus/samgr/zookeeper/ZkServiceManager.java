@@ -8,13 +8,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.framework.state.ConnectionStateListener;
-import org.apache.zookeeper.KeeperException;
-import org.apache.zookeeper.data.Stat;
 import org.jspecify.annotations.Nullable;
 import org.opennexus.samgr.Endpoint;
 import org.opennexus.samgr.Generation;
@@ -60,6 +57,7 @@ final class ZkServiceManager implements ServiceManager, RegistryStats.Source {
   private final ExpiryAnnouncer announcer;
   private final NamespaceHistory history;
   private final OnDemandLoad onDemand;
+  private final ClientOpening opening;
   private final ConnectionStateListener reconnected = this::connectionChanged;
   private final ZkStats stats;
 
@@ -100,11 +98,17 @@ final class ZkServiceManager implements ServiceManager, RegistryStats.Source {
             readOnly ? (op, deadline) -> false : reaper::sessionWentBack,
             readOnly);
     this.stats = new ZkStats(view, hub, calls);
-    this.onDemand =
-        new OnDemandLoad(client, calls, layout, view, history, () -> opening(this::loadView));
+    this.onDemand = new OnDemandLoad(client, calls, layout, view, history, this::loadOnDemand);
+    this.opening =
+        new ClientOpening(settings, connect, client, calls, layout, history, feed, onDemand);
     feed.connect(writer, reaper);
     writer.connect(history);
     feed.onEpochChange(() -> reaper.runLater(this::epochChanged));
+  }
+
+  /** Loads a read-only client's view on first need (see {@link OnDemandLoad}). */
+  private void loadOnDemand() {
+    opening.load();
   }
 
   /** Opens a client of the registry the settings name; see {@link ZooKeeperBackend#open}. */
@@ -134,244 +138,8 @@ final class ZkServiceManager implements ServiceManager, RegistryStats.Source {
   private void start() {
     client.getConnectionStateListenable().addListener(stats); // from the first connection on
     client.start();
-    opening(this::connectAndLoad);
-  }
-
-  /**
-   * Connects and sets up the namespace; a client that may write then loads its view and follows
-   * sessions, a read-only one loads on first need ({@link OnDemandLoad}).
-   */
-  private void connectAndLoad() throws InterruptedException, KeeperException, SamgrError {
-    String where = where();
-    if (!client.blockUntilConnected(
-        (int) settings.operationTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-      throw new IllegalStateException(
-          "the 'zookeeper' samgr backend could not reach "
-              + where
-              + " within "
-              + settings.operationTimeout()
-              + " ("
-              + ZkSettings.OPERATION_TIMEOUT
-              + ")",
-          new SamgrError.Unavailable("open", ENVIRONMENT)); // the cause says: a down server
-    }
-    long deadline = calls.deadline();
-    String auth = settings.auth();
-    if (settings.readOnly()) {
-      if (auth != null) {
-        protect(auth, deadline, where); // checks only: a read-only client changes nothing
-      }
-      history.open(deadline); // reads the epoch node only; a namespace not made yet is empty
-      client.getConnectionStateListenable().addListener(reconnected);
-      return; // loads its view when an operation first needs it (see OnDemandLoad)
-    }
-    if (auth != null) {
-      protect(auth, deadline, where);
-    } else {
-      history.createNamespace("open", deadline);
-    }
-    history.open(deadline);
-    client.getConnectionStateListenable().addListener(reconnected);
-    loadView();
-    onDemand.loadedAtOpen();
-    reaper.start(); // a read-only client follows no other sessions
-  }
-
-  /**
-   * Sets the persistent watch on the namespace and waits, within the operation timeout, for the
-   * first load of the view.
-   */
-  private void loadView() throws InterruptedException, SamgrError, KeeperException {
-    String where = where();
-    try {
-      listRecords(calls.deadline()); // a list over the packet limit is named, not retried
-    } catch (KeeperException.NoNodeException e) {
-      if (!settings.readOnly()) {
-        throw e;
-      } // else nobody has made the namespace yet: empty until a writing client does
-    }
-    onDemand.beginWatching();
-    feed.watch();
-    KeeperException.@Nullable Code[] failure = new KeeperException.Code[1];
-    if (!feed.awaitFirstLoad(calls.operationNanos(), failure)) {
-      throw new IllegalStateException(
-          "the 'zookeeper' samgr backend could not read namespace '"
-              + settings.root()
-              + "' of "
-              + where
-              + " within "
-              + settings.operationTimeout());
-    }
-    KeeperException.Code code = failure[0];
-    if (code == KeeperException.Code.NONODE && settings.readOnly()) {
-      code = null; // nobody has made the namespace yet: empty until a writing client does
-    }
-    if (code == KeeperException.Code.NOAUTH || code == KeeperException.Code.AUTHFAILED) {
-      throw new SamgrError.Denied("open", ENVIRONMENT, KeeperException.create(code));
-    } else if (code != null) {
-      throw new IllegalStateException(
-          "the 'zookeeper' samgr backend could not read namespace '"
-              + settings.root()
-              + "' of "
-              + where
-              + ": "
-              + KeeperException.create(code).getMessage());
-    }
-  }
-
-  /** Which ensemble this client uses, for errors. */
-  private String where() {
-    return "the ZooKeeper ensemble '"
-        + connect
-        + "' ("
-        + ZkSettings.CONNECT
-        + "='"
-        + settings.connect()
-        + "')";
-  }
-
-  /** A step of opening: connecting, setting up the namespace, loading the view. */
-  private interface Step {
-    void run() throws InterruptedException, KeeperException, SamgrError;
-  }
-
-  /** Runs a step of opening, and turns its failures into what open reports. */
-  private void opening(Step step) {
-    String where = where();
-    try {
-      step.run();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while connecting to " + where, e);
-    } catch (KeeperException e) {
-      throw new IllegalStateException(
-          "the 'zookeeper' samgr backend could not set up namespace '"
-              + settings.root()
-              + "' of "
-              + where
-              + ": "
-              + e.getMessage(),
-          e);
-    } catch (SamgrError.Denied e) {
-      throw new IllegalStateException(
-          "the 'zookeeper' samgr backend may not read or set up namespace '"
-              + settings.root()
-              + "' of "
-              + where
-              + " with these credentials ("
-              + ZkSettings.AUTH
-              + ")",
-          e);
-    } catch (SamgrError e) {
-      // Says what happened: no answer within the operation timeout, or the answer that stopped it.
-      throw new IllegalStateException(
-          "the 'zookeeper' samgr backend could not set up namespace '"
-              + settings.root()
-              + "' of "
-              + where
-              + ": "
-              + e.getMessage(),
-          e);
-    }
-  }
-
-  /**
-   * Lists the records once, as every load does. A list larger than ZooKeeper's packet limit never
-   * arrives (the client drops the connection and Curator retries until the deadline): if the
-   * ensemble then answers a small request about the same node, the error says that.
-   */
-  private void listRecords(long deadline) throws SamgrError, KeeperException {
-    String records = layout.records();
-    try {
-      calls.run("open", deadline, () -> client.getChildren().forPath(records));
-    } catch (SamgrError.Unavailable unanswered) {
-      Stat stat;
-      try {
-        stat = calls.run("open", calls.deadline(), () -> client.checkExists().forPath(records));
-      } catch (SamgrError | KeeperException | RuntimeException e) {
-        throw unanswered; // the ensemble is out of reach after all
-      }
-      if (stat == null) {
-        throw unanswered;
-      }
-      String limit = RecordWriter.JUTE_MAXBUFFER;
-      throw new SamgrError.Unavailable(
-          "open",
-          ENVIRONMENT,
-          "the list of node '"
-              + records
-              + "' ("
-              + stat.getNumChildren()
-              + " services) never arrived although the ensemble answers: it is probably larger"
-              + " than ZooKeeper's packet limit ("
-              + limit
-              + " = "
-              + Integer.getInteger(limit, RecordWriter.DEFAULT_MAXBUFFER)
-              + " bytes in this JVM). Raise "
-              + limit
-              + " on every client and server of the ensemble (-D"
-              + limit
-              + "=16777216, say)",
-          unanswered);
-    }
-  }
-
-  /**
-   * Makes the namespace these credentials' own, or refuses to open it (see {@link NamespaceGuard});
-   * a read-only client only checks that it is, and refuses it otherwise.
-   */
-  private void protect(String auth, long deadline, String where) throws KeeperException {
-    NamespaceGuard guard =
-        new NamespaceGuard(
-            client,
-            settings.root(),
-            CuratorClients.acl(settings.readAuth()),
-            auth,
-            settings.readAuth());
-    DeadlineRetry.begin(deadline);
-    try {
-      if (settings.readOnly()) {
-        guard.verify();
-      } else {
-        guard.protect();
-      }
-    } catch (NamespaceGuard.Refused e) {
-      throw new IllegalStateException(
-          "the 'zookeeper' samgr backend refuses to open namespace '"
-              + settings.root()
-              + "' of "
-              + where
-              + " with the credentials of "
-              + ZkSettings.AUTH
-              + ": "
-              + e.getMessage()
-              + ". Remove that node with ZooKeeper's tools as a user who may (deleteall "
-              + e.node()
-              + "), let these credentials change its ACL (setAcl), "
-              + (settings.readOnly()
-                  ? "open the namespace once from a client that may write with these credentials"
-                      + " (it makes such nodes its own), "
-                  : "")
-              + "or choose another "
-              + ZkSettings.NAMESPACE,
-          e.denied());
-    } catch (KeeperException e) {
-      throw e;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while opening " + where, e);
-    } catch (Exception e) {
-      throw new IllegalStateException(
-          "the 'zookeeper' samgr backend could not set up namespace '"
-              + settings.root()
-              + "' of "
-              + where
-              + ": "
-              + e.getMessage(),
-          e);
-    } finally {
-      DeadlineRetry.end();
-    }
+    opening.open(
+        () -> client.getConnectionStateListenable().addListener(reconnected), reaper::start);
   }
 
   /** Another client wrote the epoch node: follow it (a newer epoch, or a loss written down). */
