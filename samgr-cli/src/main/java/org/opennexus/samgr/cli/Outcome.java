@@ -115,8 +115,10 @@ enum Outcome {
    */
   static Outcome of(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof InterruptedException) {
-        return INTERRUPTED;
+      if (t instanceof InterruptedException
+          || t instanceof java.nio.channels.ClosedByInterruptException
+          || t instanceof java.io.InterruptedIOException) {
+        return INTERRUPTED; // a signal's interrupt, seen by a wait or by an interruptible channel
       }
       if (t instanceof SamgrError samgrError) {
         return of(samgrError);

@@ -59,6 +59,23 @@ class OutcomeDocsTest {
     }
   }
 
+  /**
+   * A signal during a start interrupts whatever the command thread is in: a wait, or an
+   * interruptible channel (serve locking its directories), which throws without a message.
+   */
+  @Test
+  void anInterruptSeenByAChannelIsInterruptedNotAFailure() {
+    for (Exception failure :
+        List.of(
+            new java.nio.channels.ClosedByInterruptException(),
+            new IOException("could not start", new java.nio.channels.ClosedByInterruptException()),
+            new java.io.InterruptedIOException())) {
+      assertEquals(ExitCodes.INTERRUPTED, SamgrCli.exitCode(failure), failure.toString());
+      assertEquals("interrupted (Ctrl-C or SIGTERM)", SamgrCli.describe(failure));
+    }
+    assertEquals(ExitCodes.FAILURE, SamgrCli.exitCode(new IOException("disk full")));
+  }
+
   @Test
   void anUnavailableForAnAnswerKeepsItsOwnRemedyAndExits6() {
     SamgrError.Unavailable answered =

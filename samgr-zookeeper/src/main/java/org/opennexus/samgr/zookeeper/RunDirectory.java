@@ -49,7 +49,13 @@ final class RunDirectory implements AutoCloseable {
     sweep(temp);
     for (int attempt = 1; ; attempt++) {
       Path dir = Files.createTempDirectory(temp, PREFIX);
-      DirectoryLock lock = DirectoryLock.tryAcquire(dir, holder);
+      DirectoryLock lock;
+      try {
+        lock = DirectoryLock.tryAcquire(dir, holder);
+      } catch (IOException e) {
+        deleteTree(dir); // an interrupted thread, say (ClosedByInterruptException): leave nothing
+        throw e;
+      }
       // Another process's sweep may have locked the new directory between its creation and our
       // lock: it then deletes it while holding the lock, so a lock we get after that is on a file
       // that no longer exists. Either way: a fresh directory.
