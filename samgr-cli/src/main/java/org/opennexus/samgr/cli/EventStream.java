@@ -136,6 +136,7 @@ final class EventStream {
       throws SamgrError {
     Map<String, Object> json = Json.event(event, clock.instant());
     ServiceHandle handle = event.handle();
+    json.put("generation", pageGeneration(handle.generation().value()));
     if (event instanceof ServiceEvent.Registered
         && initial.remove(handle.name(), handle.generation().value())) {
       json.put("initial", true);
@@ -163,5 +164,14 @@ final class EventStream {
 
   private static byte[] bytes(String text) {
     return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * A generation as the page gets it: a string, since a JavaScript number is exact only up to 2^53
+   * and generations go beyond (a zookeeper generation is about 1.9 * 10^18): as a number, the page
+   * would show a generation no command accepts, and two near ones as one.
+   */
+  static String pageGeneration(long generation) {
+    return Long.toString(generation);
   }
 }

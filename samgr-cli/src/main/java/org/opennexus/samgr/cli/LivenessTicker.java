@@ -106,7 +106,7 @@ final class LivenessTicker implements AutoCloseable {
           if (!seen.equals(previous.get(service.name()))) {
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("name", service.name());
-            json.put("generation", seen.generation());
+            json.put("generation", EventStream.pageGeneration(seen.generation()));
             json.put("alive", seen.alive());
             json.put("lastHeartbeat", seen.lastHeartbeat());
             changed.add(json);

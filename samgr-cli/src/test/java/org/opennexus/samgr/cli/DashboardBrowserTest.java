@@ -295,7 +295,7 @@ class DashboardBrowserTest {
                 java.time.InstantSource.system(),
                 Duration.ofMillis(200),
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-      writer.register("net", Endpoint.of("tcp://127.0.0.1:7000"));
+      ServiceHandle net = writer.register("net", Endpoint.of("tcp://127.0.0.1:7000"));
       WebDriver browser = chromium();
       try {
         WebDriverWait wait = new WebDriverWait(browser, STEP);
@@ -304,6 +304,16 @@ class DashboardBrowserTest {
         browser.get(dashboard.uri().toString());
         wait.until(b -> "live".equals(status(b)) && row(b, "net").isPresent());
         assertEquals(false, unconfirmed(browser));
+        // a zookeeper generation (about 1.9e18, beyond a JavaScript number's 2^53) shows exactly
+        // and whole, as --if-generation needs it
+        assertEquals(String.valueOf(net.generation().value()), cells(browser, "net").get(2));
+        assertEquals(
+            true,
+            js(browser)
+                .executeScript(
+                    "const c = document.querySelector('#services tbody td.generation');"
+                        + " return c.scrollWidth <= c.clientWidth;"),
+            "the generation is cut");
 
         server[0].close();
         wait.until(b -> "down".equals(status(b)));
