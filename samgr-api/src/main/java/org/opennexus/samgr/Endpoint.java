@@ -9,7 +9,9 @@ import org.opennexus.samgr.spi.Arguments;
  *
  * @param address 1 to {@value Arguments#MAX_ADDRESS_LENGTH} UTF-16 code units, with no ISO control
  *     characters, no invisible or bidirectional-control characters (Unicode format characters,
- *     category Cf, such as U+200B or U+202E, and U+2028 and U+2029) and no unpaired surrogates
+ *     category Cf, such as U+200B or U+202E, and U+2028 and U+2029), no default-ignorable
+ *     characters (such as U+FE0F or U+3164), no U+2800 BRAILLE PATTERN BLANK and no unpaired
+ *     surrogates, not starting with a combining mark
  */
 public record Endpoint(String address) implements Serializable {
 

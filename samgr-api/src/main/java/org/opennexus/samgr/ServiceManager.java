@@ -41,13 +41,16 @@ import java.util.function.Consumer;
  *       org.opennexus.samgr.spi.Arguments}) throws {@link NullPointerException} or {@link
  *       IllegalArgumentException} before anything changes.
  *   <li><b>Names cannot deceive.</b> A name (1 to 256 UTF-16 code units) and an endpoint address (1
- *       to 4096) may hold any text but ISO control characters, unpaired surrogates and invisible or
- *       bidirectional-control characters: Unicode format characters (category Cf, such as U+200B
- *       ZERO WIDTH SPACE or U+202E RIGHT-TO-LEFT OVERRIDE) and U+2028 and U+2029. So nothing in a
- *       name is hidden and nothing reorders what shows (look-alike letters of other scripts remain
- *       possible). Every backend refuses the others at {@code register}, {@code restart} and every
- *       other call that takes a name, with an {@link IllegalArgumentException} whose message names
- *       the rule and the character's code. Names may contain spaces: output for people quotes them.
+ *       to 4096) may hold any text but ISO control characters, unpaired surrogates, invisible or
+ *       bidirectional-control characters (Unicode format characters, category Cf, such as U+200B
+ *       ZERO WIDTH SPACE or U+202E RIGHT-TO-LEFT OVERRIDE, and U+2028 and U+2029),
+ *       default-ignorable characters (such as the variation selector U+FE0F or the Hangul filler
+ *       U+3164) and U+2800 BRAILLE PATTERN BLANK, and neither may start with a combining mark. So
+ *       nothing in a name is hidden, nothing reorders what shows and nothing combines with what is
+ *       printed before it (look-alike letters of other scripts remain possible). Every backend
+ *       refuses the others at {@code register}, {@code restart} and every other call that takes a
+ *       name, with an {@link IllegalArgumentException} whose message names the rule and the
+ *       character's code. Names may contain spaces: output for people quotes them.
  *   <li><b>After {@link #close()}</b>, every method but {@link #environment()} and {@code close()}
  *       throws {@link IllegalStateException}.
  *   <li><b>Liveness.</b> A service is alive while its last heartbeat (register and restart count as

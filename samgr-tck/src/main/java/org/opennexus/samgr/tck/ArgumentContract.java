@@ -24,12 +24,14 @@ import org.opennexus.samgr.ServiceManager;
  * The bad-input catalogue: every {@link ServiceManager} entry point is given every class of bad
  * argument ({@code null} in each position; names that are empty, one unit over the limit, ten
  * million units long, contain each class of ISO control character, an invisible or
- * bidirectional-control character, or an unpaired high or low surrogate) and must throw the
- * documented unchecked exception, with a short message that names the parameter and the rule (for
- * an invisible character, its code), before anything changes: where the backend keeps a registry,
- * its {@code services()} snapshot and the handles of its services are compared before and after.
- * Valid names at the length limit, non-ASCII ones and ones ending in a surrogate pair must pass the
- * argument rules on every backend.
+ * bidirectional-control character, a default-ignorable character such as a variation selector or a
+ * Hangul filler, U+2800 BRAILLE PATTERN BLANK, an unpaired high or low surrogate, or start with a
+ * combining mark) and must throw the documented unchecked exception, with a short message that
+ * names the parameter and the rule (for a character, its code), before anything changes: where the
+ * backend keeps a registry, its {@code services()} snapshot and the handles of its services are
+ * compared before and after. Valid names at the length limit, non-ASCII ones, ones ending in a
+ * surrogate pair and ones with a combining mark after a letter must pass the argument rules on
+ * every backend.
  *
  * <p>The rules are the same on every backend, so both {@link FullContract} and {@link
  * UnsupportedContract} include this contract; a backend that refuses an operation still checks its
@@ -66,7 +68,14 @@ public interface ArgumentContract extends Contract {
             Named.of("U+FEFF byte order mark", "a\uFEFF"),
             Named.of("U+00AD soft hyphen", "a\u00ADb"),
             Named.of("U+2028 line separator", "a\u2028b"),
-            Named.of("U+E0041 tag (supplementary)", "a\uDB40\uDC41"));
+            Named.of("U+E0041 tag (supplementary)", "a\uDB40\uDC41"),
+            Named.of("U+034F combining grapheme joiner", "a\u034Fb"),
+            Named.of("U+FE0F variation selector", "\u2764\uFE0F"),
+            Named.of("U+E0100 variation selector (supplementary)", "a\uDB40\uDD00"),
+            Named.of("U+3164 hangul filler", "\u3164"),
+            Named.of("U+115F hangul choseong filler", "a\u115F"),
+            Named.of("U+2800 braille pattern blank", "pay\u2800ments"),
+            Named.of("U+0301 combining mark first", "\u0301x"));
     List<String> rules =
         List.of(
             "256",
@@ -86,7 +95,14 @@ public interface ArgumentContract extends Contract {
             "U+FEFF",
             "U+00AD",
             "U+2028",
-            "U+E0041");
+            "U+E0041",
+            "U+034F",
+            "U+FE0F",
+            "U+E0100",
+            "U+3164",
+            "U+115F",
+            "U+2800",
+            "U+0301");
     List<Arguments> cases = new ArrayList<>();
     for (String entryPoint : NameEntryPoints.ALL) {
       for (int i = 0; i < names.size(); i++) {
@@ -134,7 +150,9 @@ public interface ArgumentContract extends Contract {
         Named.of("256 non-ASCII units", "é".repeat(256)),
         Named.of("256 units ending in a surrogate pair", "名".repeat(254) + "\uD83D\uDE00"),
         Named.of("one supplementary character", "\uD83D\uDE00"),
-        Named.of("spaces and U+00A0 (not a control)", " a\u00A0b "));
+        Named.of("spaces and U+00A0 (not a control)", " a\u00A0b "),
+        Named.of("a combining mark after a letter", "e\u0301"),
+        Named.of("U+2801 braille pattern (not blank)", "\u2801"));
   }
 
   /**
@@ -239,8 +257,9 @@ public interface ArgumentContract extends Contract {
 
   /**
    * {@link Endpoint} applies the address rules: 1 to 4096 units, no ISO control characters, no
-   * invisible or bidirectional-control characters, no unpaired surrogates; {@code null} names
-   * {@code address}. Valid addresses at the limit pass.
+   * invisible or bidirectional-control characters, no unpaired surrogates, no default-ignorable
+   * characters, no U+2800, no combining mark first; {@code null} names {@code address}. Valid
+   * addresses at the limit pass.
    */
   @org.junit.jupiter.api.Test
   default void endpointAppliesTheAddressRules() {
@@ -262,6 +281,11 @@ public interface ArgumentContract extends Contract {
       {"tcp://a\u200Db", "U+200D"},
       {"tcp://a\u2029", "U+2029"},
       {"tcp://\uDB40\uDC7F", "U+E007F"},
+      {"tcp://a\uFE0F", "U+FE0F"},
+      {"tcp://\uDB40\uDD00", "U+E0100"},
+      {"tcp://\u3164", "U+3164"},
+      {"\u2800", "U+2800"},
+      {"\u0301tcp://a", "U+0301"},
     };
     for (String[] c : bad) {
       assertShortMessage(

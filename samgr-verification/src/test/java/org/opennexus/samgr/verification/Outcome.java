@@ -48,6 +48,9 @@ sealed interface Outcome {
     CONTROL,
     INVISIBLE,
     SURROGATE,
+    IGNORABLE,
+    BLANK,
+    LEADING_MARK,
     NEGATIVE,
     BELOW_ONE;
 
@@ -64,6 +67,15 @@ sealed interface Outcome {
       }
       if (message.contains("must not contain unpaired surrogates")) {
         return SURROGATE;
+      }
+      if (message.contains("must not contain default-ignorable characters")) {
+        return IGNORABLE;
+      }
+      if (message.contains("must not contain characters that look blank")) {
+        return BLANK;
+      }
+      if (message.contains("must not start with a combining mark")) {
+        return LEADING_MARK;
       }
       if (message.contains("must not be negative")) {
         return NEGATIVE;

@@ -126,21 +126,44 @@ final class RegistryModel {
       }
       boolean high = c >= 0xD800 && c <= 0xDBFF;
       boolean low = c >= 0xDC00 && c <= 0xDFFF;
+      int codePoint = c;
       if (high && i + 1 < text.length()) {
         char next = text.charAt(i + 1);
         if (next >= 0xDC00 && next <= 0xDFFF) {
-          if (Character.getType(Character.toCodePoint(c, next)) == Character.FORMAT) {
+          codePoint = Character.toCodePoint(c, next);
+          if (Character.getType(codePoint) == Character.FORMAT) {
             return Rule.INVISIBLE; // such as the tag characters U+E0001 to U+E007F
           }
-          i++;
-          continue;
         }
       }
-      if (high || low) {
+      if (codePoint == c && (high || low)) {
         return Rule.SURROGATE;
       }
+      Rule rule = codePointRule(codePoint, i);
+      if (rule != null) {
+        return rule;
+      }
+      i += Character.charCount(codePoint) - 1;
     }
     return null;
+  }
+
+  /** The rule a well-formed code point that is no control or format character breaks, or null. */
+  private static @Nullable Rule codePointRule(int codePoint, int index) {
+    for (int[] range : NameCharactersTest.DEFAULT_IGNORABLE) {
+      if (codePoint >= range[0] && codePoint <= range[1]) {
+        return Rule.IGNORABLE;
+      }
+    }
+    if (codePoint == 0x2800) {
+      return Rule.BLANK;
+    }
+    int type = Character.getType(codePoint);
+    boolean mark =
+        type == Character.NON_SPACING_MARK
+            || type == Character.COMBINING_SPACING_MARK
+            || type == Character.ENCLOSING_MARK;
+    return index == 0 && mark ? Rule.LEADING_MARK : null;
   }
 
   /** The outcome of checking a name, or {@code null} if it is valid. */

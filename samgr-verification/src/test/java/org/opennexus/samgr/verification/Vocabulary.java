@@ -56,13 +56,27 @@ final class Vocabulary {
           "\uD800",
           "\uDC00x",
           "x\uD83D",
-          "\uDE00\uD83D");
+          "\uDE00\uD83D",
+          "a\uFE0F",
+          "x\uDB40\uDD00",
+          "\u3164",
+          "\u2800",
+          "\u0301a");
 
   static final List<Endpoint> ENDPOINTS =
       List.of(Endpoint.of("tcp://127.0.0.1:7000"), Endpoint.of("vmo:42"), Endpoint.of("ü"));
 
   static final List<String> BAD_ADDRESSES =
-      List.of("", "e".repeat(4097), "tcp://\u0000", "\u009F", "\uDBFF", "\uDFFF");
+      List.of(
+          "",
+          "e".repeat(4097),
+          "tcp://\u0000",
+          "\u009F",
+          "\uDBFF",
+          "\uDFFF",
+          "tcp://\u034F",
+          "\u2800",
+          "\u20DDtcp://");
 
   static final List<Long> MOVES =
       List.of(0L, 1L, 29_999L, 30_000L, 30_001L, 60_000L, -1L, -30_001L);
