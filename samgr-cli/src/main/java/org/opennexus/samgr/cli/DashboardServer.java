@@ -12,6 +12,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -145,15 +146,28 @@ final class DashboardServer implements AutoCloseable {
       }
       throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
     }
-    int port = connector.getLocalPort();
+    this.allowedHosts = allowedHosts(host, connector.getLocalPort());
+  }
+
+  /**
+   * The {@code Host} values a server bound to {@code host} at {@code port} answers to (in lower
+   * case), or none for any when it is not bound to loopback: the loopback names and the bound
+   * address with the port, and on port 80 also without it (what browsers send for the default
+   * port).
+   */
+  static Set<String> allowedHosts(InetAddress host, int port) {
     Set<String> names = new TreeSet<>();
     if (host.isLoopbackAddress()) {
-      names.add("localhost:" + port);
-      names.add("127.0.0.1:" + port);
-      names.add("[::1]:" + port);
-      names.add(authority(host, port).toLowerCase(Locale.ROOT));
+      String bound = authority(host, port).toLowerCase(Locale.ROOT);
+      for (String name :
+          List.of("localhost:" + port, "127.0.0.1:" + port, "[::1]:" + port, bound)) {
+        names.add(name);
+        if (port == 80) {
+          names.add(name.substring(0, name.lastIndexOf(':')));
+        }
+      }
     }
-    this.allowedHosts = Set.copyOf(names);
+    return Set.copyOf(names);
   }
 
   /**
@@ -248,7 +262,12 @@ final class DashboardServer implements AutoCloseable {
     Callback callback =
         heads.handling(request.getConnectionMetaData().getConnection(), requestDone);
     try {
-      String name = request.getHeaders().get(HttpHeader.HOST);
+      List<String> hosts = request.getHeaders().getValuesList(HttpHeader.HOST);
+      if (hosts.size() > 1) {
+        send(request, response, callback, HttpReply.text(400, "more than one Host header"));
+        return;
+      }
+      String name = hosts.isEmpty() ? null : hosts.get(0);
       if (!allowedHosts.isEmpty()
           && (name == null || !allowedHosts.contains(name.toLowerCase(Locale.ROOT)))) {
         send(

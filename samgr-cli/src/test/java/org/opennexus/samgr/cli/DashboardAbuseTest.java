@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -24,8 +25,8 @@ import org.junit.jupiter.api.Timeout;
 import org.opennexus.samgr.Endpoint;
 
 /**
- * The dashboard's HTTP server against clients that hold what they got: streams that never read, and
- * request heads dribbled on a kept-alive connection.
+ * The dashboard's HTTP server against clients that hold what they got: streams that never read,
+ * request heads dribbled on a kept-alive connection, and {@code Host} headers it must not trust.
  */
 class DashboardAbuseTest {
 
@@ -171,6 +172,62 @@ class DashboardAbuseTest {
       }
     }
     throw new AssertionError("the dribbled second head still holds its connection after 20 s");
+  }
+
+  /**
+   * On port 80 the page answers to a {@code Host} without a port (what browsers send for it), as to
+   * one with it; on any other port a {@code Host} without a port is not its own.
+   */
+  @Test
+  @Timeout(10)
+  void onPort80AHostWithoutThePortIsAllowed() throws Exception {
+    InetAddress loopback = InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
+    assertEquals(
+        Set.of("localhost", "localhost:80", "127.0.0.1", "127.0.0.1:80", "[::1]", "[::1]:80"),
+        DashboardServer.allowedHosts(loopback, 80));
+    assertEquals(
+        Set.of("localhost:8080", "127.0.0.1:8080", "[::1]:8080"),
+        DashboardServer.allowedHosts(loopback, 8080));
+    assertEquals(
+        Set.of(
+            "localhost",
+            "localhost:80",
+            "127.0.0.1",
+            "127.0.0.1:80",
+            "[::1]",
+            "[::1]:80",
+            "127.0.0.2",
+            "127.0.0.2:80"),
+        DashboardServer.allowedHosts(InetAddress.getByAddress(new byte[] {127, 0, 0, 2}), 80));
+    assertEquals(Set.of(), DashboardServer.allowedHosts(InetAddress.getByAddress(new byte[4]), 80));
+
+    URI uri = start(HttpLimits.DEFAULTS);
+    assertEquals("HTTP/1.1 403 Forbidden", statusLine(exchange(uri, "Host: 127.0.0.1\r\n")));
+    assertEquals(
+        "HTTP/1.1 200 OK", statusLine(exchange(uri, "Host: 127.0.0.1:" + uri.getPort() + "\r\n")));
+  }
+
+  /** A request with two {@code Host} headers is refused, whichever comes first. */
+  @Test
+  @Timeout(30)
+  void twoHostHeadersAreRefused() throws Exception {
+    URI uri = start(HttpLimits.DEFAULTS);
+    String own = "Host: 127.0.0.1:" + uri.getPort() + "\r\n";
+    assertEquals("HTTP/1.1 400 Bad Request", statusLine(exchange(uri, own + "Host: evil.com\r\n")));
+    assertEquals("HTTP/1.1 400 Bad Request", statusLine(exchange(uri, "Host: evil.com\r\n" + own)));
+    assertEquals("HTTP/1.1 400 Bad Request", statusLine(exchange(uri, own + own)));
+    assertEquals("HTTP/1.1 200 OK", statusLine(exchange(uri, own)));
+  }
+
+  /** {@code GET /} with these header lines on a new connection: the response's head. */
+  private String exchange(URI uri, String headers) throws IOException {
+    Socket socket = connect(uri);
+    OutputStream out = socket.getOutputStream();
+    out.write(
+        ("GET / HTTP/1.1\r\n" + headers + "Connection: close\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+    return head(socket.getInputStream());
   }
 
   private static void assertClosedByServer(Socket socket) throws IOException {
