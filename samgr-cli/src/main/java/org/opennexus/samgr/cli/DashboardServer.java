@@ -11,17 +11,14 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.EventListener;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -33,7 +30,6 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.eclipse.jetty.util.thread.Scheduler;
 import org.opennexus.samgr.ServiceManager;
 
 /**
@@ -49,8 +45,9 @@ import org.opennexus.samgr.ServiceManager;
  * on open connections beyond which it stops accepting (further clients wait in the kernel's backlog
  * and hold no descriptor of this process), an idle timeout that also bounds a blocked write,
  * request-head size limits, and correct {@code HEAD} replies. On top of it: a cap on event streams
- * (each holds a thread; beyond it 503) and a timeout for a new connection's first request head. See
- * {@link HttpLimits}.
+ * (each holds a thread; a new one beyond it takes the place of the oldest) and a lifetime for each
+ * ({@link StreamSlots}), and a timeout for every request head ({@link HeadTimeout}). See {@link
+ * HttpLimits}.
  *
  * <p>Routes: every path the listener answers is registered in one place, {@link #routes}; a command
  * may add its own ({@link HttpRoute}), which get the same limits, {@code Host} check and headers.
@@ -82,7 +79,8 @@ final class DashboardServer implements AutoCloseable {
   private final Duration refresh;
   private final HttpLimits limits;
   private final Map<String, HttpRoute> routes;
-  private final Semaphore streams;
+  private final StreamSlots streams;
+  private final HeadTimeout heads;
   private final LivenessTicker ticker;
   private final Server server;
   private final ServerConnector connector;
@@ -103,7 +101,7 @@ final class DashboardServer implements AutoCloseable {
     this.refresh = refresh;
     this.limits = limits;
     this.routes = routes(extraRoutes);
-    this.streams = new Semaphore(limits.maxStreams());
+    this.streams = new StreamSlots(limits.maxStreams(), limits.streamLifetime());
     this.host = bind.getAddress();
 
     QueuedThreadPool pool = new QueuedThreadPool(limits.maxThreads(), 2, 60_000);
@@ -121,7 +119,8 @@ final class DashboardServer implements AutoCloseable {
     connector.setPort(bind.getPort());
     connector.setIdleTimeout(limits.idleTimeout().toMillis());
     connector.setAcceptQueueSize(limits.maxConnections());
-    connector.addBean(new HeadTimeout(connector.getScheduler(), limits.headerTimeout()));
+    this.heads = new HeadTimeout(connector.getScheduler(), limits.headerTimeout());
+    connector.addBean(heads);
     server.addConnector(connector);
     NetworkConnectionLimit cap = new NetworkConnectionLimit(limits.maxConnections(), connector);
     cap.setEndPointIdleTimeout(limits.headerTimeout().toMillis());
@@ -147,15 +146,28 @@ final class DashboardServer implements AutoCloseable {
       }
       throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
     }
-    int port = connector.getLocalPort();
+    this.allowedHosts = allowedHosts(host, connector.getLocalPort());
+  }
+
+  /**
+   * The {@code Host} values a server bound to {@code host} at {@code port} answers to (in lower
+   * case), or none for any when it is not bound to loopback: the loopback names and the bound
+   * address with the port, and on port 80 also without it (what browsers send for the default
+   * port).
+   */
+  static Set<String> allowedHosts(InetAddress host, int port) {
     Set<String> names = new TreeSet<>();
     if (host.isLoopbackAddress()) {
-      names.add("localhost:" + port);
-      names.add("127.0.0.1:" + port);
-      names.add("[::1]:" + port);
-      names.add(authority(host, port).toLowerCase(Locale.ROOT));
+      String bound = authority(host, port).toLowerCase(Locale.ROOT);
+      for (String name :
+          List.of("localhost:" + port, "127.0.0.1:" + port, "[::1]:" + port, bound)) {
+        names.add(name);
+        if (port == 80) {
+          names.add(name.substring(0, name.lastIndexOf(':')));
+        }
+      }
     }
-    this.allowedHosts = Set.copyOf(names);
+    return Set.copyOf(names);
   }
 
   /**
@@ -246,9 +258,16 @@ final class DashboardServer implements AutoCloseable {
     }
   }
 
-  private void handle(Request request, Response response, Callback callback) {
+  private void handle(Request request, Response response, Callback requestDone) {
+    Callback callback =
+        heads.handling(request.getConnectionMetaData().getConnection(), requestDone);
     try {
-      String name = request.getHeaders().get(HttpHeader.HOST);
+      List<String> hosts = request.getHeaders().getValuesList(HttpHeader.HOST);
+      if (hosts.size() > 1) {
+        send(request, response, callback, HttpReply.text(400, "more than one Host header"));
+        return;
+      }
+      String name = hosts.isEmpty() ? null : hosts.get(0);
       if (!allowedHosts.isEmpty()
           && (name == null || !allowedHosts.contains(name.toLowerCase(Locale.ROOT)))) {
         send(
@@ -269,7 +288,7 @@ final class DashboardServer implements AutoCloseable {
         if ("HEAD".equals(method)) {
           send(request, response, callback, new HttpReply(200, EVENT_STREAM, new byte[0]));
         } else {
-          stream(response, callback);
+          stream(request, response, callback);
         }
         return;
       }
@@ -320,64 +339,30 @@ final class DashboardServer implements AutoCloseable {
     response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
   }
 
-  /** One browser's event stream, on this request's thread, if the cap on streams allows it. */
-  private void stream(Response response, Callback callback) {
-    if (!streams.tryAcquire()) {
-      headers(response, "text/plain; charset=utf-8");
-      response.getHeaders().put(HttpHeader.RETRY_AFTER, "5");
-      HttpReply busy = HttpReply.text(503, "too many open dashboards; retrying");
-      response.setStatus(503);
-      response.write(true, busy.body(), callback);
-      return;
-    }
-    try {
+  /**
+   * One browser's event stream, on this request's thread, in a place among the capped streams (a
+   * new one takes the place of the oldest). Its connection closes when it ends: when a newer stream
+   * took its place, its lifetime is over, the browser went away or the server closes.
+   */
+  private void stream(Request request, Response response, Callback callback) {
+    try (StreamSlots.Slot slot =
+        streams.open(request.getConnectionMetaData().getConnection().getEndPoint())) {
       headers(response, EVENT_STREAM);
+      response.getHeaders().put(HttpHeader.CONNECTION, "close");
       response.setStatus(200);
       OutputStream out = Content.Sink.asOutputStream(response);
       Duration keepAlive = limits.idleTimeout().dividedBy(3);
       new EventStream(samgr, clock, refresh, keepAlive, limits.maxQueued())
-          .run(out, ticker, closed::get);
+          .run(out, ticker, () -> closed.get() || slot.over());
       out.close();
       callback.succeeded();
     } catch (InterruptedException | InterruptedIOException e) {
       Thread.currentThread().interrupt();
       callback.failed(e);
     } catch (IOException | UncheckedIOException | IllegalStateException e) {
-      // the browser went away or stopped reading (idle timeout), or the registry closed
+      // the browser went away or stopped reading (idle timeout), a newer stream took this one's
+      // place, or the registry closed
       callback.failed(e);
-    } finally {
-      streams.release();
-    }
-  }
-
-  /**
-   * Closes a connection whose first request head has not arrived within {@code timeout} of its
-   * opening (the idle timeout alone would let a client that sends a byte now and then keep it).
-   */
-  private static final class HeadTimeout implements Connection.Listener, EventListener {
-    private final Scheduler scheduler;
-    private final Duration timeout;
-
-    HeadTimeout(Scheduler scheduler, Duration timeout) {
-      this.scheduler = scheduler;
-      this.timeout = timeout;
-    }
-
-    @Override
-    public void onOpened(Connection connection) {
-      scheduler.schedule(
-          () -> {
-            if (connection.getMessagesIn() == 0 && connection.getEndPoint().isOpen()) {
-              connection.getEndPoint().close();
-            }
-          },
-          timeout.toMillis(),
-          TimeUnit.MILLISECONDS);
-    }
-
-    @Override
-    public void onClosed(Connection connection) {
-      // nothing to undo: the check above finds the end point closed
     }
   }
 }

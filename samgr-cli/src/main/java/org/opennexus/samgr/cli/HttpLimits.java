@@ -10,11 +10,15 @@ import java.time.Duration;
  * @param maxThreads the server's threads at most (accepting, selecting, pages and event streams)
  * @param maxConnections open connections at most; beyond it the server stops accepting, and further
  *     clients wait in the kernel's backlog, holding no descriptor of this process
- * @param maxStreams open event streams at most (each holds a thread); beyond it {@code /events}
- *     answers 503 and the page retries later
- * @param headerTimeout how long a new connection may take to send its first request's head
+ * @param maxStreams open event streams at most (each holds a thread); a new one beyond it takes the
+ *     place of the stream open longest, which the server closes (see {@link StreamSlots})
+ * @param headerTimeout how long a connection may take to send each request's head: from its opening
+ *     for the first, from the previous response's end for every later one
  * @param idleTimeout how long a connection may stay without progress reading or writing; a stream
- *     whose browser stops reading is cut after it
+ *     whose writes are blocked (its client stopped reading and the buffers are full) is cut after
+ *     it
+ * @param streamLifetime how long an event stream may stay open; then the server ends it and the
+ *     browser reconnects
  * @param maxQueued events that may wait for one stream beyond its first ones
  */
 record HttpLimits(
@@ -23,11 +27,19 @@ record HttpLimits(
     int maxStreams,
     Duration headerTimeout,
     Duration idleTimeout,
+    Duration streamLifetime,
     int maxQueued) {
 
   /** The limits of {@code samgr serve --http} and {@code samgr dashboard}. */
   static final HttpLimits DEFAULTS =
-      new HttpLimits(48, 128, 32, Duration.ofSeconds(10), Duration.ofSeconds(30), 10_000);
+      new HttpLimits(
+          48,
+          128,
+          32,
+          Duration.ofSeconds(10),
+          Duration.ofSeconds(30),
+          Duration.ofMinutes(10),
+          10_000);
 
   HttpLimits {
     if (maxStreams < 1 || maxThreads < maxStreams + 8 || maxConnections < maxStreams + 1) {
@@ -43,14 +55,17 @@ record HttpLimits(
         || headerTimeout.isZero()
         || idleTimeout.isNegative()
         || idleTimeout.isZero()
+        || streamLifetime.isNegative()
+        || streamLifetime.isZero()
         || maxQueued < 1) {
-      throw new IllegalArgumentException("timeouts and maxQueued must be more than zero");
+      throw new IllegalArgumentException(
+          "timeouts, streamLifetime and maxQueued must be more than zero");
     }
   }
 
   /** These limits with another bound on the events queued for one stream. */
   HttpLimits withMaxQueued(int queued) {
     return new HttpLimits(
-        maxThreads, maxConnections, maxStreams, headerTimeout, idleTimeout, queued);
+        maxThreads, maxConnections, maxStreams, headerTimeout, idleTimeout, streamLifetime, queued);
   }
 }

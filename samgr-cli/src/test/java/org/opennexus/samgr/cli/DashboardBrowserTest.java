@@ -10,8 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -21,8 +24,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.opennexus.samgr.Endpoint;
 import org.opennexus.samgr.ManualClock;
 import org.opennexus.samgr.Samgr;
+import org.opennexus.samgr.SamgrError;
+import org.opennexus.samgr.ServiceEvent;
 import org.opennexus.samgr.ServiceHandle;
 import org.opennexus.samgr.ServiceManager;
+import org.opennexus.samgr.Subscription;
 import org.opennexus.samgr.zookeeper.EmbeddedZooKeeper;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -266,6 +272,65 @@ class DashboardBrowserTest {
             Path.of(System.getProperty("samgr.cli.target", "target"), "dashboard-" + size + ".png");
         Files.createDirectories(shot.getParent());
         Files.write(shot, png);
+      } finally {
+        browser.quit();
+      }
+    }
+  }
+
+  /**
+   * Streams that the server ends (their lifetime over, here 2 s) cost the page nothing: it
+   * reconnects by itself, is live again with the same rows, invents no history row for the services
+   * it already showed, and still follows the registry.
+   */
+  @Test
+  void theSamePageRecoversFromStreamsTheServerEnds() throws Exception {
+    assertTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER), "no chromium");
+    ManualClock clock = ManualClock.at(Cli.START);
+    AtomicInteger streams = new AtomicInteger();
+    HttpLimits limits =
+        new HttpLimits(
+            48,
+            128,
+            32,
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(30),
+            Duration.ofSeconds(2),
+            10_000);
+    try (ServiceManager samgr =
+            Samgr.builder().environment("host").clock(clock).livenessTimeout(Cli.LIVENESS).open();
+        DashboardServer dashboard =
+            DashboardServer.start(
+                new Delegating(samgr) {
+                  @Override
+                  public Subscription watchAll(Consumer<ServiceEvent> listener) throws SamgrError {
+                    streams.incrementAndGet();
+                    return super.watchAll(listener);
+                  }
+                },
+                clock,
+                Duration.ofMillis(200),
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                limits,
+                Map.of())) {
+      samgr.register("storage", Endpoint.of("tcp://127.0.0.1:7001"));
+      WebDriver browser = chromium();
+      try {
+        WebDriverWait wait = new WebDriverWait(browser, STEP);
+        wait.ignoring(StaleElementReferenceException.class);
+        wait.withMessage(() -> "the page showed: " + shown(browser));
+        browser.get(dashboard.uri().toString());
+        wait.until(b -> "live".equals(status(b)) && row(b, "storage").isPresent());
+        js(browser).executeScript("window.samgrTestMarker = 'same page';");
+        // three streams ended by the server, the page on its fourth
+        wait.until(b -> streams.get() >= 4);
+        wait.until(b -> "live".equals(status(b)) && row(b, "storage").isPresent());
+        assertEquals(List.of(), history(browser), "nothing happened while the page was open");
+        assertEquals("same page", js(browser).executeScript("return window.samgrTestMarker;"));
+
+        samgr.register("net", Endpoint.of("tcp://127.0.0.1:7000"));
+        wait.until(b -> history(b).equals(List.of("registered net 2")));
+        wait.until(b -> row(b, "net").isPresent() && "live".equals(status(b)));
       } finally {
         browser.quit();
       }

@@ -277,7 +277,8 @@
       streamOpen = false;
       setStatus('down', 'disconnected, retrying…');
       if (source.readyState === EventSource.CLOSED) {
-        // refused (e.g. too many open dashboards): EventSource gives up, so try again later
+        // refused (a status other than 200): EventSource gives up, so try again later;
+        // a stream the server ended (CONNECTING) is reconnected by EventSource itself
         setTimeout(connect, 5000);
       }
     };
