@@ -112,11 +112,14 @@ class ArchitectureTest {
   void commandLineUsesOnlyApi() {
     // `samgr serve` runs the zookeeper backend's one public class beside its provider, a
     // ZooKeeper server inside the JVM; nothing else of the backend. `serve --metrics` monitors
-    // its client with samgr-metrics' public entry point, as any user would.
+    // its client with samgr-metrics' public entry point, as any user would. The dashboard, watch
+    // and await read a shared registry's connection from RegistryStats, the SPI's read-only view
+    // made for metrics and dashboards, as any user may.
     usesOnlyApi(
         "org.opennexus.samgr.cli",
         "org.opennexus.samgr.zookeeper.EmbeddedZooKeeper",
-        "org.opennexus.samgr.metrics.SamgrMetrics");
+        "org.opennexus.samgr.metrics.SamgrMetrics",
+        "org.opennexus.samgr.spi.RegistryStats");
   }
 
   @Test
