@@ -168,14 +168,7 @@ final class ClientOpening {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while connecting to " + where, e);
     } catch (KeeperException e) {
-      throw new IllegalStateException(
-          "the 'zookeeper' samgr backend could not set up namespace '"
-              + settings.root()
-              + "' of "
-              + where
-              + ": "
-              + e.getMessage(),
-          e);
+      throw setUpFailed(where, e);
     } catch (SamgrError.Denied e) {
       throw new IllegalStateException(
           "the 'zookeeper' samgr backend may not read or set up namespace '"
@@ -188,14 +181,7 @@ final class ClientOpening {
           e);
     } catch (SamgrError e) {
       // Says what happened: no answer within the operation timeout, or the answer that stopped it.
-      throw new IllegalStateException(
-          "the 'zookeeper' samgr backend could not set up namespace '"
-              + settings.root()
-              + "' of "
-              + where
-              + ": "
-              + e.getMessage(),
-          e);
+      throw setUpFailed(where, e);
     }
   }
 
@@ -285,16 +271,21 @@ final class ClientOpening {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while opening " + where, e);
     } catch (Exception e) {
-      throw new IllegalStateException(
-          "the 'zookeeper' samgr backend could not set up namespace '"
-              + settings.root()
-              + "' of "
-              + where
-              + ": "
-              + e.getMessage(),
-          e);
+      throw setUpFailed(where, e);
     } finally {
       DeadlineRetry.end();
     }
+  }
+
+  /** What open reports when setting up the namespace failed: where, and what happened. */
+  private IllegalStateException setUpFailed(String where, Exception e) {
+    return new IllegalStateException(
+        "the 'zookeeper' samgr backend could not set up namespace '"
+            + settings.root()
+            + "' of "
+            + where
+            + ": "
+            + e.getMessage(),
+        e);
   }
 }

@@ -457,7 +457,7 @@ final class RecordView {
         return "samgr zookeeper registry (closed)";
       }
       int subscriptions = hub.subscriptions();
-      long services = view.values().stream().filter(Rec::registered).count();
+      int services = registered; // exact: kept under this lock with the view
       return "samgr zookeeper registry "
           + where
           + (loaded ? " (services: " + services : " (services: not loaded yet")

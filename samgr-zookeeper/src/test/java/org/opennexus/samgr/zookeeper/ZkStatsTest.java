@@ -56,6 +56,8 @@ class ZkStatsTest {
         manager.await("c", Duration.ofSeconds(30));
         assertEquals(2, stats.serviceCount());
         assertEquals(manager.services().size(), stats.serviceCount());
+        assertTrue(
+            manager.toString().contains("(services: 2, subscriptions: 0)"), manager::toString);
         assertEquals(0, stats.deliveryBacklog());
         assertTrue(stats.shared());
       }
