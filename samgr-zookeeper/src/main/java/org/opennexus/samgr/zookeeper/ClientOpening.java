@@ -24,6 +24,7 @@ final class ClientOpening {
   private final CuratorFramework client;
   private final ZkCalls calls;
   private final Layout layout;
+  private final RecordBuckets buckets;
   private final NamespaceHistory history;
   private final NamespaceFeed feed;
   private final OnDemandLoad onDemand;
@@ -34,9 +35,11 @@ final class ClientOpening {
       CuratorFramework client,
       ZkCalls calls,
       Layout layout,
+      RecordBuckets buckets,
       NamespaceHistory history,
       NamespaceFeed feed,
       OnDemandLoad onDemand) {
+    this.buckets = buckets;
     this.settings = settings;
     this.connect = connect;
     this.client = client;
@@ -86,6 +89,7 @@ final class ClientOpening {
         protect(auth, deadline, where); // checks only: a read-only client changes nothing
       }
       history.open(deadline); // reads the epoch node only; a namespace not made yet is empty
+      buckets.learn("open", deadline); // if nobody has made the namespace, learnt at its first load
       listen.run();
       return; // loads its view when an operation first needs it (see OnDemandLoad)
     }
@@ -107,17 +111,11 @@ final class ClientOpening {
    */
   private void loadView() throws InterruptedException, SamgrError, KeeperException {
     String where = where();
-    try {
-      listRecords(calls.deadline()); // a list over the packet limit is named, not retried
-    } catch (KeeperException.NoNodeException e) {
-      if (!settings.readOnly()) {
-        throw e;
-      } // else nobody has made the namespace yet: empty until a writing client does
-    }
     onDemand.beginWatching();
     feed.watch();
     KeeperException.@Nullable Code[] failure = new KeeperException.Code[1];
     if (!feed.awaitFirstLoad(calls.operationNanos(), failure)) {
+      checkListings(); // a list over the packet limit is named
       throw new IllegalStateException(
           "the 'zookeeper' samgr backend could not read namespace '"
               + settings.root()
@@ -186,33 +184,43 @@ final class ClientOpening {
   }
 
   /**
-   * Lists the records once, as every load does. A list larger than ZooKeeper's packet limit never
-   * arrives (the client drops the connection and Curator retries until the deadline): if the
-   * ensemble then answers a small request about the same node, the error says that.
+   * After a load that did not end in time: lists the bucket with the most records, as every load
+   * does. A list larger than ZooKeeper's packet limit never arrives (the client drops the
+   * connection and Curator retries until the deadline): if the ensemble answers a small request
+   * about the same node meanwhile, the error says that. Returns if it cannot tell.
    */
-  private void listRecords(long deadline) throws SamgrError, KeeperException {
-    String records = layout.records();
+  private void checkListings() throws SamgrError {
+    int count = layout.buckets();
+    String largest = null;
+    int most = -1;
     try {
-      calls.run("open", deadline, () -> client.getChildren().forPath(records));
+      for (int b = 0; b < count; b++) {
+        String bucket = layout.bucket(b);
+        Stat stat = calls.run("open", calls.deadline(), () -> client.checkExists().forPath(bucket));
+        if (stat != null && stat.getNumChildren() > most) {
+          most = stat.getNumChildren();
+          largest = bucket;
+        }
+      }
+    } catch (SamgrError | KeeperException | RuntimeException e) {
+      return; // the ensemble is out of reach after all
+    }
+    if (largest == null) {
+      return;
+    }
+    String path = largest;
+    try {
+      calls.run("open", calls.deadline(), () -> client.getChildren().forPath(path));
     } catch (SamgrError.Unavailable unanswered) {
-      Stat stat;
-      try {
-        stat = calls.run("open", calls.deadline(), () -> client.checkExists().forPath(records));
-      } catch (SamgrError | KeeperException | RuntimeException e) {
-        throw unanswered; // the ensemble is out of reach after all
-      }
-      if (stat == null) {
-        throw unanswered;
-      }
       String limit = RecordWriter.JUTE_MAXBUFFER;
       throw new SamgrError.Unavailable(
           "open",
           ENVIRONMENT,
           "the list of node '"
-              + records
+              + path
               + "' ("
-              + stat.getNumChildren()
-              + " services) never arrived although the ensemble answers: it is probably larger"
+              + most
+              + " records) never arrived although the ensemble answers: it is probably larger"
               + " than ZooKeeper's packet limit ("
               + limit
               + " = "
@@ -221,8 +229,12 @@ final class ClientOpening {
               + limit
               + " on every client and server of the ensemble (-D"
               + limit
-              + "=16777216, say)",
+              + "=16777216, say), or make the namespace anew with more buckets ("
+              + ZkSettings.BUCKETS
+              + ")",
           unanswered);
+    } catch (SamgrError | KeeperException | RuntimeException e) {
+      return; // not a question of size
     }
   }
 
@@ -237,7 +249,14 @@ final class ClientOpening {
             settings.root(),
             CuratorClients.acl(settings.readAuth()),
             auth,
-            settings.readAuth());
+            settings.readAuth(),
+            () -> {
+              try {
+                buckets.make("open", deadline);
+              } finally {
+                DeadlineRetry.begin(deadline); // the guard's own calls go on within the deadline
+              }
+            });
     DeadlineRetry.begin(deadline);
     try {
       if (settings.readOnly()) {

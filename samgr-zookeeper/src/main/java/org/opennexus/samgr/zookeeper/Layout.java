@@ -1,19 +1,44 @@
 package org.opennexus.samgr.zookeeper;
 
+import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
 import org.opennexus.samgr.spi.Arguments;
 
 /**
- * Where a namespace keeps what: {@code records/<encoded name>}, one node per name, and {@code
- * clients/<session in hex>}, one ephemeral node per client session that has written.
+ * Where a namespace keeps what: {@code records/<bucket>/<encoded name>}, one node per name, spread
+ * over a fixed number of bucket nodes so that no node has more children than one ZooKeeper answer
+ * can list; and {@code clients/<session in hex>}, one ephemeral node per client session that has
+ * written.
+ *
+ * <p>A name's bucket is the FNV-1a hash (32 bits) of its node name's bytes (the encoded name, which
+ * is ASCII), taken as unsigned, modulo the namespace's bucket count; a bucket node is named by its
+ * number in lowercase hexadecimal, padded with zeros to the width of the highest one ({@code
+ * 000}-{@code 3ff} for 1,024 buckets). The count is chosen when the namespace is made and written
+ * in the data of {@code records} ({@link RecordBuckets}); a client learns it at open ({@link
+ * #adopt}).
  */
 final class Layout {
+
+  /** The fewest buckets a namespace may have. */
+  static final int MIN_BUCKETS = 1;
+
+  /** The most buckets a namespace may have. */
+  static final int MAX_BUCKETS = 4_096;
+
+  private static final int FNV_OFFSET = 0x811c9dc5;
+  private static final int FNV_PRIME = 0x01000193;
 
   private final String root;
   private final String records;
   private final String clients;
   private final String recordsPrefix;
   private final String clientsPrefix;
+
+  /** The namespace's bucket count, or 0 until this client has learnt it. */
+  private volatile int buckets;
+
+  /** Hex digits of a bucket node's name; set with {@link #buckets}. */
+  private volatile int width;
 
   /** The layout of the namespace whose root path is {@code root}, such as {@code /samgr}. */
   Layout(String root) {
@@ -24,12 +49,26 @@ final class Layout {
     this.clientsPrefix = clients + "/";
   }
 
+  /** Takes the namespace's bucket count, as read from (or written to) {@code records}. */
+  void adopt(int count) {
+    if (count < MIN_BUCKETS || count > MAX_BUCKETS) {
+      throw new IllegalArgumentException("bucket count out of range: " + count);
+    }
+    width = Math.max(1, (32 - Integer.numberOfLeadingZeros(count - 1) + 3) / 4);
+    buckets = count;
+  }
+
+  /** The namespace's bucket count, or 0 if this client has not learnt it yet. */
+  int buckets() {
+    return buckets;
+  }
+
   /** The namespace's root path. */
   String root() {
     return root;
   }
 
-  /** The parent of the record nodes. */
+  /** The parent of the bucket nodes. */
   String records() {
     return records;
   }
@@ -39,9 +78,27 @@ final class Layout {
     return clients;
   }
 
+  /** The bucket node numbered {@code bucket}. */
+  String bucket(int bucket) {
+    return recordsPrefix + bucketName(bucket);
+  }
+
+  /** A bucket node's name: its number in lowercase hex, zero-padded. */
+  String bucketName(int bucket) {
+    String hex = Integer.toHexString(bucket);
+    int pad = width - hex.length();
+    return pad <= 0 ? hex : "0".repeat(pad) + hex;
+  }
+
+  /** The number of the bucket that holds {@code name}'s record. */
+  int bucketOf(String name) {
+    return bucketOfNode(Names.encode(name), known());
+  }
+
   /** The record node of a name. */
   String record(String name) {
-    return recordsPrefix + Names.encode(name);
+    String node = Names.encode(name);
+    return recordsPrefix + bucketName(bucketOfNode(node, known())) + "/" + node;
   }
 
   /** The client node of a session. */
@@ -49,11 +106,66 @@ final class Layout {
     return clientsPrefix + sessionName(session);
   }
 
-  /** The name whose record is at {@code path}, or {@code null} if it is no record node. */
+  /**
+   * The name whose record is at {@code path}, or {@code null} if it is no record node of this
+   * layout (a node in a bucket other than its name's is not).
+   */
   @Nullable String nameOf(String path) {
-    return path.startsWith(recordsPrefix)
-        ? recordName(path.substring(recordsPrefix.length()))
+    if (!path.startsWith(recordsPrefix)) {
+      return null;
+    }
+    int slash = path.indexOf('/', recordsPrefix.length());
+    if (slash < 0) {
+      return null;
+    }
+    int bucket = bucketNumber(path.substring(recordsPrefix.length(), slash));
+    return bucket < 0 ? null : recordName(bucket, path.substring(slash + 1));
+  }
+
+  /** The name a node in bucket {@code bucket} holds, or {@code null} if it is none of ours. */
+  @Nullable String recordName(int bucket, String node) {
+    int count = buckets;
+    String name = Names.decode(node);
+    return name != null
+            && Arguments.isValidName(name)
+            && count > 0
+            && bucketOfNode(node, count) == bucket
+        ? name
         : null;
+  }
+
+  /** The number of the bucket node at {@code path} (not a record in it), or -1 if it is none. */
+  int bucketAt(String path) {
+    return path.startsWith(recordsPrefix) && path.indexOf('/', recordsPrefix.length()) < 0
+        ? bucketNumber(path.substring(recordsPrefix.length()))
+        : -1;
+  }
+
+  /** The number of the bucket that {@code path} lies in (the bucket or a record), or -1. */
+  int bucketUnder(String path) {
+    if (!path.startsWith(recordsPrefix)) {
+      return -1;
+    }
+    int slash = path.indexOf('/', recordsPrefix.length());
+    return bucketNumber(path.substring(recordsPrefix.length(), slash < 0 ? path.length() : slash));
+  }
+
+  /** A bucket node's number, or -1 if {@code node} is not the name of one of this layout's. */
+  int bucketNumber(String node) {
+    int count = buckets;
+    if (count == 0 || node.length() != width) {
+      return -1;
+    }
+    int n = 0;
+    for (int i = 0; i < node.length(); i++) {
+      char c = node.charAt(i);
+      int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+      if (digit < 0) {
+        return -1;
+      }
+      n = n * 16 + digit;
+    }
+    return n < count ? n : -1;
   }
 
   /** The session whose client node is at {@code path}, or 0 if it is no client node. */
@@ -61,15 +173,27 @@ final class Layout {
     return path.startsWith(clientsPrefix) ? sessionOf(path.substring(clientsPrefix.length())) : 0;
   }
 
-  /** Whether {@code path} lies under the record nodes' parent. */
+  /** Whether {@code path} lies under the bucket nodes' parent. */
   boolean isUnderRecords(String path) {
     return path.startsWith(recordsPrefix);
   }
 
-  /** The name a record node holds, or {@code null} if it is not one of this backend's. */
-  static @Nullable String recordName(String node) {
-    String name = Names.decode(node);
-    return name != null && Arguments.isValidName(name) ? name : null;
+  private int known() {
+    int count = buckets;
+    if (count == 0) {
+      throw new IllegalStateException("the namespace's bucket count is not known yet");
+    }
+    return count;
+  }
+
+  /** The bucket of a record node's name among {@code count} buckets. */
+  static int bucketOfNode(String node, int count) {
+    int hash = FNV_OFFSET;
+    for (byte b : node.getBytes(StandardCharsets.US_ASCII)) {
+      hash ^= b & 0xFF;
+      hash *= FNV_PRIME;
+    }
+    return Integer.remainderUnsigned(hash, count);
   }
 
   /** The session a client node is named for, or 0 if it is not one of this backend's. */

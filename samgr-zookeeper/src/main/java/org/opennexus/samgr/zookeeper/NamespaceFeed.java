@@ -1,28 +1,32 @@
 package org.opennexus.samgr.zookeeper;
 
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.api.BackgroundCallback;
-import org.apache.curator.framework.api.CuratorEvent;
 import org.apache.zookeeper.AddWatchMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.Watcher.Event.EventType;
+import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.Stat;
 import org.jspecify.annotations.Nullable;
 
 /**
  * How the view learns of changes: one persistent recursive watch on the namespace, whose
- * announcements of changed records are read in the background and applied, and a load of the whole
- * namespace whenever the watch is set (at open, and after every reconnection).
+ * announcements of changed records are read in the background and applied, and a load ({@link
+ * NamespaceLoad}) whenever the watch is set: of the whole namespace at open, and of what changed
+ * meanwhile after every reconnection, begun at a random moment within {@code
+ * zookeeper.reload-jitter} so that clients that reconnect together do not load together.
  */
 final class NamespaceFeed {
 
@@ -45,6 +49,18 @@ final class NamespaceFeed {
    */
   private final Map<String, Long> pending = new ConcurrentHashMap<>();
 
+  /** How far the view holds each bucket (see {@link BucketStamps}). */
+  private final BucketStamps stamps = new BucketStamps();
+
+  /** Names whose announced change could not be read: the next load reads them. */
+  private final Set<String> missed = ConcurrentHashMap.newKeySet();
+
+  /** The window a reconnection's load is begun within, in milliseconds. */
+  private final long jitterMillis;
+
+  /** Whether a load has ended complete (later loads are catch-ups, begun after a jitter). */
+  private volatile boolean everLoaded;
+
   /** Told when the epoch node changes (see {@link NamespaceHistory}); set once. */
   private Runnable epochChanged = () -> {};
 
@@ -57,7 +73,13 @@ final class NamespaceFeed {
   private volatile KeeperException.@Nullable Code loadFailure;
 
   NamespaceFeed(
-      CuratorFramework client, ZkCalls calls, Layout layout, RecordView view, ZkHooks hooks) {
+      CuratorFramework client,
+      ZkCalls calls,
+      Layout layout,
+      RecordView view,
+      ZkHooks hooks,
+      Duration jitter) {
+    this.jitterMillis = jitter.toMillis();
     this.client = client;
     this.calls = calls;
     this.layout = layout;
@@ -115,7 +137,7 @@ final class NamespaceFeed {
               (rc, path, ctx) -> {
                 KeeperException.Code code = KeeperException.Code.get(rc);
                 if (code == KeeperException.Code.OK) {
-                  load();
+                  loadSoon();
                 } else if (lostConnection(code)) {
                   LOG.log(
                       Level.DEBUG,
@@ -188,10 +210,20 @@ final class NamespaceFeed {
       epochChanged.run(); // another client opened the namespace, or wrote down a loss
       return;
     }
+    if (path.equals(layout.records())) {
+      if (layout.buckets() == 0 && type != EventType.NodeDeleted) {
+        loadSoon(); // made after this (read-only) client opened: learn its layout, then load
+      }
+      return;
+    }
     if (layout.isUnderRecords(path)) {
+      int bucket = layout.bucketUnder(path);
       String name = layout.nameOf(path);
+      if (bucket >= 0 && event.getZxid() != WatchedEvent.NO_ZXID) {
+        stamps.announced(bucket, event.getZxid());
+      }
       if (name == null) {
-        return; // not a node of this backend
+        return; // a bucket node, or not a node of this backend
       }
       if (type == EventType.NodeDeleted) {
         if (!announced(name, event.getZxid())) {
@@ -207,7 +239,7 @@ final class NamespaceFeed {
           }
           pending.put(name, zxid);
         }
-        read(name, path, null);
+        read(name, path);
       }
     } else {
       long owner = layout.sessionAt(path);
@@ -242,67 +274,7 @@ final class NamespaceFeed {
 
   /** Reads one record afresh in the background (a change announced while it was written). */
   void reread(String name) {
-    read(name, layout.record(name), null);
-  }
-
-  /**
-   * Reads the whole namespace in the background once the watch is set (see {@link #watch}), as
-   * Curator's {@code CuratorCache} does. Runs on ZooKeeper's event thread; the first load's end (or
-   * failure) is what {@link #awaitFirstLoad} waits for.
-   */
-  private void load() {
-    if (calls.closed()) {
-      return;
-    }
-    Load load = new Load();
-    background(
-        load,
-        true,
-        cb -> client.getChildren().inBackground(cb).forPath(layout.records()),
-        event -> {
-          if (event.getResultCode() != KeeperException.Code.OK.intValue()) {
-            return false;
-          }
-          Set<String> listed = new HashSet<>();
-          for (String node : event.getChildren()) {
-            String name = Layout.recordName(node);
-            if (name != null) {
-              listed.add(name);
-              read(name, layout.records() + "/" + node, load);
-            }
-          }
-          for (String name : view.names()) {
-            if (!listed.contains(name)) {
-              read(name, layout.record(name), load); // deleted by hand, or new
-            }
-          }
-          return true;
-        });
-    background(
-        load,
-        true,
-        cb -> client.getChildren().inBackground(cb).forPath(layout.clients()),
-        event -> {
-          if (event.getResultCode() != KeeperException.Code.OK.intValue()) {
-            return false;
-          }
-          Set<Long> listed = new HashSet<>();
-          for (String node : event.getChildren()) {
-            long owner = Layout.sessionOf(node);
-            if (owner != 0) {
-              listed.add(owner);
-            }
-          }
-          SessionReaper sessions = reaper();
-          for (Long owner : sessions.liveSessions()) {
-            if (!listed.contains(owner)) {
-              sessions.sessionGone(owner); // ended while this client was away
-            }
-          }
-          sessions.liveSessions().addAll(listed);
-          return true;
-        });
-    load.end(); // the load's own count: it ends when its listings and reads have
+    read(name, layout.record(name));
   }
 
   private SessionReaper reaper() {
@@ -313,129 +285,146 @@ final class NamespaceFeed {
     return r;
   }
 
-  /** Reads one record node in the background and applies it to the view. */
-  private void read(String name, String path, @Nullable Load load) {
-    if (load == null) {
-      hooks.feedRead();
-    }
-    background(
-        load,
-        false,
-        cb -> client.getData().inBackground(cb).forPath(path),
-        event -> {
-          if (load == null) {
-            pending.remove(name);
-          }
-          int rc = event.getResultCode();
-          if (rc == KeeperException.Code.OK.intValue()) {
-            Stat stat = event.getStat();
-            try {
-              Rec parsed = RecCodec.parse(name, stat, event.getData());
-              view.checkOrder(name, parsed);
-              view.apply(name, parsed);
-            } catch (RecCodec.Unreadable e) {
-              view.applyUnreadable(
-                  new UnreadableRecord(name, path, stat.getVersion(), stat.getMzxid(), e.why()));
-            }
-            return true;
-          }
-          if (rc == KeeperException.Code.NONODE.intValue()) {
-            view.applyAbsent(name);
-            return true;
-          }
-          return false;
-        });
-  }
-
-  /** One background request: sends it with the callback that takes its answer. */
-  private interface Request {
-    void send(BackgroundCallback callback) throws Exception;
-  }
-
-  /** Takes a background answer; {@code false} if it is a failure. */
-  private interface Answer {
-    boolean take(CuratorEvent event);
-  }
-
   /**
-   * Sends a background request whose answer is taken on ZooKeeper's event thread. A failed one is
-   * logged (Curator has retried it; the reconnection that follows a lost connection reloads), and
-   * counted against {@code load} if it belongs to one.
+   * Loads the namespace once the watch is set (see {@link #watch}): at once for the first load,
+   * after a random delay within the jitter window for a catch-up after a reconnection.
    */
-  private void background(@Nullable Load load, boolean listing, Request request, Answer answer) {
-    if (load != null) {
-      load.begin();
+  private void loadSoon() {
+    if (calls.closed()) {
+      return;
     }
-    BackgroundCallback callback =
-        (c, event) -> {
-          try {
-            if (!calls.closed() && !answer.take(event)) {
-              KeeperException.Code code = KeeperException.Code.get(event.getResultCode());
-              if (load != null && listing) {
-                load.listingFailed(code);
-              } else if (load != null) {
-                load.readFailed(code);
-              }
-              LOG.log(
-                  Level.DEBUG, "samgr zookeeper: could not read " + event.getPath() + ": " + code);
-            }
-          } finally {
-            if (load != null) {
-              load.end();
-            }
-          }
-        };
+    long delay =
+        everLoaded && jitterMillis > 0 ? ThreadLocalRandom.current().nextLong(jitterMillis + 1) : 0;
+    if (delay == 0) {
+      load();
+    } else {
+      CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS).execute(this::load);
+    }
+  }
+
+  /** Reads what the view may lack: everything at first, then the buckets that changed. */
+  private void load() {
+    if (calls.closed()) {
+      return;
+    }
+    if (layout.buckets() != stamps.count()) {
+      stamps.reset(layout.buckets()); // first learnt (or learnt anew) since the last load
+    }
+    new NamespaceLoad(layout, view, stamps, missed, new LoadTarget()).start();
+  }
+
+  /** What a load reads with and hands its answers to. */
+  private final class LoadTarget implements NamespaceLoad.Target {
+    @Override
+    public ZooKeeper zooKeeper() throws Exception {
+      return client.getZookeeperClient().getZooKeeper();
+    }
+
+    @Override
+    public boolean closed() {
+      return calls.closed();
+    }
+
+    @Override
+    public void apply(String name, String path, @Nullable Stat stat, byte @Nullable [] data) {
+      applyRead(name, path, stat, data);
+    }
+
+    @Override
+    public void sessions(List<String> clientNodes) {
+      Set<Long> listed = new HashSet<>();
+      for (String node : clientNodes) {
+        long owner = Layout.sessionOf(node);
+        if (owner != 0) {
+          listed.add(owner);
+        }
+      }
+      SessionReaper sessions = reaper();
+      for (Long owner : sessions.liveSessions()) {
+        if (!listed.contains(owner)) {
+          sessions.sessionGone(owner); // ended while this client was away
+        }
+      }
+      sessions.liveSessions().addAll(listed);
+    }
+
+    @Override
+    public void ended(KeeperException.@Nullable Code failure, boolean listingFailed) {
+      if (failure == null || (!listingFailed && !lostConnection(failure))) {
+        everLoaded = true; // complete (a record that could not be read is read at the next load)
+        loaded.countDown();
+        return;
+      }
+      if (!lostConnection(failure)) {
+        if (!failFirstLoad(failure)) {
+          LOG.log(
+              Level.WARNING,
+              "samgr zookeeper: could not load namespace "
+                  + layout.root()
+                  + " ("
+                  + failure
+                  + "); this client loads it again when it reconnects");
+        }
+        return;
+      }
+      LOG.log(
+          Level.DEBUG, "samgr zookeeper: a load of the namespace was cut short (" + failure + ")");
+      if (client.getZookeeperClient().isConnected()) {
+        loadSoon(); // a request timed out, and no reconnection follows to load again
+      }
+    }
+  }
+
+  /** Applies a record read from the ensemble: its version, or its absence ({@code stat} null). */
+  private void applyRead(String name, String path, @Nullable Stat stat, byte @Nullable [] data) {
+    if (stat == null) {
+      view.applyAbsent(name);
+      return;
+    }
     try {
-      request.send(callback);
+      Rec parsed = RecCodec.parse(name, stat, data);
+      view.checkOrder(name, parsed);
+      view.apply(name, parsed);
+    } catch (RecCodec.Unreadable e) {
+      view.applyUnreadable(
+          new UnreadableRecord(name, path, stat.getVersion(), stat.getMzxid(), e.why()));
+    }
+  }
+
+  /** Reads one announced record in the background and applies it to the view. */
+  private void read(String name, String path) {
+    hooks.feedRead();
+    try {
+      client
+          .getData()
+          .inBackground(
+              (c, event) -> {
+                pending.remove(name);
+                if (calls.closed()) {
+                  return;
+                }
+                int rc = event.getResultCode();
+                if (rc == KeeperException.Code.OK.intValue()) {
+                  applyRead(name, path, event.getStat(), event.getData());
+                } else if (rc == KeeperException.Code.NONODE.intValue()) {
+                  applyRead(name, path, null, null);
+                } else {
+                  missed.add(name); // read by the next load
+                  LOG.log(
+                      Level.DEBUG,
+                      "samgr zookeeper: could not read "
+                          + path
+                          + ": "
+                          + KeeperException.Code.get(rc));
+                }
+              })
+          .forPath(path);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      sendFailed(load, e);
+      missed.add(name);
     } catch (Exception e) {
-      sendFailed(load, e); // the client is closing, or Curator is remaking its handle
-    }
-  }
-
-  private static void sendFailed(@Nullable Load load, Exception e) {
-    LOG.log(Level.DEBUG, "samgr zookeeper: could not send a read", e);
-    if (load != null) {
-      load.readFailed(KeeperException.Code.CONNECTIONLOSS); // the next connection loads again
-      load.end();
-    }
-  }
-
-  /**
-   * One load of the namespace: counts its outstanding requests. The first load that ends complete
-   * lets {@code open()} go on; one that failed for a reason other than a lost connection fails it;
-   * one cut short by a lost connection does neither (the reconnection loads again).
-   */
-  private final class Load {
-    private final AtomicInteger pending = new AtomicInteger(1);
-    private volatile boolean cutShort;
-
-    void begin() {
-      pending.incrementAndGet();
-    }
-
-    /** A listing failed: this load cannot be complete. */
-    void listingFailed(KeeperException.Code code) {
-      if (lostConnection(code)) {
-        cutShort = true;
-      } else {
-        failFirstLoad(code);
-      }
-    }
-
-    /** A record's read failed: a lost connection cuts the load short; others skip the record. */
-    void readFailed(KeeperException.Code code) {
-      if (lostConnection(code)) {
-        cutShort = true;
-      }
-    }
-
-    void end() {
-      if (pending.decrementAndGet() == 0 && !cutShort) {
-        loaded.countDown();
-      }
+      missed.add(name); // the client is closing, or Curator is remaking its handle
+      LOG.log(Level.DEBUG, "samgr zookeeper: could not send a read", e);
     }
   }
 }

@@ -17,14 +17,14 @@ import org.opennexus.samgr.SamgrError;
  * check that {@code open()} runs before it relies on anything in the namespace.
  *
  * <p>The nodes a client relies on are the namespace's root, {@code records}, {@code clients},
- * {@code epoch} and every record node. Each must let only the credentials change it: its ACL grants
- * rights beyond reading to no one else (and, with {@code zookeeper.read-auth}, nothing at all to
- * anyone else). A node that does not is made so with {@code setACL} when ZooKeeper lets these
- * credentials do it (it was made by a client without credentials, which leaves it open to anyone);
- * otherwise {@code open()} fails, naming the node and the ACL found. The record nodes are checked
- * whenever the root or {@code records} was not protected yet, after {@code records} is (so that no
- * one can add one meanwhile), and the root is made the credentials' own last, so that a protected
- * root means every record was checked.
+ * {@code epoch}, every bucket node and every record node. Each must let only the credentials change
+ * it: its ACL grants rights beyond reading to no one else (and, with {@code zookeeper.read-auth},
+ * nothing at all to anyone else). A node that does not is made so with {@code setACL} when
+ * ZooKeeper lets these credentials do it (it was made by a client without credentials, which leaves
+ * it open to anyone); otherwise {@code open()} fails, naming the node and the ACL found. The record
+ * nodes are checked whenever the root or {@code records} was not protected yet, after {@code
+ * records} is (so that no one can add one meanwhile), and the root is made the credentials' own
+ * last, so that a protected root means every record was checked.
  */
 final class NamespaceGuard {
 
@@ -34,9 +34,22 @@ final class NamespaceGuard {
   private final Id self;
   private final boolean readAuth;
 
+  /** Makes {@code records} and its buckets, or adopts them (see {@link RecordBuckets#make}). */
+  interface RecordsMaker {
+    void make() throws Exception;
+  }
+
+  private final RecordsMaker makeRecords;
+
   NamespaceGuard(
-      CuratorFramework client, String root, List<ACL> acl, String auth, boolean readAuth) {
+      CuratorFramework client,
+      String root,
+      List<ACL> acl,
+      String auth,
+      boolean readAuth,
+      RecordsMaker makeRecords) {
     this.client = client;
+    this.makeRecords = makeRecords;
     this.root = root;
     this.acl = acl;
     this.readAuth = readAuth;
@@ -60,12 +73,19 @@ final class NamespaceGuard {
       create(root);
     }
     boolean recordsWereOurs = checked(records);
-    create(records);
+    try {
+      makeRecords.make();
+    } catch (SamgrError.Denied e) {
+      throw new Refused(root, client.getACL().forPath(root));
+    }
     create(root + "/clients");
     fix(records);
     if (!rootWasOurs || !recordsWereOurs) {
-      for (String child : client.getChildren().forPath(records)) {
-        fix(records + "/" + child);
+      for (String bucket : client.getChildren().forPath(records)) {
+        fix(records + "/" + bucket);
+        for (String child : children(records + "/" + bucket)) {
+          fix(records + "/" + bucket + "/" + child);
+        }
       }
     }
     fix(root + "/clients");
@@ -90,8 +110,11 @@ final class NamespaceGuard {
     } catch (KeeperException.NoNodeException absent) {
       children = List.of();
     }
-    for (String child : children) {
-      nodes.add(records + "/" + child);
+    for (String bucket : children) {
+      nodes.add(records + "/" + bucket);
+      for (String child : children(records + "/" + bucket)) {
+        nodes.add(records + "/" + bucket + "/" + child);
+      }
     }
     for (String path : nodes) {
       List<ACL> found;
@@ -103,6 +126,15 @@ final class NamespaceGuard {
       if (!ours(found)) {
         throw new Refused(path, found);
       }
+    }
+  }
+
+  /** The children of a node, none if it is absent. */
+  private List<String> children(String path) throws Exception {
+    try {
+      return client.getChildren().forPath(path);
+    } catch (KeeperException.NoNodeException absent) {
+      return List.of();
     }
   }
 

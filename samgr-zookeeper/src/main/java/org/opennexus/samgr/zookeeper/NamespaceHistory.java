@@ -2,7 +2,6 @@ package org.opennexus.samgr.zookeeper;
 
 import java.lang.System.Logger.Level;
 import java.time.InstantSource;
-import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException;
@@ -39,6 +38,9 @@ final class NamespaceHistory {
   private final RecordView view;
   private final SessionProbe probe;
 
+  /** Makes {@code records} and its buckets. */
+  private final RecordBuckets buckets;
+
   /** Whether this client never writes ({@code zookeeper.read-only}): it only follows the node. */
   private final boolean readOnly;
 
@@ -55,6 +57,7 @@ final class NamespaceHistory {
       CuratorFramework client,
       ZkCalls calls,
       Layout layout,
+      RecordBuckets buckets,
       InstantSource clock,
       RecordView view,
       SessionProbe probe,
@@ -62,6 +65,7 @@ final class NamespaceHistory {
     this.client = client;
     this.calls = calls;
     this.layout = layout;
+    this.buckets = buckets;
     this.epochPath = layout.root() + "/" + Epoch.NODE;
     this.clock = clock;
     this.view = view;
@@ -79,24 +83,27 @@ final class NamespaceHistory {
     return epoch;
   }
 
-  /** Creates the namespace's nodes that do not exist (without credentials: open to anyone). */
+  /**
+   * Creates the namespace's nodes that do not exist (without credentials: open to anyone): the root
+   * and {@code clients}, then {@code records} with its buckets ({@link RecordBuckets#make}).
+   */
   void createNamespace(String op, long deadline) throws SamgrError, KeeperException {
-    for (String node : List.of(layout.records(), layout.clients())) {
-      calls.run(
-          op,
-          deadline,
-          () -> {
-            if (client.checkExists().forPath(node) != null) {
-              return Boolean.TRUE; // checked first: creating needs rights that readers lack
-            }
-            try {
-              client.create().creatingParentsIfNeeded().forPath(node);
-            } catch (KeeperException.NodeExistsException exists) {
-              // made by another client meanwhile
-            }
-            return Boolean.TRUE;
-          });
-    }
+    String node = layout.clients();
+    calls.run(
+        op,
+        deadline,
+        () -> {
+          if (client.checkExists().forPath(node) != null) {
+            return Boolean.TRUE; // checked first: creating needs rights that readers lack
+          }
+          try {
+            client.create().creatingParentsIfNeeded().forPath(node);
+          } catch (KeeperException.NodeExistsException exists) {
+            // made by another client meanwhile
+          }
+          return Boolean.TRUE;
+        });
+    buckets.make(op, deadline);
   }
 
   /**

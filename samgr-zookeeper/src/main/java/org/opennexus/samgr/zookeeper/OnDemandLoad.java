@@ -40,6 +40,7 @@ final class OnDemandLoad {
   private final CuratorFramework client;
   private final ZkCalls calls;
   private final Layout layout;
+  private final RecordBuckets buckets;
   private final RecordView view;
   private final NamespaceHistory history;
   private final Loader loader;
@@ -60,12 +61,14 @@ final class OnDemandLoad {
       CuratorFramework client,
       ZkCalls calls,
       Layout layout,
+      RecordBuckets buckets,
       RecordView view,
       NamespaceHistory history,
       Loader loader) {
     this.client = client;
     this.calls = calls;
     this.layout = layout;
+    this.buckets = buckets;
     this.view = view;
     this.history = history;
     this.loader = loader;
@@ -147,6 +150,15 @@ final class OnDemandLoad {
       calls.checkOpen();
       long deadline = calls.deadline();
       history.check(op, false, deadline);
+      if (layout.buckets() == 0) {
+        try {
+          if (!buckets.learn(op, deadline)) {
+            return ABSENT; // nobody has made the namespace yet
+          }
+        } catch (KeeperException e) {
+          throw ZkCalls.refused(op, e);
+        }
+      }
       String path = layout.record(name);
       Stat stat = new Stat();
       byte[] data;

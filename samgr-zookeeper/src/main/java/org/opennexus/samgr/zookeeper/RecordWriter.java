@@ -36,6 +36,8 @@ final class RecordWriter {
   /** Its default (ZooKeeper's {@code BinaryInputArchive}). */
   static final int DEFAULT_MAXBUFFER = 0xfffff;
 
+  private static final byte[] EMPTY = new byte[0];
+
   /** What a write's requests carry besides the record and its path: headers, versions, ops. */
   private static final int REQUEST_OVERHEAD = 1024;
 
@@ -200,42 +202,28 @@ final class RecordWriter {
     long epochStart = fence != null ? fence.start() : base != null ? base.epochStart() : 0;
     byte[] bytes = RecCodec.encode(draft, writerId, s, epochBase, epochStart);
     String epochPath = h.epochPath();
+    String bucket = layout.bucket(layout.bucketOf(name));
     ZkCalls.Call<Stat> write =
         () -> {
+          List<CuratorOp> ops = new ArrayList<>(4);
           if (fence != null) {
-            List<CuratorOp> ops = new ArrayList<>(3);
             ops.add(client.transactionOp().check().withVersion(fence.version()).forPath(epochPath));
-            if (over != null) {
-              ops.add(
-                  client
-                      .transactionOp()
-                      .setData()
-                      .withVersion(over.version())
-                      .forPath(path, bytes));
-            } else if (base == null) {
-              ops.add(client.transactionOp().create().forPath(path, bytes));
-              // Written again in the same transaction, for the Stat that a create lacks here.
-              ops.add(client.transactionOp().setData().withVersion(0).forPath(path, bytes));
-            } else {
-              ops.add(
-                  client
-                      .transactionOp()
-                      .setData()
-                      .withVersion(base.version())
-                      .forPath(path, bytes));
-            }
-            List<CuratorTransactionResult> results = client.transaction().forOperations(ops);
-            return results.get(results.size() - 1).getResultStat();
           }
           if (over != null) {
-            return client.setData().withVersion(over.version()).forPath(path, bytes);
+            ops.add(
+                client.transactionOp().setData().withVersion(over.version()).forPath(path, bytes));
+          } else if (base == null) {
+            ops.add(client.transactionOp().create().forPath(path, bytes));
+            // Written again in the same transaction, for the Stat that a create lacks here.
+            ops.add(client.transactionOp().setData().withVersion(0).forPath(path, bytes));
+          } else {
+            ops.add(
+                client.transactionOp().setData().withVersion(base.version()).forPath(path, bytes));
           }
-          if (base == null) {
-            Stat created = new Stat();
-            client.create().storingStatIn(created).forPath(path, bytes);
-            return created;
-          }
-          return client.setData().withVersion(base.version()).forPath(path, bytes);
+          // Moves the bucket's stamp, by which a reconnecting client finds what changed.
+          ops.add(client.transactionOp().setData().forPath(bucket, EMPTY));
+          List<CuratorTransactionResult> results = client.transaction().forOperations(ops);
+          return results.get(results.size() - 2).getResultStat();
         };
     boolean lost = false;
     synchronized (writing) {
@@ -255,10 +243,13 @@ final class RecordWriter {
       if (fence != null) {
         h.check(op, false, deadline); // the epoch may have moved on, or be gone
       }
-      if (base == null
-          && conflict.code() == KeeperException.Code.NONODE
-          && !exists(op, layout.records(), deadline)) {
-        throw ZkCalls.missingNode(op, layout.records(), conflict); // no parent for the record
+      if (conflict.code() == KeeperException.Code.NONODE) {
+        if (!exists(op, layout.records(), deadline)) {
+          throw ZkCalls.missingNode(op, layout.records(), conflict); // no parent for the record
+        }
+        if (!exists(op, bucket, deadline)) {
+          throw ZkCalls.missingNode(op, bucket, conflict); // removed by hand
+        }
       }
       Rec fresh = read(op, name, deadline);
       if (fresh == null && !repairs && !retried) {

@@ -71,7 +71,8 @@ final class ZkServiceManager implements ServiceManager, RegistryStats.Source {
     this.client = CuratorClients.build(settings, connect);
     this.layout = new Layout(settings.root());
     this.view = new RecordView(calls, hub, this::applied);
-    this.feed = new NamespaceFeed(client, calls, layout, view, hooks);
+    RecordBuckets buckets = new RecordBuckets(client, calls, layout, settings.buckets());
+    this.feed = new NamespaceFeed(client, calls, layout, view, hooks, settings.reloadJitter());
     this.writer = new RecordWriter(client, calls, layout, view, hooks, feed::reread);
     // Whether this client owns a service is known from its session, which the reaper keeps; the
     // reaper vouches again with the liveness rules.
@@ -93,14 +94,17 @@ final class ZkServiceManager implements ServiceManager, RegistryStats.Source {
             client,
             calls,
             layout,
+            buckets,
             clock,
             view,
             readOnly ? (op, deadline) -> false : reaper::sessionWentBack,
             readOnly);
     this.stats = new ZkStats(view, hub, calls);
-    this.onDemand = new OnDemandLoad(client, calls, layout, view, history, this::loadOnDemand);
+    this.onDemand =
+        new OnDemandLoad(client, calls, layout, buckets, view, history, this::loadOnDemand);
     this.opening =
-        new ClientOpening(settings, connect, client, calls, layout, history, feed, onDemand);
+        new ClientOpening(
+            settings, connect, client, calls, layout, buckets, history, feed, onDemand);
     feed.connect(writer, reaper);
     writer.connect(history);
     feed.onEpochChange(() -> reaper.runLater(this::epochChanged));

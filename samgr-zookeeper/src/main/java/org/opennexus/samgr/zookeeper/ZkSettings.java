@@ -18,6 +18,8 @@ import org.opennexus.samgr.spi.SamgrConfig;
  * @param auth digest credentials {@code user:password}, or {@code null} for none
  * @param readAuth whether reading the registry needs the credentials too
  * @param readOnly whether this client never writes to ZooKeeper (a tool that only looks)
+ * @param buckets how many buckets a namespace this client makes spreads its records over
+ * @param reloadJitter the window over which a reconnected client spreads its catch-up at random
  */
 record ZkSettings(
     String connect,
@@ -26,7 +28,9 @@ record ZkSettings(
     Duration operationTimeout,
     @Nullable String auth,
     boolean readAuth,
-    boolean readOnly) {
+    boolean readOnly,
+    int buckets,
+    Duration reloadJitter) {
 
   static final String CONNECT = "zookeeper.connect";
   static final String NAMESPACE = "zookeeper.namespace";
@@ -35,6 +39,8 @@ record ZkSettings(
   static final String AUTH = "zookeeper.auth";
   static final String READ_AUTH = "zookeeper.read-auth";
   static final String READ_ONLY = "zookeeper.read-only";
+  static final String BUCKETS = "zookeeper.buckets";
+  static final String RELOAD_JITTER = "zookeeper.reload-jitter";
 
   /** The connect string that starts a JVM-wide in-process server. */
   static final String EMBEDDED = "embedded";
@@ -42,6 +48,8 @@ record ZkSettings(
   static final String DEFAULT_NAMESPACE = "samgr";
   static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(15);
   static final Duration DEFAULT_OPERATION_TIMEOUT = Duration.ofSeconds(10);
+  static final int DEFAULT_BUCKETS = 1024;
+  static final Duration DEFAULT_RELOAD_JITTER = Duration.ofSeconds(1);
 
   /**
    * Reads and checks every setting.
@@ -81,6 +89,9 @@ record ZkSettings(
       throw readAuth.get().invalid("needs credentials in '" + AUTH + "' as well");
     }
     boolean readOnly = config.setting(READ_ONLY).map(SamgrConfig.Setting::asBoolean).orElse(false);
+    int buckets = config.setting(BUCKETS).map(ZkSettings::checkBuckets).orElse(DEFAULT_BUCKETS);
+    Duration jitter =
+        config.setting(RELOAD_JITTER).map(ZkSettings::checkJitter).orElse(DEFAULT_RELOAD_JITTER);
     return new ZkSettings(
         connectString,
         namespace,
@@ -88,7 +99,26 @@ record ZkSettings(
         operation,
         auth.map(SamgrConfig.Setting::value).orElse(null),
         read,
-        readOnly);
+        readOnly,
+        buckets,
+        jitter);
+  }
+
+  private static int checkBuckets(SamgrConfig.Setting setting) {
+    int value = setting.asInt();
+    if (value < Layout.MIN_BUCKETS || value > Layout.MAX_BUCKETS) {
+      throw setting.invalid(
+          "must be " + Layout.MIN_BUCKETS + " to " + Layout.MAX_BUCKETS + " buckets");
+    }
+    return value;
+  }
+
+  private static Duration checkJitter(SamgrConfig.Setting setting) {
+    Duration value = setting.asDuration();
+    if (value.isNegative() || value.toMillis() > Integer.MAX_VALUE) {
+      throw setting.invalid("must be 0 to " + Integer.MAX_VALUE + " milliseconds");
+    }
+    return value;
   }
 
   /** Whether this names the JVM-wide in-process server. */

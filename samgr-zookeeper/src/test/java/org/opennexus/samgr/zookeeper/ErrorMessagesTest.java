@@ -41,7 +41,8 @@ class ErrorMessagesTest {
   void aMissingRecordsNodeIsNamedWithItsRemedy() throws Exception {
     String ns = ZkTestSupport.freshNamespace();
     try (ZkServiceManager manager = ZkTestSupport.open(server.connect(), ns, ZkHooks.NONE)) {
-      manager.curator().delete().forPath("/" + ns + "/records"); // as a loss of data would
+      // as a loss of data would
+      manager.curator().delete().deletingChildrenIfNeeded().forPath("/" + ns + "/records");
       SamgrError.Unavailable e =
           assertThrows(
               SamgrError.Unavailable.class,
@@ -62,7 +63,7 @@ class ErrorMessagesTest {
               () -> manager.register("svc", Endpoint.of("tcp://10.0.0.1:1")));
       assertUnavailable(e, "register", missing("/" + ns + "/clients"));
       CuratorFramework curator = manager.curator();
-      assertEquals(null, curator.checkExists().forPath("/" + ns + "/records/svc"));
+      assertEquals(null, curator.checkExists().forPath(ZkTestSupport.record(ns, "svc")));
     }
   }
 
@@ -84,8 +85,8 @@ class ErrorMessagesTest {
           System.setProperty("jute.maxbuffer", before);
         }
       }
-      long size = 2L * (2 + 80 + 2 + 3 * endpoint.length() + 24) + 6L * "/records/svc".length();
-      size += 6L * ("/" + ns).length() + 1024;
+      long size = 2L * (2 + 80 + 2 + 3 * endpoint.length() + 24);
+      size += 6L * ZkTestSupport.record(ns, "svc").length() + 1024;
       assertUnavailable(
           e,
           "register",
@@ -103,7 +104,8 @@ class ErrorMessagesTest {
   @Test
   void aListOverThePacketLimitIsNamedAtOpen() throws Exception {
     String ns = ZkTestSupport.freshNamespace();
-    try (ServiceManager writer = ZkTestSupport.open(server.connect(), ns)) {
+    try (ServiceManager writer =
+        ZkTestSupport.open(server.connect(), ns, ZkHooks.NONE, "zookeeper.buckets", "1")) {
       for (int i = 0; i < 300; i++) {
         writer.register(String.format("service-with-a-longish-name-%03d", i), Endpoint.of("e"));
       }
@@ -129,10 +131,11 @@ class ErrorMessagesTest {
           "open",
           "the list of node '/"
               + ns
-              + "/records' (300 services) never arrived although the ensemble answers: it is"
+              + "/records/0' (300 records) never arrived although the ensemble answers: it is"
               + " probably larger than ZooKeeper's packet limit (jute.maxbuffer = 4000 bytes in"
               + " this JVM). Raise jute.maxbuffer on every client and server of the ensemble"
-              + " (-Djute.maxbuffer=16777216, say)");
+              + " (-Djute.maxbuffer=16777216, say), or make the namespace anew with more buckets"
+              + " (zookeeper.buckets)");
       String message = String.valueOf(e.getMessage());
       assertTrue(message.endsWith(": " + cause.getMessage()), message);
     }
@@ -141,7 +144,8 @@ class ErrorMessagesTest {
   @Test
   void aListOverThePacketLimitIsNamedWhenAReadOnlyClientLoads() throws Exception {
     String ns = ZkTestSupport.freshNamespace();
-    try (ServiceManager writer = ZkTestSupport.open(server.connect(), ns)) {
+    try (ServiceManager writer =
+        ZkTestSupport.open(server.connect(), ns, ZkHooks.NONE, "zookeeper.buckets", "1")) {
       for (int i = 0; i < 300; i++) {
         writer.register(String.format("service-with-a-longish-name-%03d", i), Endpoint.of("e"));
       }
@@ -166,10 +170,11 @@ class ErrorMessagesTest {
             "open",
             "the list of node '/"
                 + ns
-                + "/records' (300 services) never arrived although the ensemble answers: it is"
+                + "/records/0' (300 records) never arrived although the ensemble answers: it is"
                 + " probably larger than ZooKeeper's packet limit (jute.maxbuffer = 4000 bytes in"
                 + " this JVM). Raise jute.maxbuffer on every client and server of the ensemble"
-                + " (-Djute.maxbuffer=16777216, say)");
+                + " (-Djute.maxbuffer=16777216, say), or make the namespace anew with more"
+                + " buckets (zookeeper.buckets)");
       } finally {
         if (before == null) {
           System.clearProperty("jute.maxbuffer");

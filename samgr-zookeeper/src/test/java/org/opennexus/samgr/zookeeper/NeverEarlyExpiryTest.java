@@ -141,7 +141,7 @@ class NeverEarlyExpiryTest {
       ServiceHandle h = first.register("svc", Endpoint.of("tcp://first:1"));
       assertEquals(h, second.await("svc", Duration.ofSeconds(20)));
       CuratorFramework zk = first.curator();
-      String record = "/" + ns + "/records/svc";
+      String record = ZkTestSupport.record(ns, "svc");
       Stat before = zk.checkExists().forPath(record);
       Instant beat = clock.advance(Duration.ofSeconds(1)); // far younger than a flush interval
       second.heartbeat(h);

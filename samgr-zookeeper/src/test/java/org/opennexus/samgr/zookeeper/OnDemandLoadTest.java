@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -53,7 +54,7 @@ class OnDemandLoadTest {
             writer.register(String.format("svc-%04d", i), Endpoint.of("tcp://h:" + (1000 + i))));
       }
       writer.register("bad", Endpoint.of("tcp://bad:1"));
-      writer.curator().setData().forPath(new Layout("/" + ns).record("bad"), GARBAGE);
+      writer.curator().setData().forPath(ZkTestSupport.record(ns, "bad"), GARBAGE);
     }
   }
 
@@ -139,9 +140,15 @@ class OnDemandLoadTest {
         threads.shutdownNow();
       }
       long requests = packetsReceived() - before;
-      // One load: a listing of each parent and one read per record (N + 1), not two.
-      assertTrue(requests < N + 100, "the server received " + requests + " requests");
-      assertTrue(requests > N, "the server received " + requests + " requests");
+      // One load, not two: the layout, the clients, the bucket stamps (one read), then for each
+      // bucket that holds records its listing and one read of its records (at most 48 each).
+      Set<Integer> buckets = new HashSet<>();
+      for (ServiceHandle handle : registered) {
+        buckets.add(Layout.bucketOfNode(Names.encode(handle.name()), ZkSettings.DEFAULT_BUCKETS));
+      }
+      long oneLoad = 3 + 2L * buckets.size();
+      assertTrue(requests < oneLoad + 50, "the server received " + requests + " requests");
+      assertTrue(requests >= oneLoad, "the server received " + requests + " requests");
 
       List<ServiceEvent> events = new CopyOnWriteArrayList<>();
       reader.watchAll(events::add);

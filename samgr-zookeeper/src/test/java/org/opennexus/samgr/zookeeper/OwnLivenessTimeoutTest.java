@@ -87,7 +87,7 @@ class OwnLivenessTimeoutTest {
         ServiceHandle h = owner.register("svc", Endpoint.of("tcp://owner:1"));
         assertEquals(h, reader.await("svc", Duration.ofSeconds(20)));
         CuratorFramework zk = owner.curator();
-        String record = "/" + ns + "/records/svc";
+        String record = ZkTestSupport.record(ns, "svc");
         String clients = "/" + ns + "/clients";
         Instant beat = START;
         for (int round = 0; round < 5; round++) {
@@ -180,7 +180,7 @@ class OwnLivenessTimeoutTest {
           ZkServiceManager writer = client(ns, clock, timeout)) {
         ServiceHandle h = writer.register("svc", Endpoint.of("tcp://w:1"));
         assertEquals(h, looker.await("svc", Duration.ofSeconds(20)));
-        String record = "/" + ns + "/records/svc";
+        String record = ZkTestSupport.record(ns, "svc");
         Stat before = zk.checkExists().forPath(record);
         int clientNodes = zk.getChildren().forPath("/" + ns + "/clients").size();
 

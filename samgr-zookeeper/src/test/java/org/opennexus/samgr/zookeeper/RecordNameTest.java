@@ -3,6 +3,7 @@ package org.opennexus.samgr.zookeeper;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -16,7 +17,7 @@ class RecordNameTest {
   @ParameterizedTest
   @ValueSource(strings = {"a", "e\u0301", "\u2801", "caf\u00E9", "x\uD83D\uDE00", "a b"})
   void aNodeOfAValidNameIsARecord(String name) {
-    assertEquals(name, Layout.recordName(Names.encode(name)));
+    assertEquals(name, nameAt(Names.encode(name)));
   }
 
   @ParameterizedTest
@@ -33,6 +34,13 @@ class RecordNameTest {
         ""
       })
   void aNodeOfAnInvalidNameIsNoRecord(String name) {
-    assertNull(Layout.recordName(Names.encode(name)));
+    assertNull(nameAt(Names.encode(name)));
+  }
+
+  /** The name a layout finds in a record node called {@code node}, in the bucket it belongs to. */
+  private static @Nullable String nameAt(String node) {
+    Layout layout = new Layout("/samgr");
+    layout.adopt(16);
+    return layout.nameOf(layout.bucket(Layout.bucketOfNode(node, 16)) + "/" + node);
   }
 }

@@ -181,7 +181,7 @@ class SessionLossTest {
     }
     Layout layout = new Layout("/" + ns);
     Stat stat = new Stat();
-    byte[] data = curator.getData().storingStatIn(stat).forPath(layout.record(name));
+    byte[] data = curator.getData().storingStatIn(stat).forPath(ZkTestSupport.record(ns, name));
     Rec rec = RecCodec.parse(name, stat, data);
     Stat node = curator.checkExists().forPath(layout.client(now));
     return rec != null && rec.owner() == now && node != null && node.getEphemeralOwner() == now;

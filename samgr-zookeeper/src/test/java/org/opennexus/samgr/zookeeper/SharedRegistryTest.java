@@ -148,8 +148,8 @@ class SharedRegistryTest {
         a.unregister(gone);
         ServiceHandle added = a.register("added", Endpoint.of("tcp://a:6"));
         org.apache.curator.framework.CuratorFramework curator = a.curator();
-        curator.delete().forPath("/" + ns + "/records/erased");
-        String renewedPath = "/" + ns + "/records/renewed";
+        curator.delete().forPath(ZkTestSupport.record(ns, "erased"));
+        String renewedPath = ZkTestSupport.record(ns, "renewed");
         byte[] bytes = curator.getData().forPath(renewedPath); // generation "of this write"
         curator.delete().forPath(renewedPath);
         curator.create().forPath(renewedPath, bytes);

@@ -25,6 +25,13 @@ final class ZkTestSupport {
         + NAMESPACES.incrementAndGet();
   }
 
+  /** The path of a name's record in a namespace made with the default bucket count. */
+  static String record(String namespace, String name) {
+    Layout layout = new Layout("/" + namespace);
+    layout.adopt(ZkSettings.DEFAULT_BUCKETS);
+    return layout.record(name);
+  }
+
   static Samgr.Builder builder(String connect, String namespace) {
     return Samgr.builder()
         .environment("zookeeper")

@@ -1,0 +1,391 @@
+package org.opennexus.samgr.zookeeper;
+
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.zookeeper.AsyncCallback;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Op;
+import org.apache.zookeeper.OpResult;
+import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.Stat;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One load of the namespace into the view, at open and after every reconnection: it reads the
+ * layout and the client nodes, then the stamp of every bucket ({@link BucketStamps}) in a few
+ * read-only transactions, and reads again only the buckets whose stamp changed: their listing, then
+ * their records, many to a read-only transaction. At open every bucket has changed (nothing is
+ * known yet); after a short disconnection, only those written meanwhile. Every answer is taken on
+ * ZooKeeper's event thread.
+ *
+ * <p>Requests of a full load at N services in B buckets: one or two for the layout and clients,
+ * {@code ceil(B / 1024)} for the stamps, one listing per bucket that holds records, and one read
+ * per bucket per {@value #RECORDS_PER_READ} records. A catch-up costs the same for the buckets that
+ * changed only. A transaction's answer stays far below ZooKeeper's packet limit: the largest record
+ * samgr writes is about 12 KiB (an endpoint of 4,096 characters), so {@value #RECORDS_PER_READ}
+ * come to at most about 600 KiB.
+ */
+final class NamespaceLoad {
+
+  private static final System.Logger LOG = System.getLogger("org.opennexus.samgr.zookeeper");
+
+  /** Records read in one read-only transaction. */
+  static final int RECORDS_PER_READ = 48;
+
+  /** Bucket stamps read in one read-only transaction (about 100 bytes each in the answer). */
+  static final int STAMPS_PER_READ = 1024;
+
+  /** What the load needs of the client it loads for. */
+  interface Target {
+    /** The ZooKeeper handle of the current connection. */
+    ZooKeeper zooKeeper() throws Exception;
+
+    /** Whether the client is closed (then every answer is dropped). */
+    boolean closed();
+
+    /** Applies a record read from {@code path} with this stat and data (null data: absent). */
+    void apply(String name, String path, @Nullable Stat stat, byte @Nullable [] data);
+
+    /** Takes the client nodes listed: the sessions alive now. */
+    void sessions(List<String> clientNodes);
+
+    /** The load ended: {@code failure} is null if it is complete, else why it is not. */
+    void ended(KeeperException.@Nullable Code failure, boolean listingFailed);
+  }
+
+  private final Layout layout;
+  private final RecordView view;
+  private final BucketStamps stamps;
+  private final Target target;
+
+  /** Names whose announced change could not be read: read again by this load. */
+  private final Set<String> missed;
+
+  /** Requests sent and not yet answered, plus one for the load itself until it has sent all. */
+  private final AtomicInteger pending = new AtomicInteger(1);
+
+  private volatile KeeperException.@Nullable Code failure;
+  private volatile boolean listingFailed;
+
+  /** The names of the view, by bucket, for the buckets this load reads again; made once. */
+  private @Nullable Map<Integer, List<String>> known;
+
+  /** The number of requests this load sent (for tests and benchmarks that count them). */
+  private final AtomicInteger sent = new AtomicInteger();
+
+  NamespaceLoad(
+      Layout layout, RecordView view, BucketStamps stamps, Set<String> missed, Target target) {
+    this.layout = layout;
+    this.view = view;
+    this.stamps = stamps;
+    this.missed = missed;
+    this.target = target;
+  }
+
+  /** Starts the load; {@link Target#ended} tells when it ends. */
+  void start() {
+    send(
+        zk ->
+            zk.getChildren(
+                layout.clients(),
+                false,
+                (AsyncCallback.ChildrenCallback)
+                    (rc, path, ctx, children) ->
+                        answered(
+                            rc,
+                            true,
+                            () -> {
+                              target.sessions(children);
+                              return true;
+                            }),
+                null));
+    send(
+        zk ->
+            zk.getData(
+                layout.records(),
+                false,
+                (AsyncCallback.DataCallback)
+                    (rc, path, ctx, data, stat) -> answered(rc, true, () -> layoutRead(data)),
+                null));
+    done();
+  }
+
+  private boolean layoutRead(byte @Nullable [] data) {
+    int count;
+    try {
+      count = RecordBuckets.parse(layout.records(), data == null ? new byte[0] : data);
+    } catch (RecordBuckets.Refused e) {
+      LOG.log(Level.WARNING, "samgr zookeeper: " + e.why());
+      listingFailed = true;
+      failure = KeeperException.Code.APIERROR;
+      return true;
+    }
+    if (count < 0) {
+      LOG.log(
+          Level.WARNING,
+          "samgr zookeeper: "
+              + RecordBuckets.earlierLayout(layout.records(), -1)
+                  .replace("(-1 nodes directly", "(nodes directly"));
+      listingFailed = true;
+      failure = KeeperException.Code.APIERROR;
+      return true;
+    }
+    if (count != layout.buckets() || stamps.count() != count) {
+      layout.adopt(count); // made again, with another count, after a loss of data
+      stamps.reset(count);
+    }
+    for (int from = 0; from < count; from += STAMPS_PER_READ) {
+      int start = from;
+      int end = Math.min(count, from + STAMPS_PER_READ);
+      List<Op> ops = new ArrayList<>(end - start);
+      for (int b = start; b < end; b++) {
+        ops.add(Op.getData(layout.bucket(b)));
+      }
+      send(
+          zk ->
+              zk.multi(
+                  ops,
+                  (rc, path, ctx, results) ->
+                      answered(results == null ? rc : 0, true, () -> stampsRead(start, results)),
+                  null));
+    }
+    List<String> again = new ArrayList<>(missed);
+    missed.removeAll(again);
+    readRecords(again, -1, 0);
+    return true;
+  }
+
+  private boolean stampsRead(int start, @Nullable List<OpResult> results) {
+    if (results == null) {
+      return false;
+    }
+    List<Integer> changed = new ArrayList<>();
+    List<Long> found = new ArrayList<>();
+    List<Integer> sizes = new ArrayList<>();
+    for (int i = 0; i < results.size(); i++) {
+      int bucket = start + i;
+      OpResult result = results.get(i);
+      long stamp;
+      int children;
+      if (result instanceof OpResult.GetDataResult data) {
+        Stat stat = data.getStat();
+        stamp = Math.max(stat.getMzxid(), stat.getPzxid());
+        children = stat.getNumChildren();
+      } else {
+        stamp = -1; // removed by hand: its records are gone; a writing client makes it again
+        children = 0;
+      }
+      if (stamp < 0 || stamp != stamps.get(bucket)) {
+        changed.add(bucket);
+        found.add(stamp);
+        sizes.add(children);
+      }
+    }
+    if (changed.isEmpty()) {
+      return true;
+    }
+    Map<Integer, List<String>> byBucket = knownNames();
+    for (int i = 0; i < changed.size(); i++) {
+      int bucket = changed.get(i);
+      stamps.forget(bucket);
+      List<String> before = byBucket.getOrDefault(bucket, List.of());
+      readBucket(bucket, found.get(i), sizes.get(i), before);
+    }
+    return true;
+  }
+
+  /** Reads a bucket again: its listing, its records, and the names the view had in it. */
+  private void readBucket(int bucket, long stamp, int children, List<String> before) {
+    if (children == 0) {
+      readRecords(before, stamp < 0 ? -1 : bucket, stamp);
+      return;
+    }
+    String path = layout.bucket(bucket);
+    send(
+        zk ->
+            zk.getChildren(
+                path,
+                false,
+                (AsyncCallback.ChildrenCallback)
+                    (rc, p, ctx, nodes) ->
+                        answered(
+                            rc,
+                            true,
+                            () -> {
+                              Set<String> listed = new HashSet<>();
+                              List<String> names = new ArrayList<>(nodes.size() + before.size());
+                              for (String node : nodes) {
+                                String name = layout.recordName(bucket, node);
+                                if (name != null) {
+                                  listed.add(name);
+                                  names.add(name);
+                                }
+                              }
+                              for (String name : before) {
+                                if (!listed.contains(name)) {
+                                  names.add(name); // removed by hand, or new: read to tell
+                                }
+                              }
+                              readRecords(names, bucket, stamp);
+                              return true;
+                            }),
+                null));
+  }
+
+  /**
+   * Reads records, {@value #RECORDS_PER_READ} to a transaction, and applies them; then, if all were
+   * read and {@code bucket} is not -1, keeps the bucket's stamp.
+   */
+  private void readRecords(List<String> names, int bucket, long stamp) {
+    if (names.isEmpty()) {
+      if (bucket >= 0) {
+        stamps.loaded(bucket, stamp);
+      }
+      return;
+    }
+    AtomicInteger left =
+        new AtomicInteger((names.size() + RECORDS_PER_READ - 1) / RECORDS_PER_READ);
+    AtomicInteger failed = new AtomicInteger();
+    for (int from = 0; from < names.size(); from += RECORDS_PER_READ) {
+      List<String> chunk = names.subList(from, Math.min(names.size(), from + RECORDS_PER_READ));
+      List<String> paths = new ArrayList<>(chunk.size());
+      List<Op> ops = new ArrayList<>(chunk.size());
+      for (String name : chunk) {
+        String path = layout.record(name);
+        paths.add(path);
+        ops.add(Op.getData(path));
+      }
+      send(
+          zk ->
+              zk.multi(
+                  ops,
+                  (rc, p, ctx, results) -> {
+                    boolean[] all = {false};
+                    answered(
+                        results == null ? rc : 0,
+                        false,
+                        () -> {
+                          all[0] = recordsRead(chunk, paths, results);
+                          return results != null;
+                        });
+                    if (!all[0]) {
+                      failed.incrementAndGet(); // read again at the next load
+                    }
+                    if (left.decrementAndGet() == 0 && failed.get() == 0 && bucket >= 0) {
+                      stamps.loaded(bucket, stamp);
+                    }
+                  },
+                  null));
+    }
+  }
+
+  private boolean recordsRead(
+      List<String> names, List<String> paths, @Nullable List<OpResult> results) {
+    if (results == null) {
+      return false;
+    }
+    boolean all = true;
+    for (int i = 0; i < results.size(); i++) {
+      OpResult result = results.get(i);
+      if (result instanceof OpResult.GetDataResult data) {
+        target.apply(names.get(i), paths.get(i), data.getStat(), data.getData());
+      } else if (result instanceof OpResult.ErrorResult error
+          && error.getErr() == KeeperException.Code.NONODE.intValue()) {
+        target.apply(names.get(i), paths.get(i), null, null);
+      } else {
+        missed.add(names.get(i)); // read by the next load
+        all = false;
+      }
+    }
+    return all;
+  }
+
+  /** The view's names by bucket, computed once per load (a pass over the view). */
+  private Map<Integer, List<String>> knownNames() {
+    Map<Integer, List<String>> k = known;
+    if (k == null) {
+      k = new HashMap<>();
+      int count = layout.buckets();
+      for (String name : view.names()) {
+        k.computeIfAbsent(Layout.bucketOfNode(Names.encode(name), count), b -> new ArrayList<>())
+            .add(name);
+      }
+      known = k;
+    }
+    return k;
+  }
+
+  /** The number of requests this load has sent so far. */
+  int requestsSent() {
+    return sent.get();
+  }
+
+  /** One request on the current ZooKeeper handle. */
+  private interface Request {
+    void send(ZooKeeper zk) throws Exception;
+  }
+
+  /** The work done with an answer; {@code false} if the answer is a failure. */
+  private interface Work {
+    boolean run();
+  }
+
+  private void send(Request request) {
+    pending.incrementAndGet();
+    sent.incrementAndGet();
+    try {
+      request.send(target.zooKeeper());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      fail(KeeperException.Code.CONNECTIONLOSS, false);
+      done();
+    } catch (Exception e) {
+      // The client is closing, or Curator is remaking its handle: the next connection loads again.
+      LOG.log(Level.DEBUG, "samgr zookeeper: could not send a read", e);
+      fail(KeeperException.Code.CONNECTIONLOSS, false);
+      done();
+    }
+  }
+
+  /** Takes an answer whose code is {@code rc}: runs {@code work} if it succeeded. */
+  private boolean answered(int rc, boolean listing, Work work) {
+    boolean ok = false;
+    try {
+      if (target.closed()) {
+        return true;
+      }
+      KeeperException.Code code = KeeperException.Code.get(rc);
+      if (code == KeeperException.Code.OK) {
+        ok = work.run();
+        if (!ok) {
+          fail(KeeperException.Code.CONNECTIONLOSS, listing);
+        }
+      } else {
+        fail(code, listing);
+        LOG.log(Level.DEBUG, "samgr zookeeper: a read of the namespace failed: " + code);
+      }
+      return ok;
+    } finally {
+      done();
+    }
+  }
+
+  private void fail(KeeperException.Code code, boolean listing) {
+    if (failure == null || (listing && !listingFailed)) {
+      failure = code;
+      listingFailed |= listing;
+    }
+  }
+
+  private void done() {
+    if (pending.decrementAndGet() == 0) {
+      target.ended(failure, listingFailed);
+    }
+  }
+}
