@@ -295,6 +295,7 @@ final class NamespaceFeed {
     }
     long delay =
         everLoaded && jitterMillis > 0 ? ThreadLocalRandom.current().nextLong(jitterMillis + 1) : 0;
+    hooks.loadScheduled(delay);
     if (delay == 0) {
       load();
     } else {

@@ -27,19 +27,31 @@ import org.jspecify.annotations.Nullable;
  * <p>Requests of a full load at N services in B buckets: one or two for the layout and clients,
  * {@code ceil(B / 1024)} for the stamps, one listing per bucket that holds records, and one read
  * per bucket per {@value #RECORDS_PER_READ} records. A catch-up costs the same for the buckets that
- * changed only. A transaction's answer stays far below ZooKeeper's packet limit: the largest record
- * samgr writes is about 12 KiB (an endpoint of 4,096 characters), so {@value #RECORDS_PER_READ}
- * come to at most about 600 KiB.
+ * changed only. A transaction's answer stays within ZooKeeper's packet limit ({@code
+ * jute.maxbuffer} as this JVM sets it): the largest record samgr writes is about 12 KiB (an
+ * endpoint of 4,096 characters), so a transaction reads at most as many records as would fill 5/8
+ * of the limit at that size ({@value #RECORDS_PER_READ} at the default limit, about 600 KiB), and
+ * as many stamps as would fill half of it (about 100 bytes each, {@value #STAMPS_PER_READ} at
+ * most).
  */
 final class NamespaceLoad {
 
   private static final System.Logger LOG = System.getLogger("org.opennexus.samgr.zookeeper");
 
-  /** Records read in one read-only transaction. */
+  /** Records read in one read-only transaction, at most. */
   static final int RECORDS_PER_READ = 48;
 
-  /** Bucket stamps read in one read-only transaction (about 100 bytes each in the answer). */
+  /** Bucket stamps read in one read-only transaction, at most. */
   static final int STAMPS_PER_READ = 1024;
+
+  /** The largest answer to one read of a record samgr writes, with its stat and headers. */
+  private static final int LARGEST_RECORD = RecCodec.maxSize("x".repeat(4096)) + 256;
+
+  /** Records read in one transaction here: within the packet limit at the largest size. */
+  private final int recordsPerRead;
+
+  /** Stamps read in one transaction here. */
+  private final int stampsPerRead;
 
   /** What the load needs of the client it loads for. */
   interface Target {
@@ -86,6 +98,9 @@ final class NamespaceLoad {
     this.stamps = stamps;
     this.missed = missed;
     this.target = target;
+    int limit = Integer.getInteger(RecordWriter.JUTE_MAXBUFFER, RecordWriter.DEFAULT_MAXBUFFER);
+    this.recordsPerRead = Math.max(1, Math.min(RECORDS_PER_READ, limit / 8 * 5 / LARGEST_RECORD));
+    this.stampsPerRead = Math.max(1, Math.min(STAMPS_PER_READ, limit / 2 / 100));
   }
 
   /** Starts the load; {@link Target#ended} tells when it ends. */
@@ -140,9 +155,9 @@ final class NamespaceLoad {
       layout.adopt(count); // made again, with another count, after a loss of data
       stamps.reset(count);
     }
-    for (int from = 0; from < count; from += STAMPS_PER_READ) {
+    for (int from = 0; from < count; from += stampsPerRead) {
       int start = from;
-      int end = Math.min(count, from + STAMPS_PER_READ);
+      int end = Math.min(count, from + stampsPerRead);
       List<Op> ops = new ArrayList<>(end - start);
       for (int b = start; b < end; b++) {
         ops.add(Op.getData(layout.bucket(b)));
@@ -239,8 +254,8 @@ final class NamespaceLoad {
   }
 
   /**
-   * Reads records, {@value #RECORDS_PER_READ} to a transaction, and applies them; then, if all were
-   * read and {@code bucket} is not -1, keeps the bucket's stamp.
+   * Reads records, several to a transaction, and applies them; then, if all were read and {@code
+   * bucket} is not -1, keeps the bucket's stamp.
    */
   private void readRecords(List<String> names, int bucket, long stamp) {
     if (names.isEmpty()) {
@@ -249,11 +264,10 @@ final class NamespaceLoad {
       }
       return;
     }
-    AtomicInteger left =
-        new AtomicInteger((names.size() + RECORDS_PER_READ - 1) / RECORDS_PER_READ);
+    AtomicInteger left = new AtomicInteger((names.size() + recordsPerRead - 1) / recordsPerRead);
     AtomicInteger failed = new AtomicInteger();
-    for (int from = 0; from < names.size(); from += RECORDS_PER_READ) {
-      List<String> chunk = names.subList(from, Math.min(names.size(), from + RECORDS_PER_READ));
+    for (int from = 0; from < names.size(); from += recordsPerRead) {
+      List<String> chunk = names.subList(from, Math.min(names.size(), from + recordsPerRead));
       List<String> paths = new ArrayList<>(chunk.size());
       List<Op> ops = new ArrayList<>(chunk.size());
       for (String name : chunk) {

@@ -29,4 +29,7 @@ class ZkHooks {
   boolean loseAnswer() {
     return false;
   }
+
+  /** A load was scheduled to begin after {@code delayMillis} (0 at once). */
+  void loadScheduled(long delayMillis) {}
 }

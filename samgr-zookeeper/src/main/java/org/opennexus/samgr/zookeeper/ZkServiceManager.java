@@ -527,6 +527,11 @@ final class ZkServiceManager implements ServiceManager, RegistryStats.Source {
     return view.describe(settings.root() + " at " + connect, onDemand.loaded());
   }
 
+  /** For tests: the namespace's layout as this client knows it. */
+  Layout layout() {
+    return layout;
+  }
+
   /** For tests: the Curator client of this registry. */
   CuratorFramework curator() {
     return client;

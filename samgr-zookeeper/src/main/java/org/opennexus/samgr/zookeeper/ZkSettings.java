@@ -114,6 +114,9 @@ record ZkSettings(
   }
 
   private static Duration checkJitter(SamgrConfig.Setting setting) {
+    if (setting.value().matches("0(ms|s|m|h)?")) {
+      return Duration.ZERO; // no jitter: a reconnected client loads at once
+    }
     Duration value = setting.asDuration();
     if (value.isNegative() || value.toMillis() > Integer.MAX_VALUE) {
       throw setting.invalid("must be 0 to " + Integer.MAX_VALUE + " milliseconds");

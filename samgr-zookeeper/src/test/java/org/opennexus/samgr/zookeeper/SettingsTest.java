@@ -121,6 +121,47 @@ class SettingsTest {
     assertFalse(settings.readAuth());
     assertFalse(settings.readOnly());
     assertTrue(settings.embedded());
+    assertEquals(1024, settings.buckets());
+    assertEquals(Duration.ofSeconds(1), settings.reloadJitter());
+  }
+
+  @Test
+  void bucketsAreACountFromOneTo4096() {
+    assertEquals(1, buckets("1"));
+    assertEquals(4096, buckets("4096"));
+    for (String bad : List.of("0", "4097", "-1", "many")) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> buckets(bad));
+      assertTrue(
+          msg(e)
+              .startsWith(
+                  "setting zookeeper.buckets (from builder setting 'zookeeper.buckets') '"
+                      + bad
+                      + "' "),
+          msg(e));
+    }
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> buckets("0"));
+    assertTrue(msg(e).endsWith("'0' must be 1 to 4096 buckets"), msg(e));
+  }
+
+  @Test
+  void reloadJitterIsADurationOrZero() {
+    assertEquals(Duration.ZERO, jitter("0"));
+    assertEquals(Duration.ZERO, jitter("0s"));
+    assertEquals(Duration.ofMillis(250), jitter("250ms"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> jitter("soon"));
+    assertTrue(msg(e).startsWith("setting zookeeper.reload-jitter"), msg(e));
+  }
+
+  private static int buckets(String value) {
+    return ZkSettings.from(
+            config(Map.of("zookeeper.connect", "embedded", "zookeeper.buckets", value)))
+        .buckets();
+  }
+
+  private static Duration jitter(String value) {
+    return ZkSettings.from(
+            config(Map.of("zookeeper.connect", "embedded", "zookeeper.reload-jitter", value)))
+        .reloadJitter();
   }
 
   @Test

@@ -23,6 +23,14 @@ final class TestHooks extends ZkHooks {
    */
   volatile @Nullable Runnable loseNextAnswer;
 
+  /** The delays of the loads scheduled, in order (0: at once). */
+  final java.util.List<Long> loadDelays = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  @Override
+  void loadScheduled(long delayMillis) {
+    loadDelays.add(delayMillis);
+  }
+
   @Override
   void feedRead() {
     feedReads.incrementAndGet();

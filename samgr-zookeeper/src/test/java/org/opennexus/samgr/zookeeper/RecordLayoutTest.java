@@ -1,0 +1,175 @@
+package org.opennexus.samgr.zookeeper;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.opennexus.samgr.Endpoint;
+import org.opennexus.samgr.SamgrError;
+import org.opennexus.samgr.ServiceHandle;
+
+/**
+ * The layout on the ensemble: how a namespace is made, which count of buckets wins, what happens to
+ * a namespace of the layout before buckets, and to a bucket removed by hand.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class RecordLayoutTest {
+
+  private static TestServer server;
+
+  @BeforeAll
+  static void start() throws Exception {
+    server = new TestServer();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    server.close();
+  }
+
+  @Test
+  void aNewNamespaceIsMadeWithEveryBucketAndItsCountWinsOverLaterClients() throws Exception {
+    String ns = ZkTestSupport.freshNamespace();
+    try (ZkServiceManager a =
+            ZkTestSupport.open(server.connect(), ns, ZkHooks.NONE, "zookeeper.buckets", "20");
+        ZkServiceManager b = ZkTestSupport.open(server.connect(), ns, ZkHooks.NONE)) {
+      CuratorFramework curator = a.curator();
+      assertArrayEquals(
+          "layout=2 buckets=20".getBytes(StandardCharsets.US_ASCII),
+          curator.getData().forPath("/" + ns + "/records"));
+      List<String> buckets = curator.getChildren().forPath("/" + ns + "/records");
+      assertEquals(20, buckets.size());
+      assertTrue(buckets.contains("00") && buckets.contains("13"), buckets.toString());
+      assertEquals(20, b.layout().buckets()); // not its own 1024
+      ServiceHandle h = b.register("svc", Endpoint.of("tcp://b:1"));
+      Layout layout = new Layout("/" + ns);
+      layout.adopt(20);
+      assertTrue(curator.checkExists().forPath(layout.record("svc")) != null);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!a.services().equals(List.of(h))) {
+        assertTrue(System.nanoTime() < deadline, "A never saw " + h);
+        Thread.sleep(20);
+      }
+    }
+  }
+
+  @Test
+  void aNamespaceOfTheLayoutBeforeBucketsIsRefusedAndLeftAsItWas() throws Exception {
+    String ns = ZkTestSupport.freshNamespace();
+    byte[] curatorDefault = "127.0.1.1".getBytes(StandardCharsets.US_ASCII);
+    byte[] record = {3, 1, 2};
+    try (ZkServiceManager other =
+        ZkTestSupport.open(server.connect(), ZkTestSupport.freshNamespace(), ZkHooks.NONE)) {
+      CuratorFramework raw = other.curator();
+      raw.create().creatingParentsIfNeeded().forPath("/" + ns + "/records", curatorDefault);
+      raw.create().forPath("/" + ns + "/records/svc", record);
+      String reason = RecordBuckets.earlierLayout("/" + ns + "/records", 1);
+      assertEquals(
+          "namespace '/"
+              + ns
+              + "' holds its records in the layout of samgr before buckets (1 nodes directly"
+              + " under '/"
+              + ns
+              + "/records'), which this version does not read; nothing was changed. That layout"
+              + " was never released, so it is not migrated: remove the namespace with"
+              + " ZooKeeper's tools (deleteall /"
+              + ns
+              + ") and register its services again, or choose another zookeeper.namespace",
+          reason);
+      for (String readOnly : List.of("false", "true")) {
+        IllegalStateException e =
+            assertThrows(
+                IllegalStateException.class,
+                () ->
+                    ZkTestSupport.open(
+                        server.connect(), ns, ZkHooks.NONE, "zookeeper.read-only", readOnly));
+        SamgrError.Unavailable cause = assertInstanceOf(SamgrError.Unavailable.class, e.getCause());
+        assertEquals("open", cause.operation());
+        assertEquals(reason, cause.reason());
+        assertTrue(String.valueOf(e.getMessage()).endsWith(": " + cause.getMessage()));
+      }
+      assertArrayEquals(curatorDefault, raw.getData().forPath("/" + ns + "/records"));
+      assertEquals(List.of("svc"), raw.getChildren().forPath("/" + ns + "/records"));
+      assertArrayEquals(record, raw.getData().forPath("/" + ns + "/records/svc"));
+    }
+  }
+
+  @Test
+  void anEmptyNamespaceOfTheLayoutBeforeBucketsIsMadeAnew() throws Exception {
+    String ns = ZkTestSupport.freshNamespace();
+    try (ZkServiceManager other =
+        ZkTestSupport.open(server.connect(), ZkTestSupport.freshNamespace(), ZkHooks.NONE)) {
+      other
+          .curator()
+          .create()
+          .creatingParentsIfNeeded()
+          .forPath("/" + ns + "/records", "127.0.1.1".getBytes(StandardCharsets.US_ASCII));
+    }
+    try (ZkServiceManager a =
+        ZkTestSupport.open(server.connect(), ns, ZkHooks.NONE, "zookeeper.buckets", "8")) {
+      assertArrayEquals(
+          "layout=2 buckets=8".getBytes(StandardCharsets.US_ASCII),
+          a.curator().getData().forPath("/" + ns + "/records"));
+      assertEquals(8, a.curator().getChildren().forPath("/" + ns + "/records").size());
+      ServiceHandle h = a.register("svc", Endpoint.of("tcp://a:1"));
+      assertEquals(h, a.resolve("svc"));
+    }
+  }
+
+  @Test
+  void aBucketRemovedByHandIsNamedAndMadeAgainAtTheNextOpen() throws Exception {
+    String ns = ZkTestSupport.freshNamespace();
+    try (ZkServiceManager a =
+        ZkTestSupport.open(server.connect(), ns, ZkHooks.NONE, "zookeeper.buckets", "4")) {
+      String bucket = a.layout().bucket(a.layout().bucketOf("svc"));
+      a.curator().delete().forPath(bucket);
+      SamgrError.Unavailable e =
+          assertThrows(
+              SamgrError.Unavailable.class, () -> a.register("svc", Endpoint.of("tcp://a:1")));
+      assertEquals(
+          "node '"
+              + bucket
+              + "' does not exist: the ensemble lost this namespace's data, or someone deleted it;"
+              + " nothing was changed. Open the registry again (it makes the namespace's nodes"
+              + " anew) and register its services again",
+          e.reason());
+      assertEquals(List.of(), a.services());
+      try (ZkServiceManager b = ZkTestSupport.open(server.connect(), ns, ZkHooks.NONE)) {
+        assertTrue(a.curator().checkExists().forPath(bucket) != null);
+        ServiceHandle h = b.register("svc", Endpoint.of("tcp://b:1"));
+        assertEquals(h, b.resolve("svc"));
+      }
+    }
+  }
+
+  @Test
+  void aReadOnlyClientOpenedBeforeTheNamespaceWasMadeSeesItFill() throws Exception {
+    String ns = ZkTestSupport.freshNamespace();
+    try (ZkServiceManager reader =
+        ZkTestSupport.open(server.connect(), ns, ZkHooks.NONE, "zookeeper.read-only", "true")) {
+      assertEquals(List.of(), reader.services());
+      assertEquals(0, reader.layout().buckets());
+      try (ZkServiceManager writer =
+          ZkTestSupport.open(server.connect(), ns, ZkHooks.NONE, "zookeeper.buckets", "32")) {
+        ServiceHandle h = writer.register("svc", Endpoint.of("tcp://w:1"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!reader.services().equals(List.of(h))) {
+          assertTrue(System.nanoTime() < deadline, "the reader never saw " + h);
+          Thread.sleep(20);
+        }
+        assertEquals(32, reader.layout().buckets());
+        assertEquals(h, reader.resolve("svc"));
+      }
+    }
+  }
+}
