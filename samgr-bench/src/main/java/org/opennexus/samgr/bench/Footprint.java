@@ -7,12 +7,18 @@ import java.lang.management.MemoryMXBean;
 import java.lang.ref.Reference;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import javax.management.ObjectName;
 import org.opennexus.samgr.Endpoint;
+import org.opennexus.samgr.Samgr;
 import org.opennexus.samgr.SamgrError;
 import org.opennexus.samgr.ServiceManager;
 
@@ -45,8 +51,18 @@ import org.opennexus.samgr.ServiceManager;
  * java -Xms2g -Xmx2g -XX:+UseSerialGC -cp samgr-bench/target/benchmarks.jar \
  *     org.opennexus.samgr.bench.Footprint 100000 zookeeper
  * }</pre>
+ *
+ * *
+ *
+ * <p>Its clients keep services alive for an hour (their liveness timeout), so the measured client
+ * holds what it holds for live services, planned expiry checks included, and no expiry mark is
+ * written meanwhile. It waits until every writer's view holds every service before it measures.
+ * With {@code -Dfootprint.histogram=true} it also prints, per class, the instances and bytes per
+ * service that the measured client added (from the JVM's class histogram).
  */
 public final class Footprint {
+
+  private static final Pattern SPACES = Pattern.compile("\\s+");
 
   private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
 
@@ -122,7 +138,7 @@ public final class Footprint {
     Process server =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g",
+                "-Xmx4g",
                 "-Dzookeeper.forceSync=no",
                 "-Djute.maxbuffer=" + JUTE_MAXBUFFER,
                 "-cp",
@@ -145,7 +161,7 @@ public final class Footprint {
       List<Thread> threads = new ArrayList<>();
       List<Throwable> failures = new CopyOnWriteArrayList<>();
       for (int w = 0; w < writers; w++) {
-        ServiceManager writer = ZkServer.openSamgr(connect, namespace);
+        ServiceManager writer = open(connect, namespace);
         clients.add(writer);
         int first = w;
         Thread thread =
@@ -168,20 +184,21 @@ public final class Footprint {
       if (!failures.isEmpty()) {
         throw new IllegalStateException("registering failed: " + failures);
       }
+      // Each writer's view reads the others' writes: wait until they all hold every service, or
+      // their reads in flight would count against the measured client.
+      for (ServiceManager writer : clients) {
+        awaitView(writer, n);
+      }
       long beforeEmpty = usedAfterGc();
-      ServiceManager empty = ZkServer.openSamgr(connect, namespace + "-empty");
+      ServiceManager empty = open(connect, namespace + "-empty");
       clients.add(empty);
       long fixed = usedAfterGc() - beforeEmpty;
+      boolean histogram = Boolean.getBoolean("footprint.histogram");
+      Map<String, long[]> classesBefore = histogram ? classHistogram() : Map.of();
       long before = usedAfterGc();
-      ServiceManager reader = ZkServer.openSamgr(connect, namespace);
+      ServiceManager reader = open(connect, namespace);
       clients.add(reader);
-      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
-      while (reader.services().size() < n) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("the new client's view did not fill in 10 minutes");
-        }
-        Thread.sleep(100);
-      }
+      awaitView(reader, n);
       long after = usedAfterGc();
       System.out.printf(
           Locale.ROOT,
@@ -192,6 +209,9 @@ public final class Footprint {
           (double) (after - before - fixed) / n,
           n,
           fixed);
+      if (histogram) {
+        printHistogramDelta(classesBefore, classHistogram(), n);
+      }
     } finally {
       for (ServiceManager client : clients) {
         client.close();
@@ -201,6 +221,88 @@ public final class Footprint {
         server.destroyForcibly();
       }
     }
+  }
+
+  /**
+   * Opens a client as {@link ZkServer#openSamgr} does, with a liveness timeout of an hour: no
+   * service expires during the measurement, whose expiry marks (written by every client) would
+   * otherwise be read by every view while it is measured. Its operation timeout, 15 minutes, lets a
+   * client load 1,000,000 records at open on a busy machine (120 s did not).
+   */
+  private static ServiceManager open(String connect, String namespace) {
+    return Samgr.builder()
+        .environment("zookeeper")
+        .setting("zookeeper.connect", connect)
+        .setting("zookeeper.namespace", namespace)
+        .setting("zookeeper.operation-timeout", "15m")
+        .livenessTimeout(Duration.ofHours(1))
+        .open();
+  }
+
+  /** Waits until {@code client}'s view holds {@code n} services (at most 10 minutes). */
+  private static void awaitView(ServiceManager client, int n) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+    while (client.services().size() < n) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("a client's view did not fill in 10 minutes");
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  /**
+   * The heap's live objects per class, {@code {instances, bytes}}, from the JVM's {@code
+   * GC.class_histogram} diagnostic command (which collects first).
+   */
+  private static Map<String, long[]> classHistogram() throws Exception {
+    String text =
+        (String)
+            ManagementFactory.getPlatformMBeanServer()
+                .invoke(
+                    new ObjectName("com.sun.management:type=DiagnosticCommand"),
+                    "gcClassHistogram",
+                    new Object[] {new String[0]},
+                    new String[] {String[].class.getName()});
+    Map<String, long[]> classes = new HashMap<>();
+    for (String line : text.lines().toList()) {
+      String[] f = SPACES.split(line.trim(), -1);
+      if (f.length >= 4 && f[0].endsWith(":")) {
+        classes.put(f[3], new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])});
+      }
+    }
+    return classes;
+  }
+
+  /**
+   * Prints, per class whose live bytes grew by at least half a byte per service, the instances and
+   * bytes per service that the new client added ({@code -Dfootprint.histogram=true}).
+   */
+  private static void printHistogramDelta(
+      Map<String, long[]> before, Map<String, long[]> after, int n) {
+    List<Map.Entry<String, long[]>> rows = new ArrayList<>();
+    for (Map.Entry<String, long[]> e : after.entrySet()) {
+      long[] was = before.getOrDefault(e.getKey(), new long[2]);
+      long[] delta = {e.getValue()[0] - was[0], e.getValue()[1] - was[1]};
+      if (2 * delta[1] >= n) {
+        rows.add(Map.entry(e.getKey(), delta));
+      }
+    }
+    rows.sort((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1]));
+    long total = 0;
+    System.out.printf(
+        Locale.ROOT, "%12s %10s %10s  %s%n", "instances", "inst/svc", "B/svc", "class");
+    for (Map.Entry<String, long[]> row : rows) {
+      long[] d = row.getValue();
+      total += d[1];
+      System.out.printf(
+          Locale.ROOT,
+          "%12d %10.2f %10.1f  %s%n",
+          d[0],
+          (double) d[0] / n,
+          (double) d[1] / n,
+          row.getKey());
+    }
+    System.out.printf(Locale.ROOT, "%12s %10s %10.1f  (rows above)%n", "", "", (double) total / n);
   }
 
   private static long usedAfterGc() throws InterruptedException {

@@ -3,6 +3,7 @@ package org.opennexus.samgr.zookeeper;
 import java.lang.System.Logger.Level;
 import java.time.DateTimeException;
 import java.time.InstantSource;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -47,8 +48,34 @@ final class ExpiryAnnouncer {
   private final InstantSource clock;
   private final @Nullable ScheduledExecutorService executor;
 
-  /** Per name, the {@link System#nanoTime} at which its planned check runs. */
-  private final ConcurrentHashMap<String, Long> planned = new ConcurrentHashMap<>();
+  /**
+   * Per name, its planned check. An active client plans one for every registered service it holds,
+   * so a check is small: one object, the task itself, beside the executor's future.
+   */
+  private final ConcurrentHashMap<String, Check> planned = new ConcurrentHashMap<>();
+
+  /**
+   * The check of {@code name} planned for the {@link System#nanoTime} {@code at}, {@code waited}
+   * milliseconds after it was planned. A {@link Callable}, so the executor wraps it in nothing more
+   * than its future.
+   */
+  private final class Check implements Callable<@Nullable Void> {
+    final String name;
+    final long at;
+    final long waited;
+
+    Check(String name, long at, long waited) {
+      this.name = name;
+      this.at = at;
+      this.waited = waited;
+    }
+
+    @Override
+    public @Nullable Void call() {
+      check(this);
+      return null;
+    }
+  }
 
   /**
    * An announcer; {@code active} is {@code false} for a read-only client, whose announcer plans
@@ -110,30 +137,23 @@ final class ExpiryAnnouncer {
       return;
     }
     long at = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMillis);
-    boolean[] sooner = new boolean[1];
-    planned.compute(
-        name,
-        (n, old) -> {
-          if (old != null && old - at <= 0) {
-            return old;
-          }
-          sooner[0] = true;
-          return at;
-        });
-    if (!sooner[0]) {
+    Check fresh = new Check(name, at, delayMillis);
+    Check kept = planned.compute(name, (n, old) -> old != null && old.at - at <= 0 ? old : fresh);
+    if (kept != fresh) {
       return;
     }
     try {
-      var unused =
-          ex.schedule(() -> check(name, at, delayMillis), delayMillis, TimeUnit.MILLISECONDS);
+      var unused = ex.schedule(fresh, delayMillis, TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException closing) {
-      planned.remove(name, at);
+      planned.remove(name, fresh);
     }
   }
 
-  /** The planned check of {@code name}, planned for {@code at}. */
-  private void check(String name, long at, long waited) {
-    if (!planned.remove(name, at)) {
+  /** A planned check. */
+  private void check(Check task) {
+    String name = task.name;
+    long waited = task.waited;
+    if (!planned.remove(name, task)) {
       return; // replaced by a sooner check, which has run or will run
     }
     if (calls.closed()) {

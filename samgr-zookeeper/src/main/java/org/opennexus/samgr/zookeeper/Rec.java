@@ -1,5 +1,6 @@
 package org.opennexus.samgr.zookeeper;
 
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.jspecify.annotations.Nullable;
 import org.opennexus.samgr.ServiceHandle;
 
@@ -16,45 +17,188 @@ import org.opennexus.samgr.ServiceHandle;
  * incarnation (an expiry mark, a heartbeat flush, the tombstone) carries the generation explicitly.
  * {@code registeredGen} is the generation of the register that began the incarnation.
  *
- * @param version the node's data version (never reset: record nodes are never deleted)
- * @param mzxid the zxid of the write that made this version
- * @param registered {@code false} for a tombstone left by unregister
- * @param gen the generation of the incarnation this version belongs to
- * @param registeredGen the generation of the register that began the incarnation
- * @param owner the ZooKeeper session whose client node vouches for the service's liveness
- * @param beat epoch milliseconds of the last heartbeat written to ZooKeeper
- * @param expiredBeat the {@code beat} that {@code Expired} was announced for, or {@link #NEVER}
- * @param writer the random id of the client that wrote this version
- * @param seq that client's write counter
- * @param prevWriter the writer of the version this one replaced (0 for none)
- * @param prevSeq the write counter of the version this one replaced
- * @param prevGen the generation of the version this one replaced (0 for none)
- * @param epochBase the base of the {@link Epoch} its generation was issued in (0 in a record
- *     written before epochs: its generation is its zxid)
- * @param epochStart the zxid at which that epoch began
- * @param handle the service handle of this version (for a tombstone: the one unregistered)
- * @param timeoutMillis the service's own liveness timeout in milliseconds, set by the client that
- *     registered or restarted it; {@link #UNKNOWN_TIMEOUT} in a record written before timeouts were
- *     kept (each client judges such a record by its own timeout)
+ * <p>A client's view holds one {@code Rec} per name, so its layout is compact (80 bytes with
+ * compressed references): the generation is not kept beside the handle but read from it, and the
+ * fields that few distinct values fill across a namespace (who wrote a version and the one before,
+ * whose session owns it, its timeout, its epoch, whether it is registered) are one shared, interned
+ * {@link Shared} value. Each accessor below returns the field of the record node as before.
+ *
+ * <p>The fields of a version:
+ *
+ * <ul>
+ *   <li>{@code version}: the node's data version (never reset: record nodes are never deleted)
+ *   <li>{@code mzxid}: the zxid of the write that made this version
+ *   <li>{@code registered}: {@code false} for a tombstone left by unregister
+ *   <li>{@code gen}: the generation of the incarnation this version belongs to
+ *   <li>{@code registeredGen}: the generation of the register that began the incarnation
+ *   <li>{@code owner}: the ZooKeeper session whose client node vouches for the service's liveness
+ *   <li>{@code beat}: epoch milliseconds of the last heartbeat written to ZooKeeper
+ *   <li>{@code expiredBeat}: the {@code beat} that {@code Expired} was announced for, or {@link
+ *       #NEVER}
+ *   <li>{@code writer}: the random id of the client that wrote this version
+ *   <li>{@code seq}: that client's write counter
+ *   <li>{@code prevWriter}: the writer of the version this one replaced (0 for none)
+ *   <li>{@code prevSeq}: the write counter of the version this one replaced
+ *   <li>{@code prevGen}: the generation of the version this one replaced (0 for none)
+ *   <li>{@code epochBase}: the base of the {@link Epoch} its generation was issued in (0 in a
+ *       record written before epochs: its generation is its zxid)
+ *   <li>{@code epochStart}: the zxid at which that epoch began
+ *   <li>{@code handle}: the service handle of this version (for a tombstone: the one unregistered)
+ *   <li>{@code timeoutMillis}: the service's own liveness timeout in milliseconds, set by the
+ *       client that registered or restarted it; {@link #UNKNOWN_TIMEOUT} in a record written before
+ *       timeouts were kept (each client judges such a record by its own timeout)
+ * </ul>
  */
-record Rec(
-    int version,
-    long mzxid,
-    boolean registered,
-    long gen,
-    long registeredGen,
-    long owner,
-    long beat,
-    long expiredBeat,
-    long writer,
-    long seq,
-    long prevWriter,
-    long prevSeq,
-    long prevGen,
-    long epochBase,
-    long epochStart,
-    ServiceHandle handle,
-    long timeoutMillis) {
+final class Rec {
+
+  /**
+   * The fields of a version that many versions share: a namespace has few writing clients,
+   * sessions, timeouts and epochs, so few distinct combinations. Interned by {@link #of}.
+   */
+  record Shared(
+      boolean registered,
+      long owner,
+      long writer,
+      long prevWriter,
+      long epochBase,
+      long epochStart,
+      long timeoutMillis) {
+
+    /** Slots of the interning table: a power of two. */
+    private static final int SLOTS = 1 << 10;
+
+    /**
+     * Recently made values, by hash: a bounded, lossy interning table (a value whose slot holds
+     * another is kept unshared, and takes the slot). Its values are immutable, so any thread may
+     * use any of them.
+     */
+    private static final AtomicReferenceArray<Shared> INTERNED = new AtomicReferenceArray<>(SLOTS);
+
+    /** The interned value of these fields. */
+    static Shared of(
+        boolean registered,
+        long owner,
+        long writer,
+        long prevWriter,
+        long epochBase,
+        long epochStart,
+        long timeoutMillis) {
+      Shared fresh =
+          new Shared(registered, owner, writer, prevWriter, epochBase, epochStart, timeoutMillis);
+      int h = fresh.hashCode();
+      int slot = (h ^ (h >>> 16)) & (SLOTS - 1);
+      Shared seen = INTERNED.get(slot);
+      if (fresh.equals(seen)) {
+        return seen;
+      }
+      INTERNED.lazySet(slot, fresh);
+      return fresh;
+    }
+  }
+
+  private final int version;
+  private final long mzxid;
+  private final long registeredGen;
+  private final long beat;
+  private final long expiredBeat;
+  private final long seq;
+  private final long prevSeq;
+  private final long prevGen;
+  private final Shared shared;
+  private final ServiceHandle handle;
+
+  /** A version; its generation is {@code handle}'s. */
+  Rec(
+      int version,
+      long mzxid,
+      long registeredGen,
+      long beat,
+      long expiredBeat,
+      long seq,
+      long prevSeq,
+      long prevGen,
+      Shared shared,
+      ServiceHandle handle) {
+    this.version = version;
+    this.mzxid = mzxid;
+    this.registeredGen = registeredGen;
+    this.beat = beat;
+    this.expiredBeat = expiredBeat;
+    this.seq = seq;
+    this.prevSeq = prevSeq;
+    this.prevGen = prevGen;
+    this.shared = shared;
+    this.handle = handle;
+  }
+
+  int version() {
+    return version;
+  }
+
+  long mzxid() {
+    return mzxid;
+  }
+
+  boolean registered() {
+    return shared.registered();
+  }
+
+  /** The generation: the handle's. */
+  long gen() {
+    return handle.generation().value();
+  }
+
+  long registeredGen() {
+    return registeredGen;
+  }
+
+  long owner() {
+    return shared.owner();
+  }
+
+  long beat() {
+    return beat;
+  }
+
+  long expiredBeat() {
+    return expiredBeat;
+  }
+
+  long writer() {
+    return shared.writer();
+  }
+
+  long seq() {
+    return seq;
+  }
+
+  long prevWriter() {
+    return shared.prevWriter();
+  }
+
+  long prevSeq() {
+    return prevSeq;
+  }
+
+  long prevGen() {
+    return prevGen;
+  }
+
+  long epochBase() {
+    return shared.epochBase();
+  }
+
+  long epochStart() {
+    return shared.epochStart();
+  }
+
+  ServiceHandle handle() {
+    return handle;
+  }
+
+  long timeoutMillis() {
+    return shared.timeoutMillis();
+  }
 
   /** No expiry announced yet for this incarnation. */
   static final long NEVER = Long.MIN_VALUE;
@@ -108,18 +252,19 @@ record Rec(
   /** A heartbeat written by {@code owner}, with the expiry mark it keeps or sets. */
   Draft beaten(long owner, long beat, long expiredBeat) {
     return new Draft(
-        this, true, gen, registeredGen, owner, beat, expiredBeat, endpoint(), timeoutMillis);
+        this, true, gen(), registeredGen, owner, beat, expiredBeat, endpoint(), timeoutMillis());
   }
 
   /** The expiry mark: {@code Expired} announced for the heartbeat {@code last}. */
   Draft expired(long last) {
-    return new Draft(this, true, gen, registeredGen, owner, last, last, endpoint(), timeoutMillis);
+    return new Draft(
+        this, true, gen(), registeredGen, owner(), last, last, endpoint(), timeoutMillis());
   }
 
   /** The tombstone that unregister writes. */
   Draft unregistered() {
     return new Draft(
-        this, false, gen, registeredGen, owner, beat, expiredBeat, endpoint(), timeoutMillis);
+        this, false, gen(), registeredGen, owner(), beat, expiredBeat, endpoint(), timeoutMillis());
   }
 
   String endpoint() {
@@ -133,7 +278,7 @@ record Rec(
 
   /** Whether this version carries the write {@code (writer, seq)}. */
   boolean wrote(long writer, long seq) {
-    return this.writer == writer && this.seq == seq;
+    return shared.writer() == writer && this.seq == seq;
   }
 
   /**
@@ -142,38 +287,39 @@ record Rec(
    * and a new history's epochs begin beyond every stamp of the old one.
    */
   long stamp() {
-    return epochBase + (mzxid - epochStart);
+    return shared.epochBase() + (mzxid - shared.epochStart());
   }
 
   /** Whether this version's generation was issued in an epoch below {@code floor}: void. */
   boolean before(long floor) {
-    return epochBase < floor;
+    return shared.epochBase() < floor;
   }
 
   /** This version as void: issued before a loss of the ensemble's data, as if unregistered. */
   Rec voided() {
+    Shared s = shared;
     return new Rec(
         version,
         mzxid,
-        false,
-        gen,
         registeredGen,
-        owner,
         beat,
         expiredBeat,
-        writer,
         seq,
-        prevWriter,
         prevSeq,
         prevGen,
-        epochBase,
-        epochStart,
-        handle,
-        timeoutMillis);
+        Shared.of(
+            false,
+            s.owner(),
+            s.writer(),
+            s.prevWriter(),
+            s.epochBase(),
+            s.epochStart(),
+            s.timeoutMillis()),
+        handle);
   }
 
   /** Whether the version this one replaced carried the write {@code (writer, seq)}. */
   boolean replaced(long writer, long seq) {
-    return prevWriter == writer && prevSeq == seq;
+    return shared.prevWriter() == writer && prevSeq == seq;
   }
 }

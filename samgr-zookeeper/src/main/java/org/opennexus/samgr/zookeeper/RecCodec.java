@@ -165,21 +165,15 @@ final class RecCodec {
       return new Rec(
           stat.getVersion(),
           mzxid,
-          state == REGISTERED,
-          g,
           registeredGen == Rec.THIS_WRITE ? own : registeredGen,
-          owner,
           beat,
           expiredBeat,
-          writer,
           seq,
-          prevWriter,
           prevSeq,
           prevGen,
-          epochBase,
-          epochStart,
-          handle,
-          timeout);
+          Rec.Shared.of(
+              state == REGISTERED, owner, writer, prevWriter, epochBase, epochStart, timeout),
+          handle);
     } catch (EOFException e) {
       throw new Unreadable(
           "truncated: a record of format "
