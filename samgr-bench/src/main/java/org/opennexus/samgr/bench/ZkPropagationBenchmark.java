@@ -98,7 +98,7 @@ public class ZkPropagationBenchmark {
     } else {
       CuratorFramework w = server.openCurator();
       curatorWriter = w;
-      path = "/" + namespace + "/records/" + NAME;
+      path = ZkServer.recordPath(namespace, NAME);
       w.create().creatingParentsIfNeeded().forPath(path, new byte[106]);
       CuratorFramework r = server.openCurator();
       curatorReader = r;

@@ -117,6 +117,43 @@ public final class ZkServer implements AutoCloseable {
     return cache;
   }
 
+  /** The bucket count of a namespace samgr makes by default ({@code zookeeper.buckets}). */
+  static final int BUCKETS = 1024;
+
+  /**
+   * The bucket node that samgr keeps the record of {@code name} in, in a namespace of {@link
+   * #BUCKETS} buckets: {@code /<namespace>/records/<bucket>}, the bucket being the FNV-1a hash (32
+   * bits, unsigned) of the record's node name modulo the count, in lowercase hex padded to three
+   * digits. The bare Curator clients write where samgr does. Only for names that are node names as
+   * they are (letters, digits, {@code .}, {@code -}, {@code _}), as the benchmarks' are.
+   */
+  static String bucketPath(String namespace, String name) {
+    return bucketPath(namespace, bucketOf(name));
+  }
+
+  /** The bucket node numbered {@code bucket} of a namespace of {@link #BUCKETS} buckets. */
+  static String bucketPath(String namespace, int bucket) {
+    return String.format("/%s/records/%03x", namespace, bucket);
+  }
+
+  /** The record node of {@code name}: in its {@link #bucketPath bucket}. */
+  static String recordPath(String namespace, String name) {
+    return bucketPath(namespace, name) + "/" + name;
+  }
+
+  private static int bucketOf(String name) {
+    int hash = 0x811c9dc5;
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (!(Character.isLetterOrDigit(c) && c < 0x80) && c != '.' && c != '-' && c != '_') {
+        throw new IllegalArgumentException("not a node name as it is: " + name);
+      }
+      hash ^= c;
+      hash *= 0x01000193;
+    }
+    return Integer.remainderUnsigned(hash, BUCKETS);
+  }
+
   /** A namespace name no other benchmark state uses. */
   static String freshNamespace(String prefix) {
     return prefix + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1);

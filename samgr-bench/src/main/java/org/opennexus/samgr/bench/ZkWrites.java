@@ -21,11 +21,13 @@ import org.opennexus.samgr.ServiceManager;
  * {@code zookeeper} client or a bare Curator client that makes the ZooKeeper calls samgr's writes
  * need, with the same payload size: {@code register} of a new name is one {@code create} of its
  * record node; {@code restart} and {@code unregister} are each one {@code setData} with the
- * expected version (samgr keeps a record node per name and never deletes it). A third side, {@code
- * curator+cache}, makes the same calls with a {@code CuratorCache} of the namespace running in the
- * same client, as samgr's watch-fed view needs: the cache's own reads after each write (a {@code
- * getData} per changed node) then compete with the next write, as they do for samgr; it separates
- * what the cache costs from what samgr adds.
+ * expected version (samgr keeps a record node per name and never deletes it), at the path samgr
+ * uses ({@code records/<bucket>/<name>}, the bucket nodes made first). Samgr makes each of these
+ * writes a transaction that also writes the record's bucket node; the bare calls do not, so the
+ * difference includes that. A third side, {@code curator+cache}, makes the same calls with a {@code
+ * CuratorCache} of the namespace running in the same client, as samgr's watch-fed view needs: the
+ * cache's own reads after each write (a {@code getData} per changed node) then compete with the
+ * next write, as they do for samgr; it separates what the cache costs from what samgr adds.
  */
 @State(Scope.Benchmark)
 @SuppressWarnings("NullAway.Init") // JMH sets the parameters and calls setUp before any benchmark
@@ -48,7 +50,7 @@ public abstract class ZkWrites {
   @Nullable ServiceManager samgr;
   @Nullable CuratorFramework curator;
   @Nullable CuratorCache cache;
-  private String records;
+  private String namespace;
   private int[] versions;
   private long created;
 
@@ -63,15 +65,16 @@ public abstract class ZkWrites {
   @Setup
   public void setUp() throws Exception {
     server = ZkServer.start();
-    String namespace = ZkServer.freshNamespace("writes");
-    records = "/" + namespace + "/records/";
+    namespace = ZkServer.freshNamespace("writes");
     if (client.equals("samgr")) {
       samgr = server.openSamgr(namespace);
     } else {
       CuratorFramework opened = server.openCurator();
       curator = opened;
-      opened.create().creatingParentsIfNeeded().forPath(records + "x");
-      opened.delete().forPath(records + "x");
+      // The bucket nodes, as samgr makes them with the namespace.
+      for (int b = 0; b < ZkServer.BUCKETS; b++) {
+        opened.create().creatingParentsIfNeeded().forPath(ZkServer.bucketPath(namespace, b));
+      }
       if (client.equals("curator+cache")) {
         cache = ZkServer.startCache(opened, "/" + namespace, null);
       }
@@ -112,7 +115,7 @@ public abstract class ZkWrites {
     if (registry != null) {
       return registry.register(name, endpoint);
     }
-    curator().create().forPath(records + name, PAYLOAD);
+    curator().create().forPath(ZkServer.recordPath(namespace, name), PAYLOAD);
     return null;
   }
 
@@ -123,7 +126,11 @@ public abstract class ZkWrites {
     if (registry != null) {
       return registry.restart(name, endpoint);
     }
-    Stat stat = curator().setData().withVersion(versions[i]).forPath(records + name, PAYLOAD);
+    Stat stat =
+        curator()
+            .setData()
+            .withVersion(versions[i])
+            .forPath(ZkServer.recordPath(namespace, name), PAYLOAD);
     versions[i] = stat.getVersion();
     return null;
   }
@@ -138,7 +145,7 @@ public abstract class ZkWrites {
       registry.unregister(handle);
       return;
     }
-    curator().setData().withVersion(0).forPath(records + name, PAYLOAD);
+    curator().setData().withVersion(0).forPath(ZkServer.recordPath(namespace, name), PAYLOAD);
   }
 
   private CuratorFramework curator() {

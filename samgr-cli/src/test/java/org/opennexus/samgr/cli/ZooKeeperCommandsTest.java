@@ -250,9 +250,15 @@ class ZooKeeperCommandsTest {
       ServiceHandle gone = shortLived.register("gone", Endpoint.of("tcp://b"));
       ZooKeeper zk = connect();
       try {
-        String records = "/" + namespace + "/records/";
-        Stat netBefore = zk.exists(records + "net", false);
-        Stat goneBefore = zk.exists(records + "gone", false);
+        String netRecord = recordPath("net");
+        String goneRecord = recordPath("gone");
+        Stat netBefore = zk.exists(netRecord, false);
+        Stat goneBefore = zk.exists(goneRecord, false);
+        assertTrue(netBefore != null && goneBefore != null, netRecord + ", " + goneRecord);
+        String netBucket = netRecord.substring(0, netRecord.lastIndexOf('/'));
+        String goneBucket = goneRecord.substring(0, goneRecord.lastIndexOf('/'));
+        Stat netBucketBefore = zk.exists(netBucket, false);
+        Stat goneBucketBefore = zk.exists(goneBucket, false);
         List<String> clients = zk.getChildren("/" + namespace + "/clients", false);
         assertEquals(2, clients.size(), clients::toString);
 
@@ -280,13 +286,32 @@ class ZooKeeperCommandsTest {
         assertTrue(
             watched.out().contains("\"generation\":" + gone.generation().value()), watched.out());
 
-        assertEquals(netBefore.getMzxid(), zk.exists(records + "net", false).getMzxid());
-        assertEquals(goneBefore.getMzxid(), zk.exists(records + "gone", false).getMzxid());
+        assertEquals(netBefore.getMzxid(), zk.exists(netRecord, false).getMzxid());
+        assertEquals(goneBefore.getMzxid(), zk.exists(goneRecord, false).getMzxid());
+        // Every write also writes its record's bucket node: none did.
+        assertEquals(netBucketBefore, zk.exists(netBucket, false));
+        assertEquals(goneBucketBefore, zk.exists(goneBucket, false));
         assertEquals(clients, zk.getChildren("/" + namespace + "/clients", false));
       } finally {
         zk.close();
       }
     }
+  }
+
+  /**
+   * The record node of {@code name} (letters only, so encoded as it is) in this test's namespace,
+   * made with the default 1,024 buckets: {@code records/<bucket>/<name>}, the bucket being the
+   * FNV-1a hash (32 bits, unsigned) of the node name modulo the count, in three lowercase hex
+   * digits.
+   */
+  private String recordPath(String name) {
+    int hash = 0x811c9dc5;
+    for (byte b : name.getBytes(java.nio.charset.StandardCharsets.US_ASCII)) {
+      hash ^= b & 0xFF;
+      hash *= 0x01000193;
+    }
+    return String.format(
+        "/%s/records/%03x/%s", namespace, Integer.remainderUnsigned(hash, 1024), name);
   }
 
   /** A client of this test's registry whose clock stands at {@code at}. */

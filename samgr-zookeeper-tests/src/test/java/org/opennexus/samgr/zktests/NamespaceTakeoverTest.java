@@ -59,8 +59,9 @@ class NamespaceTakeoverTest extends OneServer {
   void aNamespaceMadeByAnAttackerIsTakenOverAndTheAttackerChangesNothing() throws Exception {
     String ns = Zk.freshNamespace("takeover");
     String root = "/" + ns;
+    String records = root + "/records";
     try (ZooKeeper mallory = raw()) {
-      for (String path : List.of(root, root + "/records", root + "/clients")) {
+      for (String path : List.of(root, records, root + "/clients")) {
         mallory.create(path, new byte[0], OPEN, CreateMode.PERSISTENT);
       }
       try (ServiceManager alice = open(ns, ALICE)) {
@@ -68,13 +69,46 @@ class NamespaceTakeoverTest extends OneServer {
         EventLog log = new EventLog("alice's watchAll");
         try (Subscription s = alice.watchAll(log)) {
           ServiceHandle a = alice.register("svc-a", Endpoint.of("tcp://10.6.0.1:1"));
-          String recordA = root + "/records/svc-a";
+          // The namespace alice made of mallory's empty records node has the documented layout.
+          assertEquals(
+              "layout=2 buckets=" + RecordPaths.DEFAULT_BUCKETS,
+              new String(mallory.getData(records, false, null), StandardCharsets.US_ASCII));
+          assertEquals(RecordPaths.DEFAULT_BUCKETS, mallory.getChildren(records, false).size());
+          String recordA = RecordPaths.record(ns, "svc-a");
+          String bucketA = RecordPaths.bucketOfName(ns, "svc-a", RecordPaths.DEFAULT_BUCKETS);
+          String recordB = RecordPaths.record(ns, "svc-b");
+          String bucketB = RecordPaths.bucketOfName(ns, "svc-b", RecordPaths.DEFAULT_BUCKETS);
+          String empty = emptyBucket(ns, bucketA, bucketB);
+          assertEquals(List.of("svc-a"), mallory.getChildren(bucketA, false));
+          Stat recordsBefore = mallory.exists(records, false);
+          Stat emptyBefore = mallory.exists(empty, false);
+          Stat bucketBBefore = mallory.exists(bucketB, false);
           byte[] forged = "forged".getBytes(StandardCharsets.UTF_8);
           assertNoAuth(() -> mallory.delete(recordA, -1));
           assertNoAuth(() -> mallory.setData(recordA, forged, -1));
           assertNoAuth(() -> mallory.setACL(recordA, OPEN, -1));
-          assertNoAuth(
-              () -> mallory.create(root + "/records/svc-b", forged, OPEN, CreateMode.PERSISTENT));
+          assertNoAuth(() -> mallory.create(recordB, forged, OPEN, CreateMode.PERSISTENT));
+          // The bucket nodes: none may be written, removed, opened up or added to.
+          for (String bucket : List.of(bucketA, bucketB, empty)) {
+            assertNoAuth(() -> mallory.delete(bucket, -1));
+            assertNoAuth(() -> mallory.setData(bucket, forged, -1));
+            assertNoAuth(() -> mallory.setACL(bucket, OPEN, -1));
+            assertNoAuth(
+                () -> mallory.create(bucket + "/planted", forged, OPEN, CreateMode.PERSISTENT));
+          }
+          assertNoAuth(() -> mallory.setData(records, forged, -1));
+          // Nor may a node like a bucket be added: beyond the count, or of another width.
+          for (String node : List.of("400", "0400", "00", "zzz")) {
+            assertNoAuth(
+                () ->
+                    mallory.create(records + "/" + node, new byte[0], OPEN, CreateMode.PERSISTENT));
+          }
+          assertEquals(recordsBefore, mallory.exists(records, false));
+          assertEquals(emptyBefore, mallory.exists(empty, false));
+          assertEquals(bucketBBefore, mallory.exists(bucketB, false));
+          assertEquals(List.of("svc-a"), mallory.getChildren(bucketA, false));
+          assertEquals(List.of(), mallory.getChildren(bucketB, false));
+          assertEquals(List.of(), mallory.getChildren(empty, false));
           assertNoAuth(
               () ->
                   mallory.create(
@@ -113,8 +147,14 @@ class NamespaceTakeoverTest extends OneServer {
       try (ServiceManager alice = open(ns, ALICE)) {
         assertProtected(root);
         assertEquals(d, alice.resolve("svc-d"));
-        assertNoAuth(() -> mallory.delete(root + "/records/svc-d", -1));
-        assertNoAuth(() -> mallory.setData(root + "/records/svc-d", new byte[1], -1));
+        String recordD = RecordPaths.record(ns, "svc-d");
+        String bucketD = RecordPaths.bucketOfName(ns, "svc-d", RecordPaths.DEFAULT_BUCKETS);
+        assertEquals(List.of("svc-d"), mallory.getChildren(bucketD, false));
+        assertNoAuth(() -> mallory.delete(recordD, -1));
+        assertNoAuth(() -> mallory.setData(recordD, new byte[1], -1));
+        assertNoAuth(() -> mallory.setData(bucketD, new byte[1], -1));
+        assertNoAuth(
+            () -> mallory.create(bucketD + "/planted", new byte[0], OPEN, CreateMode.PERSISTENT));
         SamgrError.Denied denied =
             assertThrows(
                 SamgrError.Denied.class,
@@ -123,6 +163,98 @@ class NamespaceTakeoverTest extends OneServer {
         ServiceHandle e = alice.register("svc-e", Endpoint.of("tcp://10.7.0.2:2"));
         assertEquals(e, dashboard.await("svc-e", PROPAGATION)); // reads stay open
       }
+    }
+  }
+
+  /**
+   * Nodes an attacker planted inside a namespace a credential-less client made (in a bucket beside
+   * a record, in an empty bucket, and beside the buckets under {@code records}) are made alice's
+   * own at her {@code open()} like every other node, after which the attacker can neither change
+   * nor remove them; the view ignores them.
+   */
+  @Test
+  void nodesPlantedInAndBesideTheBucketsAreTakenOverToo() throws Exception {
+    String ns = Zk.freshNamespace("planted-open");
+    String root = "/" + ns;
+    String records = root + "/records";
+    try (ZooKeeper mallory = raw();
+        ServiceManager dashboard = open(ns, null)) {
+      ServiceHandle d = dashboard.register("svc-d", Endpoint.of("tcp://10.7.1.1:1"));
+      String bucketD = RecordPaths.bucketOfName(ns, "svc-d", RecordPaths.DEFAULT_BUCKETS);
+      String empty = emptyBucket(ns, bucketD, bucketD);
+      // "planted" is no record of either bucket: its own bucket is another one.
+      String plantedName = "planted";
+      assertTrue(
+          !RecordPaths.record(ns, plantedName).startsWith(bucketD + "/")
+              && !RecordPaths.record(ns, plantedName).startsWith(empty + "/"),
+          "a planted node that is a record of its bucket");
+      List<String> planted =
+          List.of(bucketD + "/" + plantedName, empty + "/" + plantedName, records + "/zzz");
+      byte[] forged = "forged".getBytes(StandardCharsets.UTF_8);
+      for (String path : planted) {
+        mallory.create(path, forged, OPEN, CreateMode.PERSISTENT);
+      }
+      try (ServiceManager alice = open(ns, ALICE)) {
+        assertProtected(root); // every node, the planted ones included
+        for (String path : planted) {
+          assertNoAuth(() -> mallory.delete(path, -1));
+          assertNoAuth(() -> mallory.setData(path, new byte[1], -1));
+          assertNoAuth(() -> mallory.setACL(path, OPEN, -1));
+          assertEquals(
+              "forged", new String(mallory.getData(path, false, null), StandardCharsets.UTF_8));
+        }
+        assertEquals(d, alice.resolve("svc-d"));
+        assertEquals(List.of(d), alice.services());
+        ServiceHandle e = alice.register("svc-e", Endpoint.of("tcp://10.7.1.2:1"));
+        assertEquals(e, dashboard.await("svc-e", PROPAGATION));
+      }
+    }
+  }
+
+  /**
+   * A node an attacker with credentials of her own planted in a bucket of a namespace a
+   * credential-less client made, with an ACL these credentials may not change, makes alice's {@code
+   * open()} fail naming that node and its ACL, as a record node directly under {@code records} did
+   * before the buckets; the planted node stays as it was.
+   */
+  @Test
+  void aNodePlantedInABucketThatTheCredentialsCannotTakeOverIsRefusedNamingIt() throws Exception {
+    String ns = Zk.freshNamespace("planted-refused");
+    String root = "/" + ns;
+    try (ZooKeeper mallory = raw();
+        ServiceManager dashboard = open(ns, null)) {
+      ServiceHandle d = dashboard.register("svc-d", Endpoint.of("tcp://10.7.2.1:1"));
+      mallory.addAuthInfo("digest", "mallory:other".getBytes(StandardCharsets.UTF_8));
+      List<ACL> malloryOnly =
+          Arrays.asList(
+              new ACL(ZooDefs.Perms.ALL, new Id("auth", "")), new ACL(ZooDefs.Perms.READ, ANYONE));
+      String bucketD = RecordPaths.bucketOfName(ns, "svc-d", RecordPaths.DEFAULT_BUCKETS);
+      String planted = bucketD + "/planted";
+      mallory.create(planted, new byte[0], malloryOnly, CreateMode.PERSISTENT);
+      Stat plantedBefore = new Stat();
+      List<ACL> aclBefore = mallory.getACL(planted, plantedBefore);
+
+      IllegalStateException refused =
+          assertThrows(IllegalStateException.class, () -> open(ns, ALICE));
+      Throwable cause = refused.getCause();
+      while (cause != null && !(cause instanceof SamgrError.Denied)) {
+        cause = cause.getCause();
+      }
+      SamgrError.Denied denied = assertInstanceOf(SamgrError.Denied.class, cause, "cause");
+      assertEquals("open", denied.operation());
+      assertEquals("zookeeper", denied.environment());
+      String message = String.valueOf(refused.getMessage());
+      assertTrue(message.contains("node '" + planted + "'"), message);
+      assertTrue(message.contains("deleteall " + planted + ")"), message);
+      assertTrue(message.contains("digest:mallory:"), message);
+      assertTrue(message.contains("world:anyone:r"), message);
+      assertTrue(message.contains("zookeeper.auth"), message);
+      Stat plantedAfter = new Stat();
+      assertEquals(aclBefore, mallory.getACL(planted, plantedAfter));
+      assertEquals(plantedBefore, plantedAfter);
+      // The root is made alice's own last, after every record: it is still open to anyone.
+      assertEquals(OPEN, mallory.getACL(root, new Stat()));
+      assertEquals(d, dashboard.resolve("svc-d")); // the namespace still serves its own clients
     }
   }
 
@@ -216,6 +348,16 @@ class NamespaceTakeoverTest extends OneServer {
     }
     for (String child : zk.getChildren(path, false)) {
       assertProtected(zk, path + "/" + child);
+    }
+  }
+
+  /** A bucket node of the namespace other than {@code a} and {@code b}: no test name is in it. */
+  private static String emptyBucket(String ns, String a, String b) {
+    for (int i = 0; ; i++) {
+      String bucket = RecordPaths.bucket(ns, i, RecordPaths.DEFAULT_BUCKETS);
+      if (!bucket.equals(a) && !bucket.equals(b)) {
+        return bucket;
+      }
     }
   }
 

@@ -164,7 +164,7 @@ class ServerStallTest {
    */
   private static long owner(String connect, String ns, String name) throws Exception {
     try (ZooKeeper zk = raw(connect)) {
-      byte[] bytes = zk.getData("/" + ns + "/records/" + name, false, null);
+      byte[] bytes = zk.getData(RecordPaths.record(ns, name), false, null);
       return ByteBuffer.wrap(bytes, 2 + 8 + 8, 8).getLong();
     }
   }

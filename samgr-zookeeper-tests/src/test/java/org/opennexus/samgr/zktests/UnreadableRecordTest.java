@@ -74,7 +74,7 @@ class UnreadableRecordTest extends OneServer {
   @Test
   void everyOperationOnTheNameFailsFastNamingTheNodeAndChangesNothing() throws Exception {
     String ns = Zk.freshNamespace("unreadable");
-    String path = "/" + ns + "/records/svc";
+    String path = RecordPaths.record(ns, "svc");
     try (ZooKeeper raw = raw();
         ServiceManager alice = open(ns)) {
       ServiceHandle h = alice.register("svc", Endpoint.of("tcp://10.8.0.1:1"));
@@ -116,7 +116,7 @@ class UnreadableRecordTest extends OneServer {
   @Test
   void aWellFormedRecordWhoseGenerationGoesBackwardsIsUnreadableToo() throws Exception {
     String ns = Zk.freshNamespace("backwards");
-    String path = "/" + ns + "/records/svc";
+    String path = RecordPaths.record(ns, "svc");
     try (ZooKeeper raw = raw();
         ServiceManager alice = open(ns)) {
       String endpoint = "tcp://10.8.0.2:1";
@@ -164,7 +164,7 @@ class UnreadableRecordTest extends OneServer {
   @Test
   void aTruncatedRecordSaysSoOnEveryClientAndTheOthersAgree() throws Exception {
     String ns = Zk.freshNamespace("truncated");
-    String path = "/" + ns + "/records/svc";
+    String path = RecordPaths.record(ns, "svc");
     try (ZooKeeper raw = raw();
         ServiceManager alice = open(ns);
         ServiceManager bob = open(ns)) {
@@ -201,7 +201,7 @@ class UnreadableRecordTest extends OneServer {
   @Test
   void writesOfOtherNamesAreNotHeldMeanwhile() throws Exception {
     String ns = Zk.freshNamespace("not-held");
-    String path = "/" + ns + "/records/svc";
+    String path = RecordPaths.record(ns, "svc");
     try (ZooKeeper raw = raw();
         ServiceManager alice = open(ns)) {
       ServiceHandle h = alice.register("svc", Endpoint.of("tcp://10.8.0.3:1"));
@@ -246,7 +246,7 @@ class UnreadableRecordTest extends OneServer {
   @Test
   void registerRepairsItAndWatchersSeeTheNewGeneration() throws Exception {
     String ns = Zk.freshNamespace("repair");
-    String path = "/" + ns + "/records/svc";
+    String path = RecordPaths.record(ns, "svc");
     try (ZooKeeper raw = raw();
         ServiceManager alice = open(ns);
         ServiceManager bob = open(ns)) {
@@ -289,7 +289,7 @@ class UnreadableRecordTest extends OneServer {
   @Test
   void aNameThatWasNeverReadableIsReportedAndRegisterRepairsIt() throws Exception {
     String ns = Zk.freshNamespace("squatted");
-    String path = "/" + ns + "/records/svc";
+    String path = RecordPaths.record(ns, "svc");
     try (ZooKeeper raw = raw();
         ServiceManager alice = open(ns)) {
       EventLog log = new EventLog("alice's watchAll");
@@ -310,7 +310,7 @@ class UnreadableRecordTest extends OneServer {
   @Test
   void eachUnreadableVersionIsLoggedOnceAsAWarning() throws Exception {
     String ns = Zk.freshNamespace("logged");
-    String path = "/" + ns + "/records/svc";
+    String path = RecordPaths.record(ns, "svc");
     Logger logger = Logger.getLogger("org.opennexus.samgr.zookeeper");
     List<LogRecord> records = new ArrayList<>();
     Handler capture =
