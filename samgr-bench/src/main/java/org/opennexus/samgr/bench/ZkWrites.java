@@ -156,7 +156,8 @@ public abstract class ZkWrites {
     return opened;
   }
 
-  private static byte[] payload() {
+  /** A record's worth of bytes, ending in an endpoint: what the bare client writes. */
+  static byte[] payload() {
     byte[] bytes = new byte[106];
     Arrays.fill(bytes, (byte) 1);
     byte[] endpoint = "tcp://10.0.3.232:7000".getBytes(StandardCharsets.UTF_8);

@@ -144,14 +144,23 @@ final class NamespaceHistory {
   }
 
   /**
-   * Before a write (under the write lock): once per ZooKeeper session, makes sure the ensemble
-   * still holds the history this client saw.
+   * Before a write (under the write lock of its name): once per ZooKeeper session, makes sure the
+   * ensemble still holds the history this client saw. Writes of other names may come here at the
+   * same time: the first checks, and the others wait for its check and do not repeat it (a loss is
+   * handled once).
    */
   void verify(String op, long deadline) throws SamgrError {
     long id = sessionId();
     if (id != 0 && id != verifiedSession) {
-      check(op, true, deadline);
-      verifiedSession = id;
+      lock.lock();
+      try {
+        if (id != verifiedSession) {
+          check(op, true, deadline);
+          verifiedSession = id;
+        }
+      } finally {
+        lock.unlock();
+      }
     }
   }
 
@@ -172,13 +181,12 @@ final class NamespaceHistory {
               || found.mzxid() < known.mzxid()
               || found.version() < known.version()
               || (found.version() == known.version() && found.mzxid() != known.mzxid());
-      String newest = view.newest();
+      RecordView.Newest newest = view.newest();
       if (!lost && newSession && newest != null) {
         // The version of a record written last that this client saw must still be there (record
         // nodes are never deleted).
-        long newestZxid = view.newestZxid();
-        Stat now = readStat(op, layout.record(newest), deadline);
-        lost = now == null || now.getMzxid() < newestZxid;
+        Stat now = readStat(op, layout.record(newest.name()), deadline);
+        lost = now == null || now.getMzxid() < newest.zxid();
       }
       if (!lost && newSession) {
         try {

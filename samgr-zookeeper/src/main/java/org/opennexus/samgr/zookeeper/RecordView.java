@@ -60,10 +60,15 @@ final class RecordView {
   /** The newest zxid seen in the ensemble's current history. */
   private final AtomicLong zxidSeen = new AtomicLong();
 
-  /** The name whose version in the view was written last, and that version's zxid. */
-  private volatile @Nullable String newest;
+  /**
+   * The name whose version in the view was written last, with that version's zxid: one value, so
+   * that a reader never pairs one name with another's zxid (changes of different names apply
+   * concurrently with its reads). Changed under the lock.
+   */
+  private volatile @Nullable Newest newest;
 
-  private volatile long newestZxid; // lock
+  /** A name and the zxid of its version in the view. */
+  record Newest(String name, long zxid) {}
 
   RecordView(ZkCalls calls, EventHub hub, Consumer<Rec> applied) {
     this.calls = calls;
@@ -128,14 +133,9 @@ final class RecordView {
     }
   }
 
-  /** The name whose version in the view was written last, or {@code null}. */
-  @Nullable String newest() {
+  /** The name whose version in the view was written last, with its zxid, or {@code null}. */
+  @Nullable Newest newest() {
     return newest;
-  }
-
-  /** The zxid of {@link #newest}'s version in the view. */
-  long newestZxid() {
-    return newestZxid;
   }
 
   /** A new history of the ensemble begins, whose newest zxid seen is {@code zxid}. */
@@ -158,7 +158,6 @@ final class RecordView {
       // reads them again.
       unreadable.clear();
       newest = null;
-      newestZxid = 0;
       List<String> names = new ArrayList<>(view.keySet());
       names.sort(Comparator.naturalOrder());
       for (String name : names) {
@@ -287,9 +286,9 @@ final class RecordView {
       if (bad != null) {
         unreadable.remove(name); // repaired: old is the version before it, never registered
       }
-      if (rec.mzxid() > newestZxid) {
-        newest = name;
-        newestZxid = rec.mzxid();
+      Newest last = newest;
+      if (last == null || rec.mzxid() > last.zxid()) {
+        newest = new Newest(name, rec.mzxid()); // versions apply out of zxid order across names
       }
       List<ServiceEvent> events = new ArrayList<>(2);
       transitions(old, rec, events);

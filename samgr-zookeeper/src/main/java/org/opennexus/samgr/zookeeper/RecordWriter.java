@@ -3,7 +3,9 @@ package org.opennexus.samgr.zookeeper;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.apache.curator.framework.CuratorFramework;
@@ -18,12 +20,14 @@ import org.opennexus.samgr.SamgrError;
 import org.opennexus.samgr.ServiceHandle;
 
 /**
- * Writes one client's changes of record nodes: one at a time (its lock), each a compare-and-set on
- * the version it replaces, applied to the view as soon as it lands, and retried on a conflict with
- * the fresh version. A write whose answer was lost (Curator sends it again, and the second try
- * meets the first) is recognised by the writer's id and write counter in the version. A version it
- * cannot read ({@link UnreadableRecord}) stops every change of that name at once with the error it
- * carries, except the {@link #repair} that {@code register} makes: that writes over it.
+ * Writes one client's changes of record nodes: one at a time per name (the name's lock; writes of
+ * other names run meanwhile), each a compare-and-set on the version it replaces, applied to the
+ * view when it lands, after this client's writes that took effect before it ({@link ApplyOrder})
+ * and before the lock is let go, and retried on a conflict with the fresh version. A write whose
+ * answer was lost (Curator sends it again, and the second try meets the first) is recognised by the
+ * writer's id and write counter in the version. A version it cannot read ({@link UnreadableRecord})
+ * stops every change of that name at once with the error it carries, except the {@link #repair}
+ * that {@code register} makes: that writes over it.
  */
 final class RecordWriter {
 
@@ -65,18 +69,28 @@ final class RecordWriter {
   /** This client's writer id, in every version it writes (never 0). */
   private final long writerId;
 
-  /** Serializes this client's writes, so that its own changes apply to the view in zxid order. */
-  private final ReentrantLock lock = new ReentrantLock();
+  /** How many locks the names are spread over: a power of two. */
+  static final int LOCKS = 256;
 
-  private long seq; // guarded by lock
+  /**
+   * The write locks: a name's writes hold the lock its hash picks ({@link #lockOf}), so that one
+   * name's writes land, and apply to the view, one at a time in the order they take it, while
+   * writes of names with other locks run in parallel. A fixed set: bounded memory whatever the
+   * names, and two names that share a lock only wait for each other.
+   */
+  private final ReentrantLock[] locks = new ReentrantLock[LOCKS];
 
-  /** The name of the record this client is writing, while it writes; guarded by itself. */
-  private final Object writing = new Object();
+  /** This client's write counter: each write takes the next, so no two carry the same. */
+  private final AtomicLong seq = new AtomicLong();
 
-  private @Nullable String inFlight; // guarded by writing
+  /**
+   * Per name that this client is writing now, the newest zxid of a change of it announced while it
+   * was written (0 for none). Each name has one write at a time in flight (its lock).
+   */
+  private final ConcurrentHashMap<String, Long> inFlight = new ConcurrentHashMap<>();
 
-  /** The newest zxid of a change of {@code inFlight} announced while it was written. */
-  private long announcedMeanwhile; // guarded by writing
+  /** Applies this client's writes to the view in zxid order, although they run in parallel. */
+  private final ApplyOrder order = new ApplyOrder();
 
   RecordWriter(
       CuratorFramework client,
@@ -96,6 +110,9 @@ final class RecordWriter {
       id = IDS.nextLong();
     } while (id == 0);
     this.writerId = id;
+    for (int i = 0; i < LOCKS; i++) {
+      locks[i] = new ReentrantLock();
+    }
   }
 
   /** Gives the writer the namespace's history (which needs the writer's parts itself). */
@@ -111,8 +128,21 @@ final class RecordWriter {
     return h;
   }
 
-  /** Takes the write lock, waiting at most until the deadline; then {@link #unlock}. */
-  void lock(String op, long deadline) throws SamgrError {
+  /**
+   * The write lock of {@code name}: one of {@link #LOCKS}, picked by a spread of its hash (the low
+   * bits of a {@code String} hash alone differ little between names like {@code svc-1} and {@code
+   * svc-2}).
+   */
+  ReentrantLock lockOf(String name) {
+    int h = name.hashCode() * 0x9E3779B9; // Fibonacci hashing: the high bits mix every bit
+    return locks[h >>> (Integer.SIZE - Integer.numberOfTrailingZeros(LOCKS))];
+  }
+
+  /**
+   * Takes the write lock of {@code name}, waiting at most until the deadline; then {@link #unlock}.
+   */
+  void lock(String op, String name, long deadline) throws SamgrError {
+    ReentrantLock lock = lockOf(name);
     try {
       if (!lock.tryLock(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
         throw new SamgrError.Unavailable(op, ENVIRONMENT);
@@ -127,13 +157,15 @@ final class RecordWriter {
     }
   }
 
-  void unlock() {
-    lock.unlock();
+  /** Lets go of the write lock of {@code name}. */
+  void unlock(String name) {
+    lockOf(name).unlock();
   }
 
   /**
-   * Under the write lock (held by the caller): writes what {@code step} decides until one write
-   * lands; returns its handle, or {@code null} if {@code step} decided to write nothing.
+   * Under the write lock of {@code name} (held by the caller): writes what {@code step} decides
+   * until one write lands; returns its handle, or {@code null} if {@code step} decided to write
+   * nothing.
    */
   @Nullable ServiceHandle update(String op, String name, long deadline, Step step)
       throws SamgrError {
@@ -152,6 +184,9 @@ final class RecordWriter {
 
   private @Nullable ServiceHandle update(
       String op, String name, long deadline, Step step, boolean repairs) throws SamgrError {
+    if (!lockOf(name).isHeldByCurrentThread()) {
+      throw new IllegalStateException("a write of '" + name + "' without its lock");
+    }
     while (true) {
       Rec cur = repairs && view.unreadable(name) != null ? null : view.get(name);
       Rec.Draft draft = step.next(cur);
@@ -165,14 +200,14 @@ final class RecordWriter {
     }
   }
 
-  /** Takes the write lock, runs {@link #update}, and lets the lock go. */
+  /** Takes the write lock of {@code name}, runs {@link #update}, and lets the lock go. */
   @Nullable ServiceHandle locked(String op, String name, long deadline, Step step)
       throws SamgrError {
-    lock(op, deadline);
+    lock(op, name, deadline);
     try {
       return update(op, name, deadline, step);
     } finally {
-      unlock();
+      unlock(name);
     }
   }
 
@@ -191,7 +226,7 @@ final class RecordWriter {
     String path = layout.record(name);
     checkSize(op, name, path, draft);
     h.verify(op, deadline); // once per session: the ensemble has not lost its data
-    long s = ++seq;
+    long s = seq.incrementAndGet();
     Rec base = draft.base();
     // A draft with no base creates the record node, or replaces the unreadable version it holds.
     UnreadableRecord over = base == null && repairs ? view.unreadable(name) : null;
@@ -226,9 +261,9 @@ final class RecordWriter {
           return results.get(results.size() - 2).getResultStat();
         };
     boolean lost = false;
-    synchronized (writing) {
-      inFlight = name;
-    }
+    hooks.writing(name);
+    inFlight.put(name, 0L); // the only write of name in flight: its lock is held
+    ApplyOrder.Slot slot = order.sent();
     try {
       Stat stat = calls.run(op, deadline, write);
       if (hooks.loseAnswer()) {
@@ -236,9 +271,11 @@ final class RecordWriter {
         stat = calls.run(op, deadline, write); // the retry meets the first try's committed write
       }
       Rec stored = RecCodec.stored(name, stat, bytes);
+      order.landed(slot, stored.mzxid(), deadline); // after this client's writes before it
       view.apply(name, stored);
       return stored.handle();
     } catch (KeeperException conflict) {
+      order.done(slot); // did not land: no other write waits for it
       boolean retried = lost || DeadlineRetry.retried();
       if (fence != null) {
         h.check(op, false, deadline); // the epoch may have moved on, or be gone
@@ -278,12 +315,11 @@ final class RecordWriter {
       ZkCalls.checkDeadline(op, deadline);
       return null;
     } finally {
-      long announced;
-      synchronized (writing) {
-        inFlight = null;
-        announced = announcedMeanwhile;
-        announcedMeanwhile = 0;
-      }
+      order.done(slot);
+      // Atomic with announcedWhileWriting: an announcement either counted here, or found the
+      // name no longer in flight and asked the view, which holds this write if it landed.
+      Long meanwhile = inFlight.remove(name);
+      long announced = meanwhile != null ? meanwhile : 0;
       if (announced != 0 && !view.known(name, announced)) {
         reread.accept(name); // announced while written, and not this write: another's
       }
@@ -296,13 +332,7 @@ final class RecordWriter {
    * need not read it.
    */
   boolean announcedWhileWriting(String name, long zxid) {
-    synchronized (writing) {
-      if (name.equals(inFlight)) {
-        announcedMeanwhile = Math.max(announcedMeanwhile, zxid);
-        return true;
-      }
-    }
-    return false;
+    return inFlight.computeIfPresent(name, (n, seen) -> Math.max(seen, zxid)) != null;
   }
 
   /**

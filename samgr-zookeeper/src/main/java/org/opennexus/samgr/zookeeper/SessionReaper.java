@@ -11,6 +11,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
@@ -55,10 +56,17 @@ final class SessionReaper {
   /** Whether a renewal (vouching again in the current session) is queued. */
   private final AtomicBoolean renewing = new AtomicBoolean();
 
+  /**
+   * Serializes the making of this client's node, and guards what says when it was made ({@link
+   * #sessionZxid}, {@link #seenBeforeSession}): writes of different names run in parallel, and each
+   * may be the first of a new session.
+   */
+  private final ReentrantLock sessionLock = new ReentrantLock();
+
   /** The session whose client node this client created; 0 before the first write. */
   private volatile long session;
 
-  /** The zxid that created {@link #session}'s client node. */
+  /** The zxid that created {@link #session}'s client node, if this client knows it. */
   private volatile long sessionZxid;
 
   /** The newest zxid the view had seen just before that node was created. */
@@ -135,9 +143,14 @@ final class SessionReaper {
    * {@link NamespaceHistory}).
    */
   boolean sessionWentBack(String op, long deadline) throws SamgrError {
-    ensureSession(op, deadline);
-    long created = sessionZxid;
-    return created != 0 && created <= seenBeforeSession;
+    lockSession(op, deadline);
+    try {
+      ensureSession(op, deadline);
+      long created = sessionZxid;
+      return created != 0 && created <= seenBeforeSession;
+    } finally {
+      sessionLock.unlock();
+    }
   }
 
   /** The feed saw {@code owner}'s client node. */
@@ -164,14 +177,49 @@ final class SessionReaper {
   }
 
   /**
-   * Creates this client's node for the current session if needed; returns the session. Call under
-   * the write lock.
+   * Creates this client's node for the current session if needed; returns the session. Safe from
+   * any thread: the node is made under the session lock, one caller at a time.
    */
   long ensureSession(String op, long deadline) throws SamgrError {
+    long current = currentSession();
+    if (current != 0 && current == session && liveSessions.contains(current)) {
+      return current; // its node exists, as far as the feed knows: no lock on the common path
+    }
+    lockSession(op, deadline);
+    try {
+      return makeSessionNode(op, deadline);
+    } finally {
+      sessionLock.unlock();
+    }
+  }
+
+  /** The current ZooKeeper session's id, or 0 while Curator has none. */
+  private long currentSession() {
+    try {
+      return client.getZookeeperClient().getZooKeeper().getSessionId();
+    } catch (Exception e) {
+      return 0; // closing, or being remade: the locked path reports it
+    }
+  }
+
+  /** Takes the session lock, waiting at most until the deadline. */
+  private void lockSession(String op, long deadline) throws SamgrError {
+    try {
+      if (!sessionLock.tryLock(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+        throw new SamgrError.Unavailable(op, ENVIRONMENT);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SamgrError.Unavailable(op, ENVIRONMENT, e);
+    }
+  }
+
+  /** {@link #ensureSession} under the session lock. */
+  private long makeSessionNode(String op, long deadline) throws SamgrError {
     try {
       long id = client.getZookeeperClient().getZooKeeper().getSessionId();
       if (id != 0 && id == session && liveSessions.contains(id)) {
-        return id; // its node exists, as far as the feed knows
+        return id; // made by another caller meanwhile
       }
       if (!client.getZookeeperClient().isConnected()) {
         long remaining = deadline - System.nanoTime();
@@ -348,13 +396,7 @@ final class SessionReaper {
     }
     String op = "recover";
     long deadline = calls.deadline();
-    long id;
-    writer.lock(op, deadline);
-    try {
-      id = ensureSession(op, deadline);
-    } finally {
-      writer.unlock();
-    }
+    long id = ensureSession(op, deadline); // under its own lock, not a write lock
     List<String> names = new ArrayList<>();
     for (Rec rec : view.all()) {
       if (lostOwn(rec, id)) {

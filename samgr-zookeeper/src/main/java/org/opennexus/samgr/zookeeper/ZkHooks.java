@@ -22,6 +22,12 @@ class ZkHooks {
   }
 
   /**
+   * Called when a write of the record of {@code name} is about to be sent, under the name's write
+   * lock (a test may hold the write here).
+   */
+  void writing(String name) {}
+
+  /**
    * Called after a write's first try committed. If it returns {@code true}, the write is sent
    * again, as Curator does when the first answer was lost with the connection (another client may
    * write in between, inside this call).

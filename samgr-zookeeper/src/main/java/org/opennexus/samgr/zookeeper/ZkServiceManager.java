@@ -204,7 +204,7 @@ final class ZkServiceManager implements ServiceManager, RegistryStats.Source {
     String op = "register";
     checkWritable(op);
     long deadline = calls.deadline();
-    writer.lock(op, deadline);
+    writer.lock(op, name, deadline);
     try {
       long owner = reaper.ensureSession(op, deadline);
       // A register also repairs a record this client cannot read: it writes over that version.
@@ -228,7 +228,7 @@ final class ZkServiceManager implements ServiceManager, RegistryStats.Source {
                     : cur.reregistered(owner, now, endpoint.address(), timeout);
               }));
     } finally {
-      writer.unlock();
+      writer.unlock(name);
     }
   }
 
@@ -284,12 +284,12 @@ final class ZkServiceManager implements ServiceManager, RegistryStats.Source {
       if (after != null && after.mzxid() == cur.mzxid()) {
         return;
       }
-      // The record changed since it was read (an expiry mark, say): decide again under the write
-      // lock, with a reading of the clock taken after that change.
+      // The record changed since it was read (an expiry mark, say): decide again under the name's
+      // write lock, with a reading of the clock taken after that change.
     }
     String op = "heartbeat";
     long deadline = calls.deadline();
-    writer.lock(op, deadline);
+    writer.lock(op, name, deadline);
     try {
       long owner = reaper.ensureSession(op, deadline);
       // The local beat stays: a concurrent newer one must not be lost.
@@ -306,7 +306,7 @@ final class ZkServiceManager implements ServiceManager, RegistryStats.Source {
             return heartbeats.beat(base, owner, clock.millis());
           });
     } finally {
-      writer.unlock();
+      writer.unlock(name);
     }
   }
 
@@ -330,7 +330,7 @@ final class ZkServiceManager implements ServiceManager, RegistryStats.Source {
       throws SamgrError {
     checkWritable(op);
     long deadline = calls.deadline();
-    writer.lock(op, deadline);
+    writer.lock(op, name, deadline);
     try {
       long owner = reaper.ensureSession(op, deadline);
       return written(
@@ -355,7 +355,7 @@ final class ZkServiceManager implements ServiceManager, RegistryStats.Source {
                     owner, clock.millis(), endpoint.address(), heartbeats.ownTimeout());
               }));
     } finally {
-      writer.unlock();
+      writer.unlock(name);
     }
   }
 
@@ -535,6 +535,11 @@ final class ZkServiceManager implements ServiceManager, RegistryStats.Source {
   /** For tests: the Curator client of this registry. */
   CuratorFramework curator() {
     return client;
+  }
+
+  /** For tests: the part that writes this client's changes. */
+  RecordWriter writer() {
+    return writer;
   }
 
   /** For tests: the part that follows sessions (and runs its checks on its own thread). */
