@@ -61,18 +61,20 @@
  * ({@code RecordView}: per name the newest version, ordered by zxid within an epoch, and the events
  * of each transition; a version it cannot read is held as an {@code UnreadableRecord}, which every
  * operation on the name reports), the writer ({@code RecordWriter}: one write at a time per name,
- * different names in parallel, applied in zxid order, compare-and-set, answers lost and retried), the feed ({@code
- * NamespaceFeed}: the watch and the reloads), the session reaper ({@code SessionReaper}: whose
- * client node vouches for which services, vouching again after a lost session; a dead owner's
- * services expire by their own timeouts), the liveness rules ({@code Heartbeats}), the announcer of
- * expiries by each service's own timeout ({@code ExpiryAnnouncer}), the statistics a metrics scrape
- * reads ({@code ZkStats}: the view's count of services, the backlog, the connection), and the
- * record ({@code Rec}, whose named transitions are the only way to make a next version) with its
- * codec ({@code RecCodec}), the namespace's history ({@code NamespaceHistory}: the {@code Epoch}
- * generations are issued in, and losses of the ensemble's data) and, with {@code zookeeper.auth},
- * the guard that makes the namespace the credentials' own or refuses it ({@code NamespaceGuard}).
- * Tests step in through a hooks object given at open ({@code ZkHooks}; production clients get one
- * that does nothing).
+ * different names in parallel, applied in zxid order, compare-and-set, answers lost and retried),
+ * the layout ({@code Layout}: records spread over hashed buckets, whose count {@code RecordBuckets}
+ * writes when it makes the namespace and every client reads), the feed ({@code NamespaceFeed}: the
+ * watch, and the loads, {@code NamespaceLoad}, that read the buckets whose stamps, {@code
+ * BucketStamps}, changed), the session reaper ({@code SessionReaper}: whose client node vouches for
+ * which services, vouching again after a lost session; a dead owner's services expire by their own
+ * timeouts), the liveness rules ({@code Heartbeats}), the announcer of expiries by each service's
+ * own timeout ({@code ExpiryAnnouncer}), the statistics a metrics scrape reads ({@code ZkStats}:
+ * the view's count of services, the backlog, the connection), and the record ({@code Rec}, whose
+ * named transitions are the only way to make a next version) with its codec ({@code RecCodec}), the
+ * namespace's history ({@code NamespaceHistory}: the {@code Epoch} generations are issued in, and
+ * losses of the ensemble's data) and, with {@code zookeeper.auth}, the guard that makes the
+ * namespace the credentials' own or refuses it ({@code NamespaceGuard}). Tests step in through a
+ * hooks object given at open ({@code ZkHooks}; production clients get one that does nothing).
  */
 @NullMarked
 package org.opennexus.samgr.zookeeper;
