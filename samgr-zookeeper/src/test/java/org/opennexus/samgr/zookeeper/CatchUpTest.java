@@ -3,15 +3,12 @@ package org.opennexus.samgr.zookeeper;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -164,15 +161,8 @@ class CatchUpTest {
     }
   }
 
-  /** The requests the test server has received so far (its ServerStats, through JMX). */
   private static long packetsReceived() throws Exception {
-    String port = server.connect().substring(server.connect().lastIndexOf(':') + 1);
-    MBeanServer beans = ManagementFactory.getPlatformMBeanServer();
-    Set<ObjectName> names =
-        beans.queryNames(
-            new ObjectName("org.apache.ZooKeeperService:name0=StandaloneServer_port" + port), null);
-    assertEquals(1, names.size(), names.toString());
-    return (Long) beans.getAttribute(names.iterator().next(), "PacketsReceived");
+    return server.packetsReceived();
   }
 
   private static void awaitUntil(BooleanSupplier condition, String failure) throws Exception {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -16,8 +15,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -63,15 +60,8 @@ class OnDemandLoadTest {
     server.close();
   }
 
-  /** The requests the test server has received so far (its ServerStats, through JMX). */
   private static long packetsReceived() throws Exception {
-    String port = server.connect().substring(server.connect().lastIndexOf(':') + 1);
-    MBeanServer beans = ManagementFactory.getPlatformMBeanServer();
-    Set<ObjectName> names =
-        beans.queryNames(
-            new ObjectName("org.apache.ZooKeeperService:name0=StandaloneServer_port" + port), null);
-    assertEquals(1, names.size(), names.toString());
-    return (Long) beans.getAttribute(names.iterator().next(), "PacketsReceived");
+    return server.packetsReceived();
   }
 
   private static ZkServiceManager reader() {

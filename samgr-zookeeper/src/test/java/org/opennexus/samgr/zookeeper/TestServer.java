@@ -1,10 +1,14 @@
 package org.opennexus.samgr.zookeeper;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.Set;
 import java.util.stream.Stream;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,6 +30,18 @@ final class TestServer implements AutoCloseable {
 
   String connect() {
     return "127.0.0.1:" + port;
+  }
+
+  /** The requests this server has received so far (its ServerStats, through JMX). */
+  long packetsReceived() throws Exception {
+    MBeanServer beans = ManagementFactory.getPlatformMBeanServer();
+    Set<ObjectName> names =
+        beans.queryNames(
+            new ObjectName("org.apache.ZooKeeperService:name0=StandaloneServer_port" + port), null);
+    if (names.size() != 1) {
+      throw new IllegalStateException("no single server bean for port " + port + ": " + names);
+    }
+    return (Long) beans.getAttribute(names.iterator().next(), "PacketsReceived");
   }
 
   void start() throws Exception {
