@@ -1,5 +1,6 @@
 package org.opennexus.samgr.zookeeper;
 
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -14,6 +15,12 @@ import java.util.concurrent.atomic.AtomicLongArray;
 final class BucketStamps {
 
   private volatile AtomicLongArray stamps = new AtomicLongArray(0);
+
+  /**
+   * Counts the gaps: the times the client stopped hearing announcements (a lost connection). Odd
+   * while announcements may not move stamps: from a gap until a load has read the stamps again.
+   */
+  private final AtomicLong gaps = new AtomicLong();
 
   /** Forgets every stamp, for a namespace of {@code count} buckets. */
   void reset(int count) {
@@ -44,11 +51,38 @@ final class BucketStamps {
   }
 
   /**
+   * The client stopped hearing announcements (its connection was lost): changes made meanwhile were
+   * never announced, so later announcements no longer mean that every earlier change was, and they
+   * move no stamp until a load has read the stamps again ({@link #stampsRead}). Returns the gap's
+   * number.
+   */
+  long gap() {
+    return gaps.updateAndGet(g -> g % 2 == 0 ? g + 1 : g + 2);
+  }
+
+  /** The number of the current gap, or of the last one if it is closed; for a load to take. */
+  long gapNow() {
+    return gaps.get();
+  }
+
+  /**
+   * A load that began at gap {@code gap} (see {@link #gapNow}) has read every bucket's stamp: if no
+   * gap opened since, announcements move stamps again.
+   */
+  void stampsRead(long gap) {
+    gaps.compareAndSet(gap, gap % 2 == 1 ? gap + 1 : gap);
+  }
+
+  /**
    * A change in the bucket with this zxid was announced: every change of it up to the zxid has been
-   * (announcements come in zxid order). An unknown stamp stays unknown.
+   * (announcements come in zxid order, with no gap since the stamps were read). An unknown stamp
+   * stays unknown, and no stamp moves during a gap.
    */
   void announced(int bucket, long zxid) {
     AtomicLongArray s = stamps;
+    if (gaps.get() % 2 == 1) {
+      return;
+    }
     if (bucket < s.length()) {
       s.accumulateAndGet(bucket, zxid, (kept, z) -> kept < 0 ? kept : Math.max(kept, z));
     }

@@ -193,10 +193,11 @@ final class ClientOpening {
     int count = layout.buckets();
     String largest = null;
     int most = -1;
+    long deadline = calls.deadline(); // one operation timeout for all the buckets
     try {
       for (int b = 0; b < count; b++) {
         String bucket = layout.bucket(b);
-        Stat stat = calls.run("open", calls.deadline(), () -> client.checkExists().forPath(bucket));
+        Stat stat = calls.run("open", deadline, () -> client.checkExists().forPath(bucket));
         if (stat != null && stat.getNumChildren() > most) {
           most = stat.getNumChildren();
           largest = bucket;

@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.AddWatchMode;
 import org.apache.zookeeper.KeeperException;
@@ -57,6 +58,11 @@ final class NamespaceFeed {
 
   /** The window a reconnection's load is begun within, in milliseconds. */
   private final long jitterMillis;
+
+  /** Loads cut short by a lost connection in a row, after which a warning is logged once. */
+  static final int CUT_SHORT_WARNING = 3;
+
+  private final AtomicInteger cutShort = new AtomicInteger();
 
   /** Whether a load has ended complete (later loads are catch-ups, begun after a jitter). */
   private volatile boolean everLoaded;
@@ -196,8 +202,16 @@ final class NamespaceFeed {
    */
   private void changed(WatchedEvent event) {
     String path = event.getPath();
-    if (path == null || calls.closed()) {
+    if (path == null) {
+      Watcher.Event.KeeperState state = event.getState();
+      if (state == Watcher.Event.KeeperState.Disconnected
+          || state == Watcher.Event.KeeperState.Expired) {
+        stamps.gap(); // what changes meanwhile is not announced (see BucketStamps)
+      }
       return; // a connection state, not a change; a reconnection reloads (see load)
+    }
+    if (calls.closed()) {
+      return;
     }
     if (hooks.dropAnnouncement()) {
       return;
@@ -211,8 +225,11 @@ final class NamespaceFeed {
       return;
     }
     if (path.equals(layout.records())) {
-      if (layout.buckets() == 0 && type != EventType.NodeDeleted) {
-        loadSoon(); // made after this (read-only) client opened: learn its layout, then load
+      if (type != EventType.NodeDeleted) {
+        // Made after this client opened (a read-only one), made again after a loss of data, or
+        // its layout rewritten: the load reads the layout and adopts it.
+        stamps.gap();
+        loadSoon();
       }
       return;
     }
@@ -293,6 +310,9 @@ final class NamespaceFeed {
     if (calls.closed()) {
       return;
     }
+    if (everLoaded) {
+      stamps.gap(); // a catch-up: announcements until it has read the stamps mean nothing
+    }
     long delay =
         everLoaded && jitterMillis > 0 ? ThreadLocalRandom.current().nextLong(jitterMillis + 1) : 0;
     hooks.loadScheduled(delay);
@@ -311,7 +331,8 @@ final class NamespaceFeed {
     if (layout.buckets() != stamps.count()) {
       stamps.reset(layout.buckets()); // first learnt (or learnt anew) since the last load
     }
-    new NamespaceLoad(layout, view, stamps, missed, new LoadTarget()).start();
+    boolean careful = cutShort.get() >= CUT_SHORT_WARNING; // one record a request
+    new NamespaceLoad(layout, view, stamps, missed, careful, new LoadTarget()).start();
   }
 
   /** What a load reads with and hands its answers to. */
@@ -353,6 +374,7 @@ final class NamespaceFeed {
     public void ended(KeeperException.@Nullable Code failure, boolean listingFailed) {
       if (failure == null || (!listingFailed && !lostConnection(failure))) {
         everLoaded = true; // complete (a record that could not be read is read at the next load)
+        cutShort.set(0);
         loaded.countDown();
         return;
       }
@@ -368,9 +390,33 @@ final class NamespaceFeed {
         }
         return;
       }
-      LOG.log(
-          Level.DEBUG, "samgr zookeeper: a load of the namespace was cut short (" + failure + ")");
-      if (client.getZookeeperClient().isConnected()) {
+      if (cutShort.incrementAndGet() == CUT_SHORT_WARNING) {
+        LOG.log(
+            Level.WARNING,
+            "samgr zookeeper: "
+                + CUT_SHORT_WARNING
+                + " loads of namespace "
+                + layout.root()
+                + " in a row lost the connection ("
+                + failure
+                + "), so this client's view may lack changes. If the ensemble is up, an answer"
+                + " larger than ZooKeeper's packet limit ("
+                + RecordWriter.JUTE_MAXBUFFER
+                + " = "
+                + Integer.getInteger(RecordWriter.JUTE_MAXBUFFER, RecordWriter.DEFAULT_MAXBUFFER)
+                + " bytes in this JVM) is the usual cause: a bucket with too many records, or a"
+                + " record node written larger by hand. Raise "
+                + RecordWriter.JUTE_MAXBUFFER
+                + " on every client and server, or remove that node");
+      } else {
+        LOG.log(
+            Level.DEBUG,
+            "samgr zookeeper: a load of the namespace was cut short (" + failure + ")");
+      }
+      boolean timedOut =
+          failure == KeeperException.Code.REQUESTTIMEOUT
+              || failure == KeeperException.Code.OPERATIONTIMEOUT;
+      if (timedOut && client.getZookeeperClient().isConnected()) {
         loadSoon(); // a request timed out, and no reconnection follows to load again
       }
     }

@@ -227,6 +227,8 @@ final class NamespaceHistory {
         }
         if (found == null) {
           createNamespace(op, deadline);
+        } else {
+          buckets.learn(op, deadline); // made again by another client, perhaps with another count
         }
         epoch = write(op, found, Math.max(found == null ? 0 : found.floor(), cover), deadline);
       } catch (SamgrError.Denied e) {

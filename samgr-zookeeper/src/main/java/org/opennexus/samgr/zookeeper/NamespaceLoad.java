@@ -1,6 +1,7 @@
 package org.opennexus.samgr.zookeeper;
 
 import java.lang.System.Logger.Level;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -18,21 +19,23 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One load of the namespace into the view, at open and after every reconnection: it reads the
- * layout and the client nodes, then the stamp of every bucket ({@link BucketStamps}) in a few
- * read-only transactions, and reads again only the buckets whose stamp changed: their listing, then
- * their records, many to a read-only transaction. At open every bucket has changed (nothing is
- * known yet); after a short disconnection, only those written meanwhile. Every answer is taken on
- * ZooKeeper's event thread.
+ * layout and the client nodes, then the stamp of every bucket ({@link BucketStamps}) in read-only
+ * transactions of up to {@value #STAMPS_PER_READ}, and reads again only the buckets whose stamp
+ * changed: their listing, then their records, many to a read-only transaction. At open every bucket
+ * has changed (nothing is known yet); after a short disconnection, only those written meanwhile.
+ * Every answer is taken on ZooKeeper's event thread.
  *
- * <p>Requests of a full load at N services in B buckets: one or two for the layout and clients,
- * {@code ceil(B / 1024)} for the stamps, one listing per bucket that holds records, and one read
- * per bucket per {@value #RECORDS_PER_READ} records. A catch-up costs the same for the buckets that
+ * <p>Requests of a full load at N services in B buckets: two for the layout and clients, {@code
+ * ceil(B / 1024)} for the stamps, one listing per bucket that holds records, and one read per
+ * bucket per {@value #RECORDS_PER_READ} records. A catch-up costs the same for the buckets that
  * changed only. A transaction's answer stays within ZooKeeper's packet limit ({@code
- * jute.maxbuffer} as this JVM sets it): the largest record samgr writes is about 12 KiB (an
- * endpoint of 4,096 characters), so a transaction reads at most as many records as would fill 5/8
- * of the limit at that size ({@value #RECORDS_PER_READ} at the default limit, about 600 KiB), and
- * as many stamps as would fill half of it (about 100 bytes each, {@value #STAMPS_PER_READ} at
- * most).
+ * jute.maxbuffer} as this JVM sets it) for the records samgr writes: the largest is about 12 KiB
+ * (an endpoint of 4,096 characters), so a transaction reads at most as many records as would fill
+ * 5/8 of the limit at that size ({@value #RECORDS_PER_READ} at the default limit, about 600 KiB). A
+ * load that follows several cut short by a lost connection (an answer over the limit, as nodes
+ * written larger by hand make) reads one stamp and one record a request ({@code careful}), so that
+ * no data written on a bucket node or a record by hand can swell an answer; at most {@value
+ * #READS_IN_FLIGHT} reads of records are in flight at once.
  */
 final class NamespaceLoad {
 
@@ -41,8 +44,14 @@ final class NamespaceLoad {
   /** Records read in one read-only transaction, at most. */
   static final int RECORDS_PER_READ = 48;
 
-  /** Bucket stamps read in one read-only transaction, at most. */
+  /** Bucket stamps read in one read-only transaction (about 100 bytes each in the answer). */
   static final int STAMPS_PER_READ = 1024;
+
+  /**
+   * Reads of records one load has in flight at once, at most: what a load asks of the server at a
+   * time stays bounded however large the namespace, and a load cut short leaves few answers lost.
+   */
+  static final int READS_IN_FLIGHT = 16;
 
   /** The largest answer to one read of a record samgr writes, with its stat and headers. */
   private static final int LARGEST_RECORD = RecCodec.maxSize("x".repeat(4096)) + 256;
@@ -50,8 +59,11 @@ final class NamespaceLoad {
   /** Records read in one transaction here: within the packet limit at the largest size. */
   private final int recordsPerRead;
 
-  /** Stamps read in one transaction here. */
-  private final int stampsPerRead;
+  /** The gap (see {@link BucketStamps#gap}) this load began in. */
+  private final long gap;
+
+  /** Whether this load reads one stamp and one record a request (see the class notes). */
+  private final boolean careful;
 
   /** What the load needs of the client it loads for. */
   interface Target {
@@ -88,19 +100,35 @@ final class NamespaceLoad {
   /** The names of the view, by bucket, for the buckets this load reads again; made once. */
   private @Nullable Map<Integer, List<String>> known;
 
+  /** A read of records waiting for room in the window, and the names it reads. */
+  private record Queued(List<String> names, Request request) {}
+
+  /** Reads of records waiting for room in the window; guarded by this. */
+  private final ArrayDeque<Queued> waiting = new ArrayDeque<>();
+
+  /** Reads of records in flight; guarded by this. */
+  private int inFlight;
+
   /** The number of requests this load sent (for tests and benchmarks that count them). */
   private final AtomicInteger sent = new AtomicInteger();
 
   NamespaceLoad(
-      Layout layout, RecordView view, BucketStamps stamps, Set<String> missed, Target target) {
+      Layout layout,
+      RecordView view,
+      BucketStamps stamps,
+      Set<String> missed,
+      boolean careful,
+      Target target) {
+    this.gap = stamps.gapNow();
+    this.careful = careful;
     this.layout = layout;
     this.view = view;
     this.stamps = stamps;
     this.missed = missed;
     this.target = target;
     int limit = Integer.getInteger(RecordWriter.JUTE_MAXBUFFER, RecordWriter.DEFAULT_MAXBUFFER);
-    this.recordsPerRead = Math.max(1, Math.min(RECORDS_PER_READ, limit / 8 * 5 / LARGEST_RECORD));
-    this.stampsPerRead = Math.max(1, Math.min(STAMPS_PER_READ, limit / 2 / 100));
+    this.recordsPerRead =
+        careful ? 1 : Math.max(1, Math.min(RECORDS_PER_READ, limit / 8 * 5 / LARGEST_RECORD));
   }
 
   /** Starts the load; {@link Target#ended} tells when it ends. */
@@ -155,20 +183,17 @@ final class NamespaceLoad {
       layout.adopt(count); // made again, with another count, after a loss of data
       stamps.reset(count);
     }
-    for (int from = 0; from < count; from += stampsPerRead) {
-      int start = from;
-      int end = Math.min(count, from + stampsPerRead);
-      List<Op> ops = new ArrayList<>(end - start);
-      for (int b = start; b < end; b++) {
-        ops.add(Op.getData(layout.bucket(b)));
+    AtomicInteger stampsLeft = new AtomicInteger(count);
+    if (careful) {
+      for (int b = 0; b < count; b++) {
+        readStamp(b, stampsLeft);
       }
-      send(
-          zk ->
-              zk.multi(
-                  ops,
-                  (rc, path, ctx, results) ->
-                      answered(results == null ? rc : 0, true, () -> stampsRead(start, results)),
-                  null));
+    } else {
+      int limit = Integer.getInteger(RecordWriter.JUTE_MAXBUFFER, RecordWriter.DEFAULT_MAXBUFFER);
+      int perRead = Math.max(1, Math.min(STAMPS_PER_READ, limit / 2 / 100)); // half the limit
+      for (int from = 0; from < count; from += perRead) {
+        readStamps(from, Math.min(count, from + perRead), stampsLeft);
+      }
     }
     List<String> again = new ArrayList<>(missed);
     missed.removeAll(again);
@@ -176,43 +201,75 @@ final class NamespaceLoad {
     return true;
   }
 
-  private boolean stampsRead(int start, @Nullable List<OpResult> results) {
-    if (results == null) {
-      return false;
+  /** Reads the stamps of buckets {@code from} to {@code to} (exclusive) in one transaction. */
+  private void readStamps(int from, int to, AtomicInteger left) {
+    List<Op> ops = new ArrayList<>(to - from);
+    for (int b = from; b < to; b++) {
+      ops.add(Op.getData(layout.bucket(b)));
     }
-    List<Integer> changed = new ArrayList<>();
-    List<Long> found = new ArrayList<>();
-    List<Integer> sizes = new ArrayList<>();
-    for (int i = 0; i < results.size(); i++) {
-      int bucket = start + i;
-      OpResult result = results.get(i);
-      long stamp;
-      int children;
-      if (result instanceof OpResult.GetDataResult data) {
-        Stat stat = data.getStat();
-        stamp = Math.max(stat.getMzxid(), stat.getPzxid());
-        children = stat.getNumChildren();
-      } else {
-        stamp = -1; // removed by hand: its records are gone; a writing client makes it again
-        children = 0;
-      }
-      if (stamp < 0 || stamp != stamps.get(bucket)) {
-        changed.add(bucket);
-        found.add(stamp);
-        sizes.add(children);
-      }
+    send(
+        zk ->
+            zk.multi(
+                ops,
+                (rc, path, ctx, results) ->
+                    answered(
+                        results == null ? rc : 0,
+                        true,
+                        () -> {
+                          if (results == null) {
+                            return false;
+                          }
+                          for (int i = 0; i < results.size(); i++) {
+                            stampRead(
+                                from + i,
+                                results.get(i) instanceof OpResult.GetDataResult data
+                                    ? data.getStat()
+                                    : null);
+                          }
+                          stampsTaken(left, results.size());
+                          return true;
+                        }),
+                null));
+  }
+
+  /** Reads one bucket's stamp alone: what a careful load does (no data can swell the answer). */
+  private void readStamp(int bucket, AtomicInteger left) {
+    String path = layout.bucket(bucket);
+    send(
+        zk ->
+            zk.exists(
+                path,
+                false,
+                (AsyncCallback.StatCallback)
+                    (rc, p, ctx, stat) ->
+                        answered(
+                            rc == KeeperException.Code.NONODE.intValue() ? 0 : rc,
+                            true,
+                            () -> {
+                              stampRead(bucket, stat);
+                              stampsTaken(left, 1);
+                              return true;
+                            }),
+                null));
+  }
+
+  /** Counts stamps read; once all are, announcements move stamps again. */
+  private void stampsTaken(AtomicInteger left, int n) {
+    if (left.addAndGet(-n) == 0) {
+      stamps.stampsRead(gap);
     }
-    if (changed.isEmpty()) {
-      return true;
+  }
+
+  /** Takes a bucket's stamp: reads the bucket again if it differs from the kept one. */
+  private void stampRead(int bucket, @Nullable Stat stat) {
+    // A bucket removed by hand has lost its records; a writing client makes it again at open.
+    long stamp = stat == null ? -1 : Math.max(stat.getMzxid(), stat.getPzxid());
+    if (stamp >= 0 && stamp == stamps.get(bucket)) {
+      return;
     }
-    Map<Integer, List<String>> byBucket = knownNames();
-    for (int i = 0; i < changed.size(); i++) {
-      int bucket = changed.get(i);
-      stamps.forget(bucket);
-      List<String> before = byBucket.getOrDefault(bucket, List.of());
-      readBucket(bucket, found.get(i), sizes.get(i), before);
-    }
-    return true;
+    stamps.forget(bucket);
+    List<String> before = knownNames().getOrDefault(bucket, List.of());
+    readBucket(bucket, stamp, stat == null ? 0 : stat.getNumChildren(), before);
   }
 
   /** Reads a bucket again: its listing, its records, and the names the view had in it. */
@@ -275,27 +332,45 @@ final class NamespaceLoad {
         paths.add(path);
         ops.add(Op.getData(path));
       }
-      send(
+      sendWindowed(
+          chunk,
           zk ->
               zk.multi(
                   ops,
                   (rc, p, ctx, results) -> {
-                    boolean[] all = {false};
-                    answered(
-                        results == null ? rc : 0,
-                        false,
-                        () -> {
-                          all[0] = recordsRead(chunk, paths, results);
-                          return results != null;
-                        });
-                    if (!all[0]) {
-                      failed.incrementAndGet(); // read again at the next load
-                    }
-                    if (left.decrementAndGet() == 0 && failed.get() == 0 && bucket >= 0) {
-                      stamps.loaded(bucket, stamp);
+                    try {
+                      recordsAnswered(rc, results, chunk, paths, left, failed, bucket, stamp);
+                    } finally {
+                      windowFreed();
                     }
                   },
                   null));
+    }
+  }
+
+  /** Takes the answer to a read of records: applies them, and keeps the bucket's stamp if done. */
+  private void recordsAnswered(
+      int rc,
+      @Nullable List<OpResult> results,
+      List<String> chunk,
+      List<String> paths,
+      AtomicInteger left,
+      AtomicInteger failed,
+      int bucket,
+      long stamp) {
+    boolean[] all = {false};
+    answered(
+        results == null ? rc : 0,
+        false,
+        () -> {
+          all[0] = recordsRead(chunk, paths, results);
+          return results != null;
+        });
+    if (!all[0]) {
+      failed.incrementAndGet(); // read again at the next load
+    }
+    if (left.decrementAndGet() == 0 && failed.get() == 0 && bucket >= 0) {
+      stamps.loaded(bucket, stamp);
     }
   }
 
@@ -364,6 +439,51 @@ final class NamespaceLoad {
       LOG.log(Level.DEBUG, "samgr zookeeper: could not send a read", e);
       fail(KeeperException.Code.CONNECTIONLOSS, false);
       done();
+    }
+  }
+
+  /** Sends a read of records once fewer than {@value #READS_IN_FLIGHT} are in flight. */
+  private void sendWindowed(List<String> names, Request request) {
+    pending.incrementAndGet(); // the load stays open while the read waits
+    synchronized (this) {
+      waiting.add(new Queued(names, request));
+    }
+    drain();
+  }
+
+  /** A read of records was answered: the next waiting one may go. */
+  private void windowFreed() {
+    synchronized (this) {
+      inFlight--;
+    }
+    drain();
+  }
+
+  private void drain() {
+    while (true) {
+      Queued next;
+      synchronized (this) {
+        next = inFlight < READS_IN_FLIGHT ? waiting.poll() : null;
+        if (next == null) {
+          return;
+        }
+        inFlight++;
+      }
+      sent.incrementAndGet();
+      try {
+        next.request().send(target.zooKeeper());
+      } catch (Exception e) {
+        missed.addAll(next.names()); // read at the next load
+        if (e instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+        }
+        LOG.log(Level.DEBUG, "samgr zookeeper: could not send a read", e);
+        fail(KeeperException.Code.CONNECTIONLOSS, false);
+        synchronized (this) {
+          inFlight--;
+        }
+        done();
+      }
     }
   }
 

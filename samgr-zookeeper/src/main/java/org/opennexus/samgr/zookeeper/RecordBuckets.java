@@ -200,9 +200,6 @@ final class RecordBuckets {
       throws SamgrError, KeeperException {
     List<String> children =
         calls.run(op, deadline, () -> client.getChildren().forPath(layout.records()));
-    if (children.size() >= count) {
-      return;
-    }
     Set<String> present = new HashSet<>(children);
     for (int b = 0; b < count; b++) {
       String path = layout.bucket(b);

@@ -1,14 +1,20 @@
 package org.opennexus.samgr.zookeeper;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -158,6 +164,62 @@ class CatchUpTest {
       }
       // Five draws from 0..2000 ms are all 0 with a chance of 1 in 2001^5.
       assertTrue(later.stream().anyMatch(d -> d > 0), later.toString());
+    }
+  }
+
+  @Test
+  void loadsThatKeepLosingTheConnectionAreWarnedOfWithTheLimit() throws Exception {
+    String ns = ZkTestSupport.freshNamespace();
+    Logger logger = Logger.getLogger("org.opennexus.samgr.zookeeper");
+    List<String> warnings = new CopyOnWriteArrayList<>();
+    Handler capture =
+        new Handler() {
+          @Override
+          public void publish(LogRecord record) {
+            if (Level.WARNING.equals(record.getLevel())
+                && String.valueOf(record.getMessage()).contains("loads of namespace /" + ns)) {
+              warnings.add(record.getMessage());
+            }
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    logger.addHandler(capture);
+    try (ZkServiceManager a =
+        ZkTestSupport.open(server.connect(), ns, ZkHooks.NONE, "zookeeper.buckets", "1")) {
+      a.register("svc", Endpoint.of("tcp://a:1"));
+      // Written by hand, larger than the packet limit of the client that opens next.
+      a.curator().create().forPath("/" + ns + "/records/0/big", new byte[60_000]);
+      String before = System.setProperty("jute.maxbuffer", "50000");
+      try {
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                ZkTestSupport.open(
+                    server.connect(), ns, ZkHooks.NONE, "zookeeper.operation-timeout", "8s"));
+      } finally {
+        if (before == null) {
+          System.clearProperty("jute.maxbuffer");
+        } else {
+          System.setProperty("jute.maxbuffer", before);
+        }
+      }
+      assertEquals(
+          List.of(
+              "samgr zookeeper: 3 loads of namespace /"
+                  + ns
+                  + " in a row lost the connection (CONNECTIONLOSS), so this client's view may"
+                  + " lack changes. If the ensemble is up, an answer larger than ZooKeeper's packet"
+                  + " limit (jute.maxbuffer = 50000 bytes in this JVM) is the usual cause: a bucket"
+                  + " with too many records, or a record node written larger by hand. Raise"
+                  + " jute.maxbuffer on every client and server, or remove that node"),
+          warnings);
+    } finally {
+      logger.removeHandler(capture);
     }
   }
 
