@@ -73,29 +73,32 @@ class NamespaceTakeoverTest extends OneServer {
           assertEquals(
               "layout=2 buckets=" + RecordPaths.DEFAULT_BUCKETS,
               new String(mallory.getData(records, false, null), StandardCharsets.US_ASCII));
-          assertEquals(RecordPaths.DEFAULT_BUCKETS, mallory.getChildren(records, false).size());
           String recordA = RecordPaths.record(ns, "svc-a");
           String bucketA = RecordPaths.bucketOfName(ns, "svc-a", RecordPaths.DEFAULT_BUCKETS);
           String recordB = RecordPaths.record(ns, "svc-b");
           String bucketB = RecordPaths.bucketOfName(ns, "svc-b", RecordPaths.DEFAULT_BUCKETS);
           String empty = emptyBucket(ns, bucketA, bucketB);
           assertEquals(List.of("svc-a"), mallory.getChildren(bucketA, false));
+          // Only the bucket written into exists: buckets are made by the first write into them.
+          assertEquals(
+              List.of(bucketA.substring(records.length() + 1)),
+              mallory.getChildren(records, false));
           Stat recordsBefore = mallory.exists(records, false);
-          Stat emptyBefore = mallory.exists(empty, false);
-          Stat bucketBBefore = mallory.exists(bucketB, false);
           byte[] forged = "forged".getBytes(StandardCharsets.UTF_8);
           assertNoAuth(() -> mallory.delete(recordA, -1));
           assertNoAuth(() -> mallory.setData(recordA, forged, -1));
           assertNoAuth(() -> mallory.setACL(recordA, OPEN, -1));
-          assertNoAuth(() -> mallory.create(recordB, forged, OPEN, CreateMode.PERSISTENT));
-          // The bucket nodes: none may be written, removed, opened up or added to.
-          for (String bucket : List.of(bucketA, bucketB, empty)) {
-            assertNoAuth(() -> mallory.delete(bucket, -1));
-            assertNoAuth(() -> mallory.setData(bucket, forged, -1));
-            assertNoAuth(() -> mallory.setACL(bucket, OPEN, -1));
-            assertNoAuth(
-                () -> mallory.create(bucket + "/planted", forged, OPEN, CreateMode.PERSISTENT));
+          // The bucket node: it may not be written, removed, opened up or added to.
+          assertNoAuth(() -> mallory.delete(bucketA, -1));
+          assertNoAuth(() -> mallory.setData(bucketA, forged, -1));
+          assertNoAuth(() -> mallory.setACL(bucketA, OPEN, -1));
+          assertNoAuth(
+              () -> mallory.create(bucketA + "/planted", forged, OPEN, CreateMode.PERSISTENT));
+          // Nor may the buckets not written into yet be made, to plant a record in them.
+          for (String bucket : List.of(bucketB, empty)) {
+            assertNoAuth(() -> mallory.create(bucket, new byte[0], OPEN, CreateMode.PERSISTENT));
           }
+          assertEquals(null, mallory.exists(recordB, false));
           assertNoAuth(() -> mallory.setData(records, forged, -1));
           // Nor may a node like a bucket be added: beyond the count, or of another width.
           for (String node : List.of("400", "0400", "00", "zzz")) {
@@ -104,11 +107,9 @@ class NamespaceTakeoverTest extends OneServer {
                     mallory.create(records + "/" + node, new byte[0], OPEN, CreateMode.PERSISTENT));
           }
           assertEquals(recordsBefore, mallory.exists(records, false));
-          assertEquals(emptyBefore, mallory.exists(empty, false));
-          assertEquals(bucketBBefore, mallory.exists(bucketB, false));
           assertEquals(List.of("svc-a"), mallory.getChildren(bucketA, false));
-          assertEquals(List.of(), mallory.getChildren(bucketB, false));
-          assertEquals(List.of(), mallory.getChildren(empty, false));
+          assertEquals(null, mallory.exists(bucketB, false));
+          assertEquals(null, mallory.exists(empty, false));
           assertNoAuth(
               () ->
                   mallory.create(
@@ -188,8 +189,9 @@ class NamespaceTakeoverTest extends OneServer {
           !RecordPaths.record(ns, plantedName).startsWith(bucketD + "/")
               && !RecordPaths.record(ns, plantedName).startsWith(empty + "/"),
           "a planted node that is a record of its bucket");
+      // The empty bucket is made by mallory herself, as anyone may under an open records node.
       List<String> planted =
-          List.of(bucketD + "/" + plantedName, empty + "/" + plantedName, records + "/zzz");
+          List.of(bucketD + "/" + plantedName, empty, empty + "/" + plantedName, records + "/zzz");
       byte[] forged = "forged".getBytes(StandardCharsets.UTF_8);
       for (String path : planted) {
         mallory.create(path, forged, OPEN, CreateMode.PERSISTENT);

@@ -294,6 +294,8 @@ class UnreadableRecordTest extends OneServer {
         ServiceManager alice = open(ns)) {
       EventLog log = new EventLog("alice's watchAll");
       try (Subscription s = alice.watchAll(log)) {
+        String bucket = path.substring(0, path.lastIndexOf('/'));
+        raw.create(bucket, new byte[0], OPEN, CreateMode.PERSISTENT); // no write made it yet
         raw.create(path, GARBAGE, OPEN, CreateMode.PERSISTENT);
         awaitUnreadable(alice, "svc");
         assertUnreadable(

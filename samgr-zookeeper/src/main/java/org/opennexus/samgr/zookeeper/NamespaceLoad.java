@@ -262,7 +262,7 @@ final class NamespaceLoad {
 
   /** Takes a bucket's stamp: reads the bucket again if it differs from the kept one. */
   private void stampRead(int bucket, @Nullable Stat stat) {
-    // A bucket removed by hand has lost its records; a writing client makes it again at open.
+    // No bucket node: no record was written into it yet (or it was removed by hand, empty).
     long stamp = stat == null ? -1 : Math.max(stat.getMzxid(), stat.getPzxid());
     if (stamp >= 0 && stamp == stamps.get(bucket)) {
       return;

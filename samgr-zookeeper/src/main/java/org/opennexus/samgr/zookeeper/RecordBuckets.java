@@ -1,17 +1,12 @@
 package org.opennexus.samgr.zookeeper;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
-import org.jspecify.annotations.Nullable;
 import org.opennexus.samgr.SamgrError;
 
 /**
@@ -84,8 +79,9 @@ final class RecordBuckets {
   }
 
   /**
-   * Makes {@code records} and its buckets if they do not exist (the root must), or adopts the count
-   * they were made with, and makes any bucket node that is missing.
+   * Makes {@code records} with the marker if it does not exist (the root must), or adopts the count
+   * it was made with. Bucket nodes are made by the first write into each ({@link #makeBucket}), so
+   * a namespace holds only the buckets that hold records.
    */
   void make(String op, long deadline) throws SamgrError, KeeperException {
     String records = layout.records();
@@ -95,7 +91,7 @@ final class RecordBuckets {
       try {
         data = calls.run(op, deadline, () -> client.getData().storingStatIn(stat).forPath(records));
       } catch (KeeperException.NoNodeException absent) {
-        if (transact(op, deadline, null, -1, wanted)) {
+        if (mark(op, deadline, -1)) {
           layout.adopt(wanted);
           return;
         }
@@ -104,15 +100,14 @@ final class RecordBuckets {
       int count = parseOrRefuse(op, data);
       if (count > 0) {
         layout.adopt(count);
-        makeMissingBuckets(op, deadline, count);
         return;
       }
       List<String> children = calls.run(op, deadline, () -> client.getChildren().forPath(records));
       if (!children.isEmpty()) {
         throw refused(op, earlierLayout(records, children.size()));
       }
-      if (transact(op, deadline, records, stat.getVersion(), wanted)) {
-        layout.adopt(wanted); // made before buckets, and empty: now made with them
+      if (mark(op, deadline, stat.getVersion())) {
+        layout.adopt(wanted); // made before buckets, and empty: now marked
         return;
       }
     }
@@ -156,37 +151,19 @@ final class RecordBuckets {
   }
 
   /**
-   * In one transaction: makes {@code records} with the marker (or, if {@code unmarked} is its path,
-   * writes the marker over the version it holds) and every bucket node. Returns {@code false} if
-   * another client did either meanwhile.
+   * Makes {@code records} with the marker ({@code version} -1), or writes the marker over the
+   * version it holds. Returns {@code false} if another client did either meanwhile.
    */
-  private boolean transact(
-      String op, long deadline, @Nullable String unmarked, int version, int count)
-      throws SamgrError, KeeperException {
+  private boolean mark(String op, long deadline, int version) throws SamgrError, KeeperException {
     String records = layout.records();
-    Layout made = new Layout(layout.root());
-    made.adopt(count);
     try {
       calls.run(
           op,
           deadline,
-          () -> {
-            List<CuratorOp> ops = new ArrayList<>(count + 1);
-            if (unmarked == null) {
-              ops.add(client.transactionOp().create().forPath(records, marker(count)));
-            } else {
-              ops.add(
-                  client
-                      .transactionOp()
-                      .setData()
-                      .withVersion(version)
-                      .forPath(records, marker(count)));
-            }
-            for (int b = 0; b < count; b++) {
-              ops.add(client.transactionOp().create().forPath(made.bucket(b), new byte[0]));
-            }
-            return client.transaction().forOperations(ops);
-          });
+          () ->
+              version < 0
+                  ? client.create().forPath(records, marker(wanted))
+                  : client.setData().withVersion(version).forPath(records, marker(wanted)));
       return true;
     } catch (KeeperException.NodeExistsException | KeeperException.BadVersionException lost) {
       return false;
@@ -195,27 +172,20 @@ final class RecordBuckets {
     }
   }
 
-  /** Makes the bucket nodes that someone removed (the next write into one would fail). */
-  private void makeMissingBuckets(String op, long deadline, int count)
-      throws SamgrError, KeeperException {
-    List<String> children =
-        calls.run(op, deadline, () -> client.getChildren().forPath(layout.records()));
-    Set<String> present = new HashSet<>(children);
-    for (int b = 0; b < count; b++) {
-      String path = layout.bucket(b);
-      if (!present.contains(layout.bucketName(b))) {
-        calls.run(
-            op,
-            deadline,
-            () -> {
-              try {
-                client.create().forPath(path, new byte[0]);
-              } catch (KeeperException.NodeExistsException exists) {
-                // made by another client meanwhile
-              }
-              return Boolean.TRUE;
-            });
-      }
+  /**
+   * Makes a bucket node that does not exist yet (or was removed by hand), for a write into it;
+   * returns {@code false} if {@code records} itself is gone.
+   */
+  boolean makeBucket(String op, long deadline, String bucket) throws SamgrError {
+    try {
+      calls.run(op, deadline, () -> client.create().forPath(bucket, new byte[0]));
+      return true;
+    } catch (KeeperException.NodeExistsException exists) {
+      return true; // made by another client meanwhile
+    } catch (KeeperException.NoNodeException noRecords) {
+      return false;
+    } catch (KeeperException e) {
+      throw ZkCalls.refused(op, e);
     }
   }
 

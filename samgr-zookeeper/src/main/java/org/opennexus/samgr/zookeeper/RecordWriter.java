@@ -57,6 +57,7 @@ final class RecordWriter {
   private final CuratorFramework client;
   private final ZkCalls calls;
   private final Layout layout;
+  private final RecordBuckets buckets;
   private final RecordView view;
   private final ZkHooks hooks;
 
@@ -96,12 +97,14 @@ final class RecordWriter {
       CuratorFramework client,
       ZkCalls calls,
       Layout layout,
+      RecordBuckets buckets,
       RecordView view,
       ZkHooks hooks,
       Consumer<String> reread) {
     this.client = client;
     this.calls = calls;
     this.layout = layout;
+    this.buckets = buckets;
     this.view = view;
     this.hooks = hooks;
     this.reread = reread;
@@ -285,7 +288,12 @@ final class RecordWriter {
           throw ZkCalls.missingNode(op, layout.records(), conflict); // no parent for the record
         }
         if (!exists(op, bucket, deadline)) {
-          throw ZkCalls.missingNode(op, bucket, conflict); // removed by hand
+          // The first write into this bucket (or it was removed by hand): make it, write again.
+          if (!buckets.makeBucket(op, deadline, bucket)) {
+            throw ZkCalls.missingNode(op, layout.records(), conflict);
+          }
+          ZkCalls.checkDeadline(op, deadline);
+          return null;
         }
       }
       Rec fresh = read(op, name, deadline);

@@ -38,7 +38,7 @@ class RecordLayoutTest {
   }
 
   @Test
-  void aNewNamespaceIsMadeWithEveryBucketAndItsCountWinsOverLaterClients() throws Exception {
+  void aNewNamespaceHoldsOnlyBucketsWrittenIntoAndItsCountWinsOverLaterClients() throws Exception {
     String ns = ZkTestSupport.freshNamespace();
     try (ZkServiceManager a =
             ZkTestSupport.open(server.connect(), ns, ZkHooks.NONE, "zookeeper.buckets", "20");
@@ -47,13 +47,14 @@ class RecordLayoutTest {
       assertArrayEquals(
           "layout=2 buckets=20".getBytes(StandardCharsets.US_ASCII),
           curator.getData().forPath("/" + ns + "/records"));
-      List<String> buckets = curator.getChildren().forPath("/" + ns + "/records");
-      assertEquals(20, buckets.size());
-      assertTrue(buckets.contains("00") && buckets.contains("13"), buckets.toString());
+      assertEquals(List.of(), curator.getChildren().forPath("/" + ns + "/records"));
       assertEquals(20, b.layout().buckets()); // not its own 1024
       ServiceHandle h = b.register("svc", Endpoint.of("tcp://b:1"));
       Layout layout = new Layout("/" + ns);
       layout.adopt(20);
+      assertEquals(
+          List.of(layout.bucketName(layout.bucketOf("svc"))),
+          curator.getChildren().forPath("/" + ns + "/records"));
       assertTrue(curator.checkExists().forPath(layout.record("svc")) != null);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (!a.services().equals(List.of(h))) {
@@ -120,35 +121,51 @@ class RecordLayoutTest {
       assertArrayEquals(
           "layout=2 buckets=8".getBytes(StandardCharsets.US_ASCII),
           a.curator().getData().forPath("/" + ns + "/records"));
-      assertEquals(8, a.curator().getChildren().forPath("/" + ns + "/records").size());
       ServiceHandle h = a.register("svc", Endpoint.of("tcp://a:1"));
       assertEquals(h, a.resolve("svc"));
+      assertEquals(1, a.curator().getChildren().forPath("/" + ns + "/records").size());
     }
   }
 
   @Test
-  void aBucketRemovedByHandIsNamedAndMadeAgainAtTheNextOpen() throws Exception {
+  void aBucketIsMadeByTheFirstWriteIntoItAndAgainAfterItWasRemovedByHand() throws Exception {
     String ns = ZkTestSupport.freshNamespace();
     try (ZkServiceManager a =
-        ZkTestSupport.open(server.connect(), ns, ZkHooks.NONE, "zookeeper.buckets", "4")) {
+            ZkTestSupport.open(server.connect(), ns, ZkHooks.NONE, "zookeeper.buckets", "4");
+        ZkServiceManager b = ZkTestSupport.open(server.connect(), ns, ZkHooks.NONE)) {
       String bucket = a.layout().bucket(a.layout().bucketOf("svc"));
-      a.curator().delete().forPath(bucket);
+      assertEquals(null, a.curator().checkExists().forPath(bucket));
+      ServiceHandle h = a.register("svc", Endpoint.of("tcp://a:1"));
+      assertTrue(a.curator().checkExists().forPath(bucket) != null);
+      a.unregister(h);
+      a.curator().delete().deletingChildrenIfNeeded().forPath(bucket); // by hand
+      ServiceHandle again = b.register("svc", Endpoint.of("tcp://b:1"));
+      assertTrue(again.generation().value() > h.generation().value());
+      assertEquals(again, b.resolve("svc"));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!a.services().equals(List.of(again))) {
+        assertTrue(System.nanoTime() < deadline, "A never saw " + again);
+        Thread.sleep(20);
+      }
+    }
+  }
+
+  @Test
+  void aMissingRecordsNodeIsNamedNotMadeByAWrite() throws Exception {
+    String ns = ZkTestSupport.freshNamespace();
+    try (ZkServiceManager a = ZkTestSupport.open(server.connect(), ns, ZkHooks.NONE)) {
+      a.curator().delete().deletingChildrenIfNeeded().forPath("/" + ns + "/records");
       SamgrError.Unavailable e =
           assertThrows(
               SamgrError.Unavailable.class, () -> a.register("svc", Endpoint.of("tcp://a:1")));
       assertEquals(
-          "node '"
-              + bucket
-              + "' does not exist: the ensemble lost this namespace's data, or someone deleted it;"
-              + " nothing was changed. Open the registry again (it makes the namespace's nodes"
-              + " anew) and register its services again",
+          "node '/"
+              + ns
+              + "/records' does not exist: the ensemble lost this namespace's data, or someone"
+              + " deleted it; nothing was changed. Open the registry again (it makes the"
+              + " namespace's nodes anew) and register its services again",
           e.reason());
-      assertEquals(List.of(), a.services());
-      try (ZkServiceManager b = ZkTestSupport.open(server.connect(), ns, ZkHooks.NONE)) {
-        assertTrue(a.curator().checkExists().forPath(bucket) != null);
-        ServiceHandle h = b.register("svc", Endpoint.of("tcp://b:1"));
-        assertEquals(h, b.resolve("svc"));
-      }
+      assertEquals(null, a.curator().checkExists().forPath("/" + ns + "/records"));
     }
   }
 
