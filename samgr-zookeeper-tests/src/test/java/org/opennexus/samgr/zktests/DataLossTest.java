@@ -147,6 +147,10 @@ class DataLossTest {
         byWatcher.awaitEvent(new ServiceEvent.Registered(a), PROPAGATION); // not coalesced
         ServiceHandle a2 = owner.restart(a, Endpoint.of("tcp://10.4.0.1:2"));
         ServiceHandle c = owner.register("svc-c", Endpoint.of("tcp://10.4.0.3:1"));
+        // Each name on its own: c says nothing of a2. A watcher that reconnects between the two
+        // writes is announced c at once, but reads a2 in its catch-up load, up to
+        // zookeeper.reload-jitter later; the next stop must not come before it.
+        byWatcher.awaitEvent(new ServiceEvent.Restarted(a2), PROPAGATION);
         byWatcher.awaitEvent(new ServiceEvent.Registered(c), PROPAGATION);
         long newestBefore = c.generation().value();
 
