@@ -6,7 +6,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
@@ -319,7 +318,7 @@ final class NamespaceFeed {
     if (delay == 0) {
       load();
     } else {
-      CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS).execute(this::load);
+      reaper().runAfter(delay, this::load); // this client's own thread, not a shared pool
     }
   }
 

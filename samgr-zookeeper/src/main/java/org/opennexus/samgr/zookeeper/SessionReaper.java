@@ -109,6 +109,15 @@ final class SessionReaper {
     suspectAll();
   }
 
+  /** Runs a task on this client's background thread after a delay; dropped once closed. */
+  void runAfter(long delayMillis, Runnable task) {
+    try {
+      var unused = executor.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException closing) {
+      // closed meanwhile
+    }
+  }
+
   /** Runs a task on this client's background thread; dropped once the client is closed. */
   void runLater(Runnable task) {
     try {

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
@@ -42,8 +44,15 @@ class ParallelWritesTest {
 
   @AfterAll
   static void stopServer() throws Exception {
+    threads.shutdownNow();
     server.close();
   }
+
+  /**
+   * Threads of the test's own for the writes it holds: not the common pool, which may have one
+   * worker on a machine of two cores (then a held write would keep the next from starting).
+   */
+  private static final ExecutorService threads = Executors.newCachedThreadPool();
 
   /** Holds the first write of one name in flight until released. */
   private static final class Holding extends ZkHooks {
@@ -82,14 +91,16 @@ class ParallelWritesTest {
       RecordingListener events = new RecordingListener();
       try (Subscription s = client.watchAll(events)) {
         CompletableFuture<ServiceHandle> first =
-            CompletableFuture.supplyAsync(() -> register(client, held, "tcp://10.0.0.1:1"));
+            CompletableFuture.supplyAsync(
+                () -> register(client, held, "tcp://10.0.0.1:1"), threads);
         try {
           assertTrue(hooks.entered.await(30, TimeUnit.SECONDS), "the write was never sent");
 
           // A write of another name lands while that one is in flight (with one lock for all
           // writes it would wait until the held one is released, and this would time out).
           ServiceHandle freeHandle =
-              CompletableFuture.supplyAsync(() -> register(client, free, "tcp://10.0.0.2:1"))
+              CompletableFuture.supplyAsync(
+                      () -> register(client, free, "tcp://10.0.0.2:1"), threads)
                   .get(30, TimeUnit.SECONDS);
           assertEquals(freeHandle, client.resolve(free));
           assertEquals(Optional.empty(), client.find(held));
