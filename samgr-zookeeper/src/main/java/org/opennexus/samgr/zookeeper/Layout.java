@@ -1,6 +1,5 @@
 package org.opennexus.samgr.zookeeper;
 
-import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
 import org.opennexus.samgr.spi.Arguments;
 
@@ -134,13 +133,6 @@ final class Layout {
         : null;
   }
 
-  /** The number of the bucket node at {@code path} (not a record in it), or -1 if it is none. */
-  int bucketAt(String path) {
-    return path.startsWith(recordsPrefix) && path.indexOf('/', recordsPrefix.length()) < 0
-        ? bucketNumber(path.substring(recordsPrefix.length()))
-        : -1;
-  }
-
   /** The number of the bucket that {@code path} lies in (the bucket or a record), or -1. */
   int bucketUnder(String path) {
     if (!path.startsWith(recordsPrefix)) {
@@ -189,8 +181,8 @@ final class Layout {
   /** The bucket of a record node's name among {@code count} buckets. */
   static int bucketOfNode(String node, int count) {
     int hash = FNV_OFFSET;
-    for (byte b : node.getBytes(StandardCharsets.US_ASCII)) {
-      hash ^= b & 0xFF;
+    for (int i = 0; i < node.length(); i++) {
+      hash ^= node.charAt(i) & 0xFF; // an encoded name is ASCII: one byte a character
       hash *= FNV_PRIME;
     }
     return Integer.remainderUnsigned(hash, count);

@@ -109,9 +109,6 @@ final class NamespaceLoad {
   /** Reads of records in flight; guarded by this. */
   private int inFlight;
 
-  /** The number of requests this load sent (for tests and benchmarks that count them). */
-  private final AtomicInteger sent = new AtomicInteger();
-
   NamespaceLoad(
       Layout layout,
       RecordView view,
@@ -400,19 +397,12 @@ final class NamespaceLoad {
     Map<Integer, List<String>> k = known;
     if (k == null) {
       k = new HashMap<>();
-      int count = layout.buckets();
       for (String name : view.names()) {
-        k.computeIfAbsent(Layout.bucketOfNode(Names.encode(name), count), b -> new ArrayList<>())
-            .add(name);
+        k.computeIfAbsent(layout.bucketOf(name), b -> new ArrayList<>()).add(name);
       }
       known = k;
     }
     return k;
-  }
-
-  /** The number of requests this load has sent so far. */
-  int requestsSent() {
-    return sent.get();
   }
 
   /** One request on the current ZooKeeper handle. */
@@ -427,7 +417,6 @@ final class NamespaceLoad {
 
   private void send(Request request) {
     pending.incrementAndGet();
-    sent.incrementAndGet();
     try {
       request.send(target.zooKeeper());
     } catch (InterruptedException e) {
@@ -469,7 +458,6 @@ final class NamespaceLoad {
         }
         inFlight++;
       }
-      sent.incrementAndGet();
       try {
         next.request().send(target.zooKeeper());
       } catch (Exception e) {

@@ -53,9 +53,9 @@ class LayoutTest {
     assertNull(layout.nameOf("/samgr/records/168")); // the bucket itself
     assertNull(layout.nameOf("/samgr/records/foobar")); // the layout before buckets
     assertNull(layout.nameOf("/samgr/records/168/foobar/x"));
-    assertEquals(0x168, layout.bucketAt("/samgr/records/168"));
-    assertEquals(-1, layout.bucketAt("/samgr/records/400")); // beyond the count
-    assertEquals(-1, layout.bucketAt("/samgr/records/16A"));
+    assertEquals(0x168, layout.bucketUnder("/samgr/records/168"));
+    assertEquals(-1, layout.bucketUnder("/samgr/records/400")); // beyond the count
+    assertEquals(-1, layout.bucketUnder("/samgr/records/16A"));
     assertEquals(0x168, layout.bucketUnder("/samgr/records/168/foobar"));
   }
 
