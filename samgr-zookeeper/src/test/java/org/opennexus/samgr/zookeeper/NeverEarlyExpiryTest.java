@@ -3,12 +3,11 @@ package org.opennexus.samgr.zookeeper;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.opennexus.samgr.zookeeper.ZkTestSupport.awaitUntil;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
@@ -27,7 +26,6 @@ import org.opennexus.samgr.ServiceEvent.Registered;
 import org.opennexus.samgr.ServiceEvent.Unregistered;
 import org.opennexus.samgr.ServiceHandle;
 import org.opennexus.samgr.Subscription;
-import org.opennexus.samgr.spi.SamgrConfig;
 import org.opennexus.samgr.tck.RecordingListener;
 
 /**
@@ -59,13 +57,8 @@ class NeverEarlyExpiryTest {
   }
 
   private static ZkServiceManager client(String namespace, ManualClock clock) {
-    Map<String, String> settings = new HashMap<>();
-    settings.put("zookeeper.connect", server.connect());
-    settings.put("zookeeper.namespace", namespace);
-    settings.put("zookeeper.session-timeout", "4s");
-    SamgrConfig config =
-        SamgrConfig.builder().clock(clock).livenessTimeout(TIMEOUT).settings(settings).build();
-    return ZkServiceManager.open(config, ZkHooks.NONE);
+    return ZkTestSupport.open(
+        server.connect(), namespace, clock, TIMEOUT, "zookeeper.session-timeout", "4s");
   }
 
   /**
@@ -246,17 +239,5 @@ class NeverEarlyExpiryTest {
     CountDownLatch done = new CountDownLatch(1);
     client.reaper().runLater(() -> client.reaper().runLater(done::countDown));
     assertTrue(done.await(20, TimeUnit.SECONDS), "the reaper's thread never ran the task");
-  }
-
-  private interface Condition {
-    boolean holds() throws Exception;
-  }
-
-  private static void awaitUntil(Condition condition, String failure) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (!condition.holds()) {
-      assertTrue(System.nanoTime() < deadline, failure);
-      Thread.sleep(5);
-    }
   }
 }

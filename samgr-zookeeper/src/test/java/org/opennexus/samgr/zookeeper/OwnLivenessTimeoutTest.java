@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.opennexus.samgr.zookeeper.ZkTestSupport.awaitUntil;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -27,7 +27,6 @@ import org.opennexus.samgr.ServiceEvent.Registered;
 import org.opennexus.samgr.ServiceEvent.Unregistered;
 import org.opennexus.samgr.ServiceHandle;
 import org.opennexus.samgr.Subscription;
-import org.opennexus.samgr.spi.SamgrConfig;
 import org.opennexus.samgr.tck.RecordingListener;
 
 /**
@@ -56,15 +55,7 @@ class OwnLivenessTimeoutTest {
 
   private static ZkServiceManager client(
       String namespace, ManualClock clock, Duration timeout, String... keysAndValues) {
-    java.util.Map<String, String> settings = new java.util.HashMap<>();
-    settings.put("zookeeper.connect", server.connect());
-    settings.put("zookeeper.namespace", namespace);
-    for (int i = 0; i < keysAndValues.length; i += 2) {
-      settings.put(keysAndValues[i], keysAndValues[i + 1]);
-    }
-    SamgrConfig config =
-        SamgrConfig.builder().clock(clock).livenessTimeout(timeout).settings(settings).build();
-    return ZkServiceManager.open(config, ZkHooks.NONE);
+    return ZkTestSupport.open(server.connect(), namespace, clock, timeout, keysAndValues);
   }
 
   /**
@@ -271,17 +262,5 @@ class OwnLivenessTimeoutTest {
     assertEquals(
         "operation '" + op + "' of the 'zookeeper' samgr backend failed: " + REASON,
         e.getMessage());
-  }
-
-  private interface Condition {
-    boolean holds() throws Exception;
-  }
-
-  private static void awaitUntil(Condition condition, String failure) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (!condition.holds()) {
-      assertTrue(System.nanoTime() < deadline, failure);
-      Thread.sleep(5);
-    }
   }
 }

@@ -3,6 +3,7 @@ package org.opennexus.samgr.zookeeper;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.opennexus.samgr.zookeeper.ZkTestSupport.awaitUntil;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -224,17 +225,5 @@ class SessionLossTest {
             zk.getSessionPasswd());
     assertTrue(connected.await(20, TimeUnit.SECONDS), "twin not connected");
     twin.close();
-  }
-
-  private interface Condition {
-    boolean holds() throws Exception;
-  }
-
-  private static void awaitUntil(Condition condition, String failure) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (!condition.holds()) {
-      assertTrue(System.nanoTime() < deadline, failure);
-      Thread.sleep(10);
-    }
   }
 }

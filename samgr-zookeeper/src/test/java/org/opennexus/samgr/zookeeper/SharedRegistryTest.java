@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.opennexus.samgr.zookeeper.ZkTestSupport.awaitUntil;
 
 import java.time.Duration;
 import java.util.List;
@@ -258,17 +259,5 @@ class SharedRegistryTest {
 
   private static void awaitGone(ServiceManager manager, String name) throws Exception {
     awaitUntil(() -> manager.find(name).isEmpty(), name + " still registered");
-  }
-
-  private interface Condition {
-    boolean holds() throws Exception;
-  }
-
-  private static void awaitUntil(Condition condition, String failure) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (!condition.holds()) {
-      assertTrue(System.nanoTime() < deadline, failure);
-      Thread.sleep(5);
-    }
   }
 }

@@ -1,6 +1,9 @@
 package org.opennexus.samgr.zookeeper;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.opennexus.samgr.ManualClock;
@@ -54,13 +57,55 @@ final class ZkTestSupport {
    */
   static ZkServiceManager open(
       String connect, String namespace, ZkHooks hooks, String... keysAndValues) {
+    SamgrConfig config =
+        SamgrConfig.builder().settings(settings(connect, namespace, keysAndValues)).build();
+    return ZkServiceManager.open(config, hooks);
+  }
+
+  /**
+   * Opens a client with its own clock and liveness timeout, with more settings as key, value, key,
+   * value...
+   */
+  static ZkServiceManager open(
+      String connect,
+      String namespace,
+      InstantSource clock,
+      Duration timeout,
+      String... keysAndValues) {
+    SamgrConfig config =
+        SamgrConfig.builder()
+            .clock(clock)
+            .livenessTimeout(timeout)
+            .settings(settings(connect, namespace, keysAndValues))
+            .build();
+    return ZkServiceManager.open(config, ZkHooks.NONE);
+  }
+
+  private static Map<String, String> settings(
+      String connect, String namespace, String... keysAndValues) {
     Map<String, String> settings = new java.util.HashMap<>();
     settings.put("zookeeper.connect", connect);
     settings.put("zookeeper.namespace", namespace);
     for (int i = 0; i < keysAndValues.length; i += 2) {
       settings.put(keysAndValues[i], keysAndValues[i + 1]);
     }
-    SamgrConfig config = SamgrConfig.builder().settings(settings).build();
-    return ZkServiceManager.open(config, hooks);
+    return settings;
+  }
+
+  /** A condition a test waits for; it may throw. */
+  interface Condition {
+    boolean holds() throws Exception;
+  }
+
+  /**
+   * Waits until {@code condition} holds, failing with {@code failure} after 30 s (less than the
+   * timeout of every test that waits).
+   */
+  static void awaitUntil(Condition condition, String failure) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!condition.holds()) {
+      assertTrue(System.nanoTime() < deadline, failure);
+      Thread.sleep(10);
+    }
   }
 }
