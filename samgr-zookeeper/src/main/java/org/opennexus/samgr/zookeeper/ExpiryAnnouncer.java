@@ -3,6 +3,7 @@ package org.opennexus.samgr.zookeeper;
 import java.lang.System.Logger.Level;
 import java.time.DateTimeException;
 import java.time.InstantSource;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -22,18 +23,27 @@ import org.opennexus.samgr.ServiceHandle;
  * every subscription of every client derives its one {@code Expired} from it. Reads never write:
  * {@code liveness} that finds a service expired only asks for a check now ({@link #checkSoon}).
  *
- * <p>A check is timed by the real time left until the expiry as the clock reads when it is planned,
- * and the clock is read again when it runs: with a clock that does not follow real time (a manual
- * clock), an expiry is announced by {@code sweepExpired}, {@code heartbeat} or the check a {@code
- * liveness} call asks for. A client opened read-only announces nothing (its subscriptions still
- * receive the marks other clients write).
+ * <p>Only a service whose expiry is near has a check planned: a version that comes in plans one if
+ * its expiry is less than a {@link #HORIZON_MILLIS horizon} away, and a sweep of the view, once per
+ * horizon, plans one for each service whose expiry has come that near since. A client holding a
+ * million healthy services thus holds no task per service, and a sweep only compares numbers the
+ * view holds. A check is timed by real time: it runs when both the time left by the clock and the
+ * real time left (as the clock read when the version came in, {@link Rec#anchor}, so counted from
+ * then in real time) have passed, and it reads the clock again when it runs. With a clock that does
+ * not follow real time (a manual clock), an expiry is therefore announced by {@code sweepExpired},
+ * {@code heartbeat} or the check a {@code liveness} call asks for, or once the real time of the
+ * timeout has passed since the version came in. A client opened read-only announces nothing (its
+ * subscriptions still receive the marks other clients write).
  */
 final class ExpiryAnnouncer {
 
   private static final System.Logger LOG = System.getLogger("org.opennexus.samgr.zookeeper");
 
-  /** The longest a planned check waits before it looks again (a far expiry, a stepped clock). */
-  private static final long MAX_WAIT_MILLIS = TimeUnit.HOURS.toMillis(1);
+  /**
+   * How near an expiry must be for its check to be planned, and how often the sweep looks for those
+   * that came that near: a second.
+   */
+  static final long HORIZON_MILLIS = 1_000;
 
   /** The shortest wait before a check that found nothing due looks again. */
   private static final long MIN_WAIT_MILLIS = 10;
@@ -49,8 +59,8 @@ final class ExpiryAnnouncer {
   private final @Nullable ScheduledExecutorService executor;
 
   /**
-   * Per name, its planned check. An active client plans one for every registered service it holds,
-   * so a check is small: one object, the task itself, beside the executor's future.
+   * Per name, its planned check: only services whose expiry is less than a horizon away have one. A
+   * check is one object, the task itself, beside the executor's future.
    */
   private final ConcurrentHashMap<String, Check> planned = new ConcurrentHashMap<>();
 
@@ -102,23 +112,86 @@ final class ExpiryAnnouncer {
                   return t;
                 })
             : null;
+    if (executor != null) {
+      var unused =
+          executor.scheduleWithFixedDelay(
+              this::sweep, HORIZON_MILLIS, HORIZON_MILLIS, TimeUnit.MILLISECONDS);
+    }
   }
 
-  /** A version entered the view: plans the check of its expiry, if it may expire. */
+  /**
+   * A version entered the view: anchors it (the clock against real time, see {@link Rec#anchor}),
+   * and plans the check of its expiry if it may expire within the horizon.
+   */
   void plan(Rec rec) {
-    if (executor == null || !rec.registered() || rec.expiryAnnounced() || calls.closed()) {
+    if (executor == null || calls.closed()) {
       return;
     }
     long now;
     try {
       now = clock.millis();
     } catch (DateTimeException e) {
-      schedule(rec.handle().name(), MAX_RETRY_MILLIS); // the clock is out of range: look later
+      if (rec.registered() && !rec.expiryAnnounced()) {
+        schedule(rec.handle().name(), MAX_RETRY_MILLIS); // the clock is out of range: look later
+      }
       return;
     }
-    String name = rec.handle().name();
-    long due = heartbeats.expiresAfter(rec, heartbeats.lastBeat(rec));
-    schedule(name, due >= now ? Math.min(due - now + 1, MAX_WAIT_MILLIS) : 0);
+    rec.anchor(Math.max(minus(now, realMillis()), Rec.UNANCHORED + 1));
+    if (!rec.registered() || rec.expiryAnnounced()) {
+      return;
+    }
+    long left = minus(heartbeats.expiresAfter(rec, heartbeats.lastBeat(rec)), now);
+    if (left < HORIZON_MILLIS) {
+      schedule(rec.handle().name(), Math.max(left + 1, 0));
+    }
+  }
+
+  /**
+   * Plans the check of every service whose expiry has come within the horizon, by the clock and by
+   * the real time since its version came in; runs once per horizon on the announcer thread.
+   */
+  private void sweep() {
+    try {
+      if (calls.closed()) {
+        return;
+      }
+      long now = clock.millis();
+      long real = realMillis();
+      for (Rec rec : view.all()) {
+        if (!rec.registered() || rec.expiryAnnounced()) {
+          continue;
+        }
+        long anchor = rec.anchor();
+        // The written heartbeat is no newer than the newest known: a bound that needs no lookup.
+        if (anchor == Rec.UNANCHORED
+            || minus(heartbeats.expiresAfter(rec, rec.beat()), now) >= HORIZON_MILLIS) {
+          continue; // not near, or its version has just come in and plans its own check
+        }
+        long due = heartbeats.expiresAfter(rec, heartbeats.lastBeat(rec));
+        long left = Math.max(minus(due, now), minus(minus(due, anchor), real));
+        if (left < HORIZON_MILLIS) {
+          schedule(rec.handle().name(), Math.max(left + 1, 0));
+        }
+      }
+    } catch (RuntimeException e) { // a clock out of range, say: the next sweep looks again
+      LOG.log(Level.DEBUG, "samgr zookeeper: an expiry sweep stopped early", e);
+    }
+  }
+
+  /** The real time, in milliseconds from an arbitrary origin ({@link System#nanoTime}). */
+  private static long realMillis() {
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime());
+  }
+
+  /** {@code a - b}, saturated at the bounds of {@code long}. */
+  static long minus(long a, long b) {
+    long d = a - b;
+    return ((a ^ b) & (a ^ d)) < 0 ? (a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : d;
+  }
+
+  /** The names whose check is planned now (for tests and diagnostics). */
+  Set<String> planned() {
+    return Set.copyOf(planned.keySet());
   }
 
   /** Asks for a check of {@code name} now (a read found it expired and not yet announced). */
@@ -167,9 +240,10 @@ final class ExpiryAnnouncer {
       long now = clock.millis();
       long last = heartbeats.lastBeat(cur);
       if (!heartbeats.expiredUnannounced(cur, now, last)) {
-        long due = heartbeats.expiresAfter(cur, last);
-        long wait = due >= now ? due - now + 1 : MIN_WAIT_MILLIS;
-        schedule(name, Math.min(Math.max(wait, MIN_WAIT_MILLIS), MAX_WAIT_MILLIS));
+        long left = minus(heartbeats.expiresAfter(cur, last), now);
+        if (left < HORIZON_MILLIS) {
+          schedule(name, Math.max(left + 1, MIN_WAIT_MILLIS));
+        } // else a heartbeat moved it on: the sweep plans its check when it comes near again
         return;
       }
       mark("expiry", name, now);

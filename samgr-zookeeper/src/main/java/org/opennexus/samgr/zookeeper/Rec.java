@@ -17,7 +17,7 @@ import org.opennexus.samgr.ServiceHandle;
  * incarnation (an expiry mark, a heartbeat flush, the tombstone) carries the generation explicitly.
  * {@code registeredGen} is the generation of the register that began the incarnation.
  *
- * <p>A client's view holds one {@code Rec} per name, so its layout is compact (80 bytes with
+ * <p>A client's view holds one {@code Rec} per name, so its layout is compact (88 bytes with
  * compressed references): the generation is not kept beside the handle but read from it, and the
  * fields that few distinct values fill across a namespace (who wrote a version and the one before,
  * whose session owns it, its timeout, its epoch, whether it is registered) are one shared, interned
@@ -106,6 +106,17 @@ final class Rec {
   private final long prevGen;
   private final Shared shared;
   private final ServiceHandle handle;
+
+  /**
+   * Not a field of the record node but this client's: the clock's reading minus the real time
+   * ({@link System#nanoTime}, in milliseconds) when the version came into the view, by which the
+   * {@link ExpiryAnnouncer} counts the real time left until its expiry; {@link #UNANCHORED} until
+   * then. Written once by the announcer, after the view published the version, hence volatile.
+   */
+  private volatile long anchor = UNANCHORED;
+
+  /** No {@link #anchor} yet. */
+  static final long UNANCHORED = Long.MIN_VALUE;
 
   /** A version; its generation is {@code handle}'s. */
   Rec(
@@ -198,6 +209,16 @@ final class Rec {
 
   long timeoutMillis() {
     return shared.timeoutMillis();
+  }
+
+  /** The clock against real time when the version came in, or {@link #UNANCHORED}. */
+  long anchor() {
+    return anchor;
+  }
+
+  /** Sets the {@link #anchor}: the clock's reading minus the real time, now. */
+  void anchor(long clockMinusReal) {
+    this.anchor = clockMinusReal;
   }
 
   /** No expiry announced yet for this incarnation. */

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.state.ConnectionState;
@@ -535,6 +536,11 @@ final class ZkServiceManager implements ServiceManager, RegistryStats.Source {
   /** For tests: the Curator client of this registry. */
   CuratorFramework curator() {
     return client;
+  }
+
+  /** For tests: the names whose expiry check is planned now. */
+  Set<String> plannedExpiryChecks() {
+    return announcer.planned();
   }
 
   /** For tests: the part that writes this client's changes. */
