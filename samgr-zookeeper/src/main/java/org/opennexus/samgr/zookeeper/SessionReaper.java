@@ -42,6 +42,7 @@ final class SessionReaper {
   private final RecordView view;
   private final RecordWriter writer;
   private final ScheduledExecutorService executor;
+  private final ZkHooks hooks;
 
   /** The draft with which this client's current session vouches again for a service. */
   interface Vouch {
@@ -78,6 +79,17 @@ final class SessionReaper {
   /** Sessions queued for a death check. */
   private final Set<Long> suspects = ConcurrentHashMap.newKeySet();
 
+  /**
+   * Sessions a death check found without a client node: their records are not checked again (a
+   * reconnection's load applies every record anew, and a million records may share a few dead
+   * owners). A session that ended never makes its node again; a node deleted by hand and made again
+   * by its live session is seen by the feed ({@link #sessionSeen}), which takes it out.
+   */
+  private final Set<Long> deadSessions = ConcurrentHashMap.newKeySet();
+
+  /** How many dead sessions are kept at most: past it, they are forgotten and checked anew. */
+  static final int DEAD_SESSIONS_KEPT = 1 << 16;
+
   /** Whether the first load has ended: before that, the view is not complete enough to judge. */
   private volatile boolean initialized;
 
@@ -87,6 +99,7 @@ final class SessionReaper {
       Layout layout,
       RecordView view,
       RecordWriter writer,
+      ZkHooks hooks,
       Vouch vouch) {
     this.client = client;
     this.vouch = vouch;
@@ -94,6 +107,7 @@ final class SessionReaper {
     this.layout = layout;
     this.view = view;
     this.writer = writer;
+    this.hooks = hooks;
     this.executor =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -165,6 +179,7 @@ final class SessionReaper {
   /** The feed saw {@code owner}'s client node. */
   void sessionSeen(long owner) {
     liveSessions.add(owner);
+    deadSessions.remove(owner);
   }
 
   /** The sessions whose client nodes the feed has seen; a live view. */
@@ -285,8 +300,8 @@ final class SessionReaper {
       return;
     }
     long owner = rec.owner();
-    if (vouched(owner)) {
-      return;
+    if (vouched(owner) || deadSessions.contains(owner)) {
+      return; // alive, or known to have ended: nothing to learn
     }
     checkOwner(owner);
   }
@@ -346,11 +361,17 @@ final class SessionReaper {
     String op = "expiry";
     long deadline = calls.deadline();
     String path = layout.client(owner);
+    hooks.checkingSession(owner);
     try {
       Stat node = calls.run(op, deadline, () -> client.checkExists().forPath(path));
       if (node != null && node.getEphemeralOwner() == owner) {
         liveSessions.add(owner); // alive: the feed had not shown its node yet
-      } // (a node made by hand is no proof)
+      } else { // (a node made by hand is no proof)
+        if (deadSessions.size() >= DEAD_SESSIONS_KEPT) {
+          deadSessions.clear(); // bounded: the forgotten ones are checked once more if seen
+        }
+        deadSessions.add(owner);
+      }
     } catch (KeeperException e) {
       throw ZkCalls.refused(op, e);
     }

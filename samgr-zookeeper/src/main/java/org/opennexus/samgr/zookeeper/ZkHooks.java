@@ -38,4 +38,7 @@ class ZkHooks {
 
   /** A load was scheduled to begin after {@code delayMillis} (0 at once). */
   void loadScheduled(long delayMillis) {}
+
+  /** The reaper is about to ask the ensemble whether {@code owner}'s client node exists. */
+  void checkingSession(long owner) {}
 }

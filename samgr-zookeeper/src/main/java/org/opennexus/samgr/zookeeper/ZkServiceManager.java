@@ -86,6 +86,7 @@ final class ZkServiceManager implements ServiceManager, RegistryStats.Source {
             layout,
             view,
             writer,
+            hooks,
             (cur, owner) -> heartbeats.vouchedAgain(cur, owner, clock.millis()));
     sessions[0] = reaper;
     boolean readOnly = settings.readOnly();

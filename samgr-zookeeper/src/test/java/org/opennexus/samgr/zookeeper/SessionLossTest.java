@@ -8,6 +8,7 @@ import static org.opennexus.samgr.zookeeper.ZkTestSupport.awaitUntil;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +28,7 @@ import org.opennexus.samgr.ServiceEvent.Registered;
 import org.opennexus.samgr.ServiceEvent.Unregistered;
 import org.opennexus.samgr.ServiceHandle;
 import org.opennexus.samgr.Subscription;
+import org.opennexus.samgr.spi.SamgrConfig;
 import org.opennexus.samgr.tck.RecordingListener;
 
 /**
@@ -153,6 +155,49 @@ class SessionLossTest {
           },
           "the owner never made its client node again");
       assertEquals(session, sessionOf(owner)); // the same session: nothing else happened
+    }
+  }
+
+  /**
+   * A session that ended is asked about once: a second client loads 300 records whose owner closed
+   * its registry (its client node is gone), checks that owner once, and checks it no more when
+   * every record is looked at again (as after each reconnection's load). Before, each look asked
+   * the ensemble again: at a million records, most of a reconnection's requests.
+   */
+  @Test
+  void aDeadOwnerIsCheckedOnceNotOncePerRecordOrLoad() throws Exception {
+    String ns = ZkTestSupport.freshNamespace();
+    ManualClock clock = ManualClock.at(START);
+    long dead;
+    try (ZkServiceManager probe = open(ns, clock)) {
+      try (ZkServiceManager owner = open(ns, clock)) {
+        for (int i = 0; i < 300; i++) {
+          owner.register("svc-" + i, Endpoint.of("tcp://10.0.0.1:" + i));
+        }
+        dead = sessionOf(owner);
+      }
+      String node = new Layout("/" + ns).client(dead);
+      awaitUntil( // else a first check may find it alive, and a second one dead: two, rightly
+          () -> probe.curator().checkExists().forPath(node) == null, "the node stays: " + node);
+    }
+    TestHooks hooks = new TestHooks();
+    SamgrConfig config =
+        SamgrConfig.builder()
+            .clock(clock)
+            .livenessTimeout(TIMEOUT)
+            .settings(Map.of("zookeeper.connect", server.connect(), "zookeeper.namespace", ns))
+            .build();
+    try (ZkServiceManager other = ZkServiceManager.open(config, hooks)) {
+      assertEquals(300, other.services().size());
+      SessionReaper reaper = other.reaper();
+      awaitUntil(() -> hooks.sessionChecks.size() == 1, "the dead owner was never checked");
+      for (int round = 0; round < 3; round++) {
+        reaper.suspectAll(); // what every reconnection does after its load
+        CountDownLatch behind = new CountDownLatch(1);
+        reaper.runLater(behind::countDown); // after every check those queued
+        assertTrue(behind.await(20, TimeUnit.SECONDS), "the reaper's thread is stuck");
+      }
+      assertEquals(List.of(dead), hooks.sessionChecks);
     }
   }
 

@@ -26,6 +26,14 @@ final class TestHooks extends ZkHooks {
   /** The delays of the loads scheduled, in order (0: at once). */
   final java.util.List<Long> loadDelays = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+  /** The sessions the reaper asked the ensemble about, in order. */
+  final java.util.List<Long> sessionChecks = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  @Override
+  void checkingSession(long owner) {
+    sessionChecks.add(owner);
+  }
+
   @Override
   void loadScheduled(long delayMillis) {
     loadDelays.add(delayMillis);
