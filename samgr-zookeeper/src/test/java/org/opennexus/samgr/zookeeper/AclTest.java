@@ -74,6 +74,45 @@ class AclTest {
     }
   }
 
+  /**
+   * A read-only client with the credentials checks the namespace's own four nodes, not every bucket
+   * and record below them: opening it costs a few requests more than opening one without
+   * credentials, whatever the number of services (it was three per record and bucket).
+   */
+  @Test
+  void aReadOnlyClientWithCredentialsChecksTheNamespaceNotEveryRecord() throws Exception {
+    String ns = ZkTestSupport.freshNamespace();
+    try (TestServer server = new TestServer()) {
+      try (ServiceManager alice = open(server, ns, "zookeeper.auth", "alice:secret")) {
+        for (int i = 0; i < 200; i++) {
+          alice.register("svc-" + i, Endpoint.of("tcp://10.0.0.1:" + i));
+        }
+        long before = server.packetsReceived();
+        try (ServiceManager reader =
+            open(server, ns, "zookeeper.auth", "alice:secret", "zookeeper.read-only", "true")) {
+          assertEquals(alice.resolve("svc-7"), reader.resolve("svc-7"));
+        }
+        long withCredentials = server.packetsReceived() - before;
+        before = server.packetsReceived();
+        try (ServiceManager reader = open(server, ns, "zookeeper.read-only", "true")) {
+          assertEquals(alice.resolve("svc-7"), reader.resolve("svc-7"));
+        }
+        long without = server.packetsReceived() - before;
+        // Its credentials and four ACLs; a ping or two may fall within either open.
+        long more = withCredentials - without;
+        assertTrue(more >= 5 && more <= 10, withCredentials + " requests against " + without);
+      }
+    }
+  }
+
+  private static ServiceManager open(TestServer server, String ns, String... keysAndValues) {
+    var builder = ZkTestSupport.builder(server.connect(), ns);
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      builder.setting(keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return builder.open();
+  }
+
   private static void assertDenied(String operation, Executable call) {
     SamgrError.Denied denied = assertThrows(SamgrError.Denied.class, call);
     assertEquals(operation, denied.operation());
