@@ -11,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooKeeper;
@@ -26,9 +27,9 @@ import org.opennexus.samgr.ServiceHandle;
 
 /**
  * What a catch-up must not miss, and what must not stop it: a change missed while away in a bucket
- * that changes again before the catch-up reads its stamp, a missed name whose read fails again,
- * data written larger by hand on a bucket node or into a bucket, and a namespace made again with
- * another count while a client stays connected.
+ * that changes again before the catch-up reads its stamp, missed names whose read fails again (in
+ * part or whole), data written larger by hand on a bucket node or into a bucket, and a namespace
+ * made again with another count while a client stays connected.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class CatchUpFaultsTest {
@@ -86,8 +87,7 @@ class CatchUpFaultsTest {
       Set<String> missed = ConcurrentHashMap.newKeySet();
       missed.add("x");
       AtomicInteger handles = new AtomicInteger();
-      CountDownLatch ended = new CountDownLatch(1);
-      KeeperException.@Nullable Code[] failure = new KeeperException.Code[1];
+      Ending ending = new Ending();
       NamespaceLoad load =
           new NamespaceLoad(
               layout,
@@ -95,37 +95,72 @@ class CatchUpFaultsTest {
               stamps,
               missed,
               false,
-              new NamespaceLoad.Target() {
-                @Override
-                public ZooKeeper zooKeeper() {
-                  if (handles.incrementAndGet() > 2) { // after the layout and the clients
-                    throw new IllegalStateException("connection lost meanwhile");
-                  }
-                  return good;
-                }
-
-                @Override
-                public boolean closed() {
-                  return false;
-                }
-
-                @Override
-                public void apply(
-                    String name, String path, @Nullable Stat stat, byte @Nullable [] data) {}
-
-                @Override
-                public void sessions(List<String> clientNodes) {}
-
-                @Override
-                public void ended(KeeperException.@Nullable Code f, boolean listingFailed) {
-                  failure[0] = f;
-                  ended.countDown();
-                }
-              });
+              ending.target(
+                  () -> {
+                    if (handles.incrementAndGet() > 2) { // after the layout and the clients
+                      throw new IllegalStateException("connection lost meanwhile");
+                    }
+                    return good;
+                  }));
       load.start();
-      assertTrue(ended.await(10, TimeUnit.SECONDS));
-      assertEquals(KeeperException.Code.CONNECTIONLOSS, failure[0]);
+      assertEquals(KeeperException.Code.CONNECTIONLOSS, ending.await());
       assertEquals(Set.of("x"), missed, "x is read again at the next load");
+    }
+  }
+
+  @Test
+  @SuppressWarnings("NullAway") // the load is given no view: it reads no bucket
+  void missedNamesWhoseReadFailsWholeAreKeptForTheNextRead() throws Exception {
+    String ns = ZkTestSupport.freshNamespace();
+    Layout layout = new Layout("/" + ns);
+    layout.adopt(4);
+    BucketStamps stamps = new BucketStamps();
+    stamps.reset(4);
+    Set<String> missed = ConcurrentHashMap.newKeySet();
+    missed.addAll(Set.of("x", "y"));
+    ZooKeeper closed = new ZooKeeper(server.connect(), 10_000, event -> {});
+    closed.close(); // every request is answered SESSIONEXPIRED, as after a lost session
+    Ending ending = new Ending();
+    new NamespaceLoad(layout, null, stamps, missed, false, ending.target(() -> closed)).reread();
+    assertEquals(KeeperException.Code.SESSIONEXPIRED, ending.await());
+    assertEquals(Set.of("x", "y"), missed, "x and y are read again later");
+  }
+
+  /** A load's target that applies nothing and tells how the load ended. */
+  private static final class Ending {
+    private final CountDownLatch ended = new CountDownLatch(1);
+    private volatile KeeperException.@Nullable Code failure;
+
+    NamespaceLoad.Target target(Supplier<ZooKeeper> handle) {
+      return new NamespaceLoad.Target() {
+        @Override
+        public ZooKeeper zooKeeper() {
+          return handle.get();
+        }
+
+        @Override
+        public boolean closed() {
+          return false;
+        }
+
+        @Override
+        public void apply(String name, String path, @Nullable Stat stat, byte @Nullable [] data) {}
+
+        @Override
+        public void sessions(List<String> clientNodes) {}
+
+        @Override
+        public void ended(KeeperException.@Nullable Code f, boolean listingFailed) {
+          failure = f;
+          ended.countDown();
+        }
+      };
+    }
+
+    /** Waits for the load's end; returns why it is not complete (null if it is). */
+    KeeperException.@Nullable Code await() throws InterruptedException {
+      assertTrue(ended.await(10, TimeUnit.SECONDS), "the load did not end");
+      return failure;
     }
   }
 
