@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.AddWatchMode;
@@ -27,6 +28,14 @@ import org.jspecify.annotations.Nullable;
  * NamespaceLoad}) whenever the watch is set: of the whole namespace at open, and of what changed
  * meanwhile after every reconnection, begun at a random moment within {@code
  * zookeeper.reload-jitter} so that clients that reconnect together do not load together.
+ *
+ * <p>A record whose read fails (an error after Curator's retries, by the feed or by a load) is read
+ * by the next load; but while the client stays connected no reconnection may come to load, so the
+ * records whose read failed are then read again on their own ({@link NamespaceLoad#reread}), on
+ * this client's own thread, after a wait of {@value #REREAD_MIN_MILLIS} ms, doubled each time such
+ * a read ends with a record still unread, up to {@value #REREAD_MAX_MILLIS} ms, and drawn between
+ * its half and itself. At most one such read is scheduled or in flight at a time; while the client
+ * is disconnected none is scheduled, and the reconnection's load reads them.
  */
 final class NamespaceFeed {
 
@@ -52,8 +61,20 @@ final class NamespaceFeed {
   /** How far the view holds each bucket (see {@link BucketStamps}). */
   private final BucketStamps stamps = new BucketStamps();
 
-  /** Names whose announced change could not be read: the next load reads them. */
+  /** Names whose announced change could not be read: read again (see the class notes). */
   private final Set<String> missed = ConcurrentHashMap.newKeySet();
+
+  /** The first wait before the names whose read failed are read again while connected. */
+  static final long REREAD_MIN_MILLIS = 100;
+
+  /** The longest wait before they are read again, however often their reads fail. */
+  static final long REREAD_MAX_MILLIS = 5_000;
+
+  /** Whether a read again of the missed names is scheduled or in flight (at most one is). */
+  private final AtomicBoolean rereading = new AtomicBoolean();
+
+  /** The wait before the next read again: doubled while those reads keep failing. */
+  private volatile long rereadMillis = REREAD_MIN_MILLIS;
 
   /** The window a reconnection's load is begun within, in milliseconds. */
   private final long jitterMillis;
@@ -330,12 +351,64 @@ final class NamespaceFeed {
     if (layout.buckets() != stamps.count()) {
       stamps.reset(layout.buckets()); // first learnt (or learnt anew) since the last load
     }
+    newLoad(false).start();
+  }
+
+  private NamespaceLoad newLoad(boolean reread) {
     boolean careful = cutShort.get() >= CUT_SHORT_WARNING; // one record a request
-    new NamespaceLoad(layout, view, stamps, missed, careful, new LoadTarget()).start();
+    return new NamespaceLoad(layout, view, stamps, missed, careful, new LoadTarget(reread));
+  }
+
+  /** A read of {@code name} failed: it is read again (see the class notes). */
+  private void miss(String name) {
+    missed.add(name);
+    rereadSoon();
+  }
+
+  /**
+   * Schedules a read again of the names whose read failed on this client's own thread, unless one
+   * is scheduled or in flight already (it reads them too) or the client is disconnected.
+   */
+  private void rereadSoon() {
+    if (calls.closed()
+        || !client.getZookeeperClient().isConnected()
+        || !rereading.compareAndSet(false, true)) {
+      return;
+    }
+    long wait = rereadMillis;
+    long delay = ThreadLocalRandom.current().nextLong(wait / 2, wait + 1);
+    hooks.rereadScheduled(delay);
+    reaper().runAfter(delay, this::reread);
+  }
+
+  private void reread() {
+    if (calls.closed() || !client.getZookeeperClient().isConnected()) {
+      rereading.set(false); // the reconnection's load reads them
+      return;
+    }
+    newLoad(true).reread();
+  }
+
+  /** A read again ended: if a name is missed still (or anew), the next waits twice as long. */
+  private void rereadEnded() {
+    rereading.set(false);
+    if (missed.isEmpty()) {
+      rereadMillis = REREAD_MIN_MILLIS;
+    } else {
+      rereadMillis = Math.min(2 * rereadMillis, REREAD_MAX_MILLIS);
+      rereadSoon();
+    }
   }
 
   /** What a load reads with and hands its answers to. */
   private final class LoadTarget implements NamespaceLoad.Target {
+    /** Whether the load reads again only the names whose read failed. */
+    private final boolean reread;
+
+    LoadTarget(boolean reread) {
+      this.reread = reread;
+    }
+
     @Override
     public ZooKeeper zooKeeper() throws Exception {
       return client.getZookeeperClient().getZooKeeper();
@@ -371,8 +444,15 @@ final class NamespaceFeed {
 
     @Override
     public void ended(KeeperException.@Nullable Code failure, boolean listingFailed) {
+      if (reread) {
+        rereadEnded();
+        return;
+      }
+      if (!missed.isEmpty()) {
+        rereadSoon(); // names this load could not read
+      }
       if (failure == null || (!listingFailed && !lostConnection(failure))) {
-        everLoaded = true; // complete (a record that could not be read is read at the next load)
+        everLoaded = true; // complete (a record that could not be read is read again)
         cutShort.set(0);
         loaded.countDown();
         return;
@@ -449,13 +529,16 @@ final class NamespaceFeed {
                 if (calls.closed()) {
                   return;
                 }
-                int rc = event.getResultCode();
+                int rc =
+                    hooks.loseRead(name)
+                        ? KeeperException.Code.OPERATIONTIMEOUT.intValue()
+                        : event.getResultCode();
                 if (rc == KeeperException.Code.OK.intValue()) {
                   applyRead(name, path, event.getStat(), event.getData());
                 } else if (rc == KeeperException.Code.NONODE.intValue()) {
                   applyRead(name, path, null, null);
                 } else {
-                  missed.add(name); // read by the next load
+                  miss(name);
                   LOG.log(
                       Level.DEBUG,
                       "samgr zookeeper: could not read "
@@ -467,9 +550,9 @@ final class NamespaceFeed {
           .forPath(path);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      missed.add(name);
+      miss(name);
     } catch (Exception e) {
-      missed.add(name); // the client is closing, or Curator is remaking its handle
+      miss(name); // the client is closing, or Curator is remaking its handle
       LOG.log(Level.DEBUG, "samgr zookeeper: could not send a read", e);
     }
   }

@@ -36,6 +36,9 @@ import org.jspecify.annotations.Nullable;
  * written larger by hand make) reads one stamp and one record a request ({@code careful}), so that
  * no data written on a bucket node or a record by hand can swell an answer; at most {@value
  * #READS_IN_FLIGHT} reads of records are in flight at once.
+ *
+ * <p>While the client stays connected, a load may read again only the records whose read failed
+ * ({@link #reread}).
  */
 final class NamespaceLoad {
 
@@ -192,10 +195,24 @@ final class NamespaceLoad {
         readStamps(from, Math.min(count, from + perRead), stampsLeft);
       }
     }
+    readRecords(takeMissed(), -1, 0);
+    return true;
+  }
+
+  /**
+   * Reads again only the names whose read failed ({@code missed}), not the layout, the clients or
+   * the stamps: while connected, nothing else was missed. {@link Target#ended} tells when it ends.
+   */
+  void reread() {
+    readRecords(takeMissed(), -1, 0);
+    done();
+  }
+
+  /** Takes the names whose read failed: this load reads them. */
+  private List<String> takeMissed() {
     List<String> again = new ArrayList<>(missed);
     missed.removeAll(again);
-    readRecords(again, -1, 0);
-    return true;
+    return again;
   }
 
   /** Reads the stamps of buckets {@code from} to {@code to} (exclusive) in one transaction. */
@@ -365,6 +382,9 @@ final class NamespaceLoad {
         });
     if (!all[0]) {
       failed.incrementAndGet(); // read again at the next load
+      if (results == null && bucket < 0) {
+        missed.addAll(chunk); // not in a bucket the next load reads again
+      }
     }
     if (left.decrementAndGet() == 0 && failed.get() == 0 && bucket >= 0) {
       stamps.loaded(bucket, stamp);

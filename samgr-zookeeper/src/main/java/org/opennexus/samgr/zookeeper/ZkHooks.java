@@ -14,6 +14,15 @@ class ZkHooks {
   void feedRead() {}
 
   /**
+   * Called when the feed's read of the record of {@code name} is answered. If it returns {@code
+   * true}, the answer is taken as a failure, as if the server had answered an error after Curator's
+   * retries.
+   */
+  boolean loseRead(String name) {
+    return false;
+  }
+
+  /**
    * Whether the feed drops this announcement of a change, as if the client were disconnected (the
    * reload after the next reconnection must bring what was missed).
    */
@@ -41,4 +50,9 @@ class ZkHooks {
 
   /** The reaper is about to ask the ensemble whether {@code owner}'s client node exists. */
   void checkingSession(long owner) {}
+
+  /**
+   * A read again of the names whose read failed was scheduled to begin after {@code delayMillis}.
+   */
+  void rereadScheduled(long delayMillis) {}
 }

@@ -3,6 +3,7 @@ package org.opennexus.samgr.zookeeper;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -11,9 +12,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Stat;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
@@ -22,13 +26,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.opennexus.samgr.Endpoint;
 import org.opennexus.samgr.SamgrError;
+import org.opennexus.samgr.ServiceEvent;
 import org.opennexus.samgr.ServiceHandle;
+import org.opennexus.samgr.Subscription;
+import org.opennexus.samgr.tck.RecordingListener;
 
 /**
  * What a catch-up must not miss, and what must not stop it: a change missed while away in a bucket
- * that changes again before the catch-up reads its stamp, a missed name whose read fails again,
- * data written larger by hand on a bucket node or into a bucket, and a namespace made again with
- * another count while a client stays connected.
+ * that changes again before the catch-up reads its stamp, missed names whose read fails again (in
+ * part or whole), data written larger by hand on a bucket node or into a bucket, and a namespace
+ * made again with another count while a client stays connected. And what a client that stays
+ * connected must not wait for a reconnection to read: a record whose read was lost after the
+ * catch-up took the names to read again, and one the server keeps refusing (read again with
+ * back-off, not in a loop).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class CatchUpFaultsTest {
@@ -56,10 +66,7 @@ class CatchUpFaultsTest {
       ServiceHandle x = a.register("x", Endpoint.of("tcp://x:1"));
       ServiceHandle y = a.register("y", Endpoint.of("tcp://y:1"));
       awaitUntil(() -> w.services().size() == 2, "W did not see x and y");
-      hooks.deaf = true; // away
-      ServiceHandle x2 = a.restart(x, Endpoint.of("tcp://x:2"));
-      awaitUntil(() -> hooks.dropped.get() >= 2, "W did not hear of the restart");
-      hooks.deaf = false;
+      ServiceHandle x2 = restartUnheard(a, hooks, x, "tcp://x:2");
       int loads = hooks.loadDelays.size();
       w.curator().getZookeeperClient().getZooKeeper().getTestable().closeSocket();
       awaitUntil(() -> hooks.loadDelays.size() > loads, "no catch-up was scheduled");
@@ -86,8 +93,7 @@ class CatchUpFaultsTest {
       Set<String> missed = ConcurrentHashMap.newKeySet();
       missed.add("x");
       AtomicInteger handles = new AtomicInteger();
-      CountDownLatch ended = new CountDownLatch(1);
-      KeeperException.@Nullable Code[] failure = new KeeperException.Code[1];
+      Ending ending = new Ending();
       NamespaceLoad load =
           new NamespaceLoad(
               layout,
@@ -95,37 +101,72 @@ class CatchUpFaultsTest {
               stamps,
               missed,
               false,
-              new NamespaceLoad.Target() {
-                @Override
-                public ZooKeeper zooKeeper() {
-                  if (handles.incrementAndGet() > 2) { // after the layout and the clients
-                    throw new IllegalStateException("connection lost meanwhile");
-                  }
-                  return good;
-                }
-
-                @Override
-                public boolean closed() {
-                  return false;
-                }
-
-                @Override
-                public void apply(
-                    String name, String path, @Nullable Stat stat, byte @Nullable [] data) {}
-
-                @Override
-                public void sessions(List<String> clientNodes) {}
-
-                @Override
-                public void ended(KeeperException.@Nullable Code f, boolean listingFailed) {
-                  failure[0] = f;
-                  ended.countDown();
-                }
-              });
+              ending.target(
+                  () -> {
+                    if (handles.incrementAndGet() > 2) { // after the layout and the clients
+                      throw new IllegalStateException("connection lost meanwhile");
+                    }
+                    return good;
+                  }));
       load.start();
-      assertTrue(ended.await(10, TimeUnit.SECONDS));
-      assertEquals(KeeperException.Code.CONNECTIONLOSS, failure[0]);
+      assertEquals(KeeperException.Code.CONNECTIONLOSS, ending.await());
       assertEquals(Set.of("x"), missed, "x is read again at the next load");
+    }
+  }
+
+  @Test
+  @SuppressWarnings("NullAway") // the load is given no view: it reads no bucket
+  void missedNamesWhoseReadFailsWholeAreKeptForTheNextRead() throws Exception {
+    String ns = ZkTestSupport.freshNamespace();
+    Layout layout = new Layout("/" + ns);
+    layout.adopt(4);
+    BucketStamps stamps = new BucketStamps();
+    stamps.reset(4);
+    Set<String> missed = ConcurrentHashMap.newKeySet();
+    missed.addAll(Set.of("x", "y"));
+    ZooKeeper closed = new ZooKeeper(server.connect(), 10_000, event -> {});
+    closed.close(); // every request is answered SESSIONEXPIRED, as after a lost session
+    Ending ending = new Ending();
+    new NamespaceLoad(layout, null, stamps, missed, false, ending.target(() -> closed)).reread();
+    assertEquals(KeeperException.Code.SESSIONEXPIRED, ending.await());
+    assertEquals(Set.of("x", "y"), missed, "x and y are read again later");
+  }
+
+  /** A load's target that applies nothing and tells how the load ended. */
+  private static final class Ending {
+    private final CountDownLatch ended = new CountDownLatch(1);
+    private volatile KeeperException.@Nullable Code failure;
+
+    NamespaceLoad.Target target(Supplier<ZooKeeper> handle) {
+      return new NamespaceLoad.Target() {
+        @Override
+        public ZooKeeper zooKeeper() {
+          return handle.get();
+        }
+
+        @Override
+        public boolean closed() {
+          return false;
+        }
+
+        @Override
+        public void apply(String name, String path, @Nullable Stat stat, byte @Nullable [] data) {}
+
+        @Override
+        public void sessions(List<String> clientNodes) {}
+
+        @Override
+        public void ended(KeeperException.@Nullable Code f, boolean listingFailed) {
+          failure = f;
+          ended.countDown();
+        }
+      };
+    }
+
+    /** Waits for the load's end; returns why it is not complete (null if it is). */
+    KeeperException.@Nullable Code await() throws InterruptedException {
+      assertTrue(ended.await(10, TimeUnit.SECONDS), "the load did not end");
+      return failure;
     }
   }
 
@@ -198,6 +239,128 @@ class CatchUpFaultsTest {
         assertEquals(x, w.resolve("new-x"));
       }
     }
+  }
+
+  @Test
+  void aReadLostAfterTheCatchUpIsReadAgainWithoutAReconnection() throws Exception {
+    String ns = ZkTestSupport.freshNamespace();
+    TestHooks hooks = new TestHooks();
+    try (ZkServiceManager a = ZkTestSupport.open(server.connect(), ns, ZkHooks.NONE);
+        ZkServiceManager w =
+            ZkTestSupport.open(server.connect(), ns, hooks, "zookeeper.reload-jitter", "0")) {
+      ServiceHandle x = a.register("x", Endpoint.of("tcp://x:1"));
+      ServiceHandle y = a.register("y", Endpoint.of("tcp://y:1"));
+      awaitUntil(() -> w.services().size() == 2, "W did not see x and y");
+      ServiceHandle y2 = restartUnheard(a, hooks, y, "tcp://y:2");
+      w.curator().getZookeeperClient().getZooKeeper().getTestable().closeSocket();
+      // The catch-up takes the names to read again before it reads the stamps, so before y2.
+      awaitUntil(() -> w.services().contains(y2), "W did not catch up");
+      int loads = hooks.loadDelays.size();
+
+      RecordingListener events = new RecordingListener();
+      try (Subscription s = w.watch("x", events)) {
+        assertEquals(List.of(new ServiceEvent.Registered(x)), events.awaitEvents(1));
+        hooks.loseReads.put("x", new AtomicInteger(1));
+        ServiceHandle x2 = a.restart(x, Endpoint.of("tcp://x:2"));
+        awaitUntil(() -> hooks.lostReads.get() == 1, "W's read of x's restart was not lost");
+        assertEquals(
+            List.of(new ServiceEvent.Registered(x), new ServiceEvent.Restarted(x2)),
+            events.awaitEvents(2, Duration.ofSeconds(30)));
+        assertEquals(x2, w.resolve("x"));
+      }
+      assertEquals(loads, hooks.loadDelays.size(), "no reconnection loaded meanwhile");
+      assertTrue(w.curator().getZookeeperClient().isConnected());
+    }
+  }
+
+  @Test
+  void aReadTheServerKeepsRefusingIsReadAgainWithBackOff() throws Exception {
+    String ns = ZkTestSupport.freshNamespace();
+    TestHooks hooks = new TestHooks();
+    try (ZkServiceManager a = ZkTestSupport.open(server.connect(), ns, ZkHooks.NONE);
+        ZkServiceManager w =
+            ZkTestSupport.open(server.connect(), ns, hooks, "zookeeper.reload-jitter", "0")) {
+      ServiceHandle x = a.register("x", Endpoint.of("tcp://x:1"));
+      awaitUntil(() -> w.services().equals(List.of(x)), "W did not see x");
+      int loads = hooks.loadDelays.size();
+      String path = a.layout().record("x");
+      // W's read of the restart fails; by then nobody may read x's record (a server tells no one
+      // of a change of a node they may not read), so every read of it again fails too.
+      hooks.whenReadLost =
+          () -> {
+            try {
+              a.curator()
+                  .setACL()
+                  .withACL(
+                      List.of(
+                          new ACL(
+                              ZooDefs.Perms.WRITE | ZooDefs.Perms.ADMIN,
+                              ZooDefs.Ids.ANYONE_ID_UNSAFE)))
+                  .forPath(path);
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+          };
+      hooks.loseReads.put("x", new AtomicInteger(1));
+      long feedReads = hooks.feedReads.get();
+      long start = System.nanoTime();
+      ServiceHandle x2 = a.restart(x, Endpoint.of("tcp://x:2"));
+      awaitUntil(() -> hooks.rereadDelays.size() >= 3, "x was not read again");
+      long left = start + TimeUnit.SECONDS.toNanos(3) - System.nanoTime();
+      if (left > 0) {
+        TimeUnit.NANOSECONDS.sleep(left);
+      }
+      int rereads = hooks.rereadDelays.size();
+      long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      assertTrue(
+          rereads <= mostRereads(elapsedMillis),
+          rereads + " reads again in " + elapsedMillis + " ms: " + hooks.rereadDelays);
+      List<Long> delays = List.copyOf(hooks.rereadDelays);
+      long wait = NamespaceFeed.REREAD_MIN_MILLIS;
+      for (long delay : delays) {
+        assertTrue(delay >= wait / 2 && delay <= wait, delay + " for " + wait + ": " + delays);
+        wait = Math.min(2 * wait, NamespaceFeed.REREAD_MAX_MILLIS);
+      }
+      assertEquals(x, w.resolve("x"), "W read x's restart although it may not");
+
+      a.curator().setACL().withACL(ZooDefs.Ids.OPEN_ACL_UNSAFE).forPath(path);
+      awaitUntil(() -> x2.equals(resolve(w, "x")), "W never read x's restart");
+      assertEquals(loads, hooks.loadDelays.size(), "no reconnection loaded meanwhile");
+      assertEquals(feedReads + 1, hooks.feedReads.get(), "the feed read the restart once");
+    }
+  }
+
+  /**
+   * The most reads again that can have been scheduled {@code millis} after the first failure: the
+   * first at once, each next after the one before it waited at least half its back-off.
+   */
+  private static int mostRereads(long millis) {
+    int n = 1;
+    long wait = NamespaceFeed.REREAD_MIN_MILLIS;
+    for (long at = wait / 2; at <= millis; at += wait / 2) {
+      n++;
+      wait = Math.min(2 * wait, NamespaceFeed.REREAD_MAX_MILLIS);
+    }
+    return n;
+  }
+
+  private static ServiceHandle resolve(ZkServiceManager w, String name) {
+    try {
+      return w.resolve(name);
+    } catch (SamgrError e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** Restarts {@code h} with {@code a} while the client of {@code hooks} is away (deaf). */
+  private static ServiceHandle restartUnheard(
+      ZkServiceManager a, TestHooks hooks, ServiceHandle h, String endpoint) throws Exception {
+    hooks.deaf = true;
+    int dropped = hooks.dropped.get();
+    ServiceHandle next = a.restart(h, Endpoint.of(endpoint));
+    awaitUntil(() -> hooks.dropped.get() >= dropped + 2, "W did not hear of the restart");
+    hooks.deaf = false;
+    return next;
   }
 
   private static List<String> namesInBucket(int bucket, int count, int n, String prefix) {

@@ -4,7 +4,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
-/** Hooks a test sets and reads: counts, a deaf switch, and a write answer to lose. */
+/** Hooks a test sets and reads: counts, a deaf switch, and answers to lose. */
 final class TestHooks extends ZkHooks {
 
   /** How many records the feed has read for single changes (not for loads). */
@@ -34,9 +34,41 @@ final class TestHooks extends ZkHooks {
     sessionChecks.add(owner);
   }
 
+  /** Per name, how many of the feed's next reads of its record are taken as failed. */
+  final java.util.Map<String, AtomicInteger> loseReads =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** How many of the feed's reads were taken as failed (see {@link #loseReads}). */
+  final AtomicInteger lostReads = new AtomicInteger();
+
+  /** If set, runs when a read is taken as failed, before the feed takes the failure. */
+  volatile @Nullable Runnable whenReadLost;
+
+  /** The delays of the reads again of missed names scheduled, in order. */
+  final java.util.List<Long> rereadDelays = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   @Override
   void loadScheduled(long delayMillis) {
     loadDelays.add(delayMillis);
+  }
+
+  @Override
+  void rereadScheduled(long delayMillis) {
+    rereadDelays.add(delayMillis);
+  }
+
+  @Override
+  boolean loseRead(String name) {
+    AtomicInteger left = loseReads.get(name);
+    if (left != null && left.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      Runnable then = whenReadLost;
+      if (then != null) {
+        then.run();
+      }
+      lostReads.incrementAndGet();
+      return true;
+    }
+    return false;
   }
 
   @Override
