@@ -17,13 +17,15 @@ import org.opennexus.samgr.ServiceHandle;
  * incarnation (an expiry mark, a heartbeat flush, the tombstone) carries the generation explicitly.
  * {@code registeredGen} is the generation of the register that began the incarnation.
  *
- * <p>A client's view holds one {@code Rec} per name, so its layout is compact (88 bytes with
- * compressed references): the generation is not kept beside the handle but read from it, and the
- * fields that few distinct values fill across a namespace (who wrote a version and the one before,
- * whose session owns it, its timeout, its epoch, whether it is registered) are one shared, interned
- * {@link Shared} value. Each accessor below returns the field of the record node as before.
+ * <p>A client's view holds one {@code Rec} per name, so its layout is compact (72 bytes with
+ * compressed references): the generation is not kept beside the handle but read from it, the fields
+ * that few distinct values fill across a namespace (who wrote a version, whose session owns it, its
+ * timeout, its epoch, whether it is registered) are one shared, interned {@link Shared} value, and
+ * what the bytes say of the version this one replaced ({@code prevWriter}, {@code prevSeq}, {@code
+ * prevGen}) is not kept at all: only a writer that lost the answer to its own write asks, and it
+ * reads that from the bytes it fetched ({@link RecCodec#replaced}).
  *
- * <p>The fields of a version:
+ * <p>The fields of a version (those the view keeps):
  *
  * <ul>
  *   <li>{@code version}: the node's data version (never reset: record nodes are never deleted)
@@ -37,9 +39,6 @@ import org.opennexus.samgr.ServiceHandle;
  *       #NEVER}
  *   <li>{@code writer}: the random id of the client that wrote this version
  *   <li>{@code seq}: that client's write counter
- *   <li>{@code prevWriter}: the writer of the version this one replaced (0 for none)
- *   <li>{@code prevSeq}: the write counter of the version this one replaced
- *   <li>{@code prevGen}: the generation of the version this one replaced (0 for none)
  *   <li>{@code epochBase}: the base of the {@link Epoch} its generation was issued in (0 in a
  *       record written before epochs: its generation is its zxid)
  *   <li>{@code epochStart}: the zxid at which that epoch began
@@ -59,7 +58,6 @@ final class Rec {
       boolean registered,
       long owner,
       long writer,
-      long prevWriter,
       long epochBase,
       long epochStart,
       long timeoutMillis) {
@@ -79,12 +77,10 @@ final class Rec {
         boolean registered,
         long owner,
         long writer,
-        long prevWriter,
         long epochBase,
         long epochStart,
         long timeoutMillis) {
-      Shared fresh =
-          new Shared(registered, owner, writer, prevWriter, epochBase, epochStart, timeoutMillis);
+      Shared fresh = new Shared(registered, owner, writer, epochBase, epochStart, timeoutMillis);
       int h = fresh.hashCode();
       int slot = (h ^ (h >>> 16)) & (SLOTS - 1);
       Shared seen = INTERNED.get(slot);
@@ -102,8 +98,6 @@ final class Rec {
   private final long beat;
   private final long expiredBeat;
   private final long seq;
-  private final long prevSeq;
-  private final long prevGen;
   private final Shared shared;
   private final ServiceHandle handle;
 
@@ -126,8 +120,6 @@ final class Rec {
       long beat,
       long expiredBeat,
       long seq,
-      long prevSeq,
-      long prevGen,
       Shared shared,
       ServiceHandle handle) {
     this.version = version;
@@ -136,8 +128,6 @@ final class Rec {
     this.beat = beat;
     this.expiredBeat = expiredBeat;
     this.seq = seq;
-    this.prevSeq = prevSeq;
-    this.prevGen = prevGen;
     this.shared = shared;
     this.handle = handle;
   }
@@ -181,18 +171,6 @@ final class Rec {
 
   long seq() {
     return seq;
-  }
-
-  long prevWriter() {
-    return shared.prevWriter();
-  }
-
-  long prevSeq() {
-    return prevSeq;
-  }
-
-  long prevGen() {
-    return prevGen;
   }
 
   long epochBase() {
@@ -326,21 +304,7 @@ final class Rec {
         beat,
         expiredBeat,
         seq,
-        prevSeq,
-        prevGen,
-        Shared.of(
-            false,
-            s.owner(),
-            s.writer(),
-            s.prevWriter(),
-            s.epochBase(),
-            s.epochStart(),
-            s.timeoutMillis()),
+        Shared.of(false, s.owner(), s.writer(), s.epochBase(), s.epochStart(), s.timeoutMillis()),
         handle);
-  }
-
-  /** Whether the version this one replaced carried the write {@code (writer, seq)}. */
-  boolean replaced(long writer, long seq) {
-    return shared.prevWriter() == writer && prevSeq == seq;
   }
 }

@@ -8,6 +8,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.UTFDataFormatException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import org.apache.zookeeper.data.Stat;
 import org.jspecify.annotations.Nullable;
 import org.opennexus.samgr.Endpoint;
@@ -84,6 +85,26 @@ final class RecCodec {
     return bytes.toByteArray();
   }
 
+  /** The write a version replaced, as its bytes say: writer id, write counter, generation. */
+  record Replaced(long writer, long seq, long gen) {
+    /** Whether it is the write {@code (writer, seq)}. */
+    boolean was(long writer, long seq) {
+      return this.writer == writer && this.seq == seq;
+    }
+  }
+
+  /** Where the fields of the version replaced begin: after format, state and seven longs. */
+  private static final int REPLACED_AT = 2 + 7 * Long.BYTES;
+
+  /**
+   * What the bytes of a version, which {@link #parse} read, say of the version it replaced (the
+   * view does not keep it: see {@link Rec}).
+   */
+  static Replaced replaced(byte[] data) {
+    ByteBuffer in = ByteBuffer.wrap(data, REPLACED_AT, 3 * Long.BYTES); // big-endian, as written
+    return new Replaced(in.getLong(), in.getLong(), in.getLong());
+  }
+
   /** The version that {@code bytes} (made by {@link #encode}) became, stored with {@code stat}. */
   static Rec stored(String name, Stat stat, byte[] bytes) {
     try {
@@ -132,9 +153,7 @@ final class RecCodec {
       long expiredBeat = in.readLong();
       long writer = in.readLong();
       long seq = in.readLong();
-      long prevWriter = in.readLong();
-      long prevSeq = in.readLong();
-      long prevGen = in.readLong();
+      in.skipNBytes(3 * Long.BYTES); // the version replaced: see replaced()
       String endpoint = in.readUTF();
       long epochBase = withEpoch ? in.readLong() : 0;
       long epochStart = withEpoch ? in.readLong() : 0;
@@ -169,10 +188,7 @@ final class RecCodec {
           beat,
           expiredBeat,
           seq,
-          prevSeq,
-          prevGen,
-          Rec.Shared.of(
-              state == REGISTERED, owner, writer, prevWriter, epochBase, epochStart, timeout),
+          Rec.Shared.of(state == REGISTERED, owner, writer, epochBase, epochStart, timeout),
           handle);
     } catch (EOFException e) {
       throw new Unreadable(

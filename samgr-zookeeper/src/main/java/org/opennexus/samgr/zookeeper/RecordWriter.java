@@ -296,7 +296,8 @@ final class RecordWriter {
           return null;
         }
       }
-      Rec fresh = read(op, name, deadline);
+      ReadBack back = readBack(op, name, deadline);
+      Rec fresh = back != null ? back.rec() : null;
       if (fresh == null && !repairs && !retried) {
         UnreadableRecord bad = view.unreadable(name);
         if (bad != null) {
@@ -306,9 +307,9 @@ final class RecordWriter {
       if (fresh != null && fresh.wrote(writerId, s)) {
         return fresh.handle();
       }
-      if (fresh != null && fresh.replaced(writerId, s)) {
+      if (back != null && back.replaced().was(writerId, s)) {
         return new ServiceHandle(
-            name, Endpoint.of(draft.endpoint()), new Generation(fresh.prevGen()));
+            name, Endpoint.of(draft.endpoint()), new Generation(back.replaced().gen()));
       }
       if (retried) {
         throw new SamgrError.Unavailable(
@@ -383,6 +384,15 @@ final class RecordWriter {
 
   /** Reads a record and applies it to the view; {@code null} if absent or unreadable. */
   private @Nullable Rec read(String op, String name, long deadline) throws SamgrError {
+    ReadBack back = readBack(op, name, deadline);
+    return back != null ? back.rec() : null;
+  }
+
+  /** A version read, as the view took it, with what its bytes say of the version it replaced. */
+  private record ReadBack(Rec rec, RecCodec.Replaced replaced) {}
+
+  /** {@link #read}, with what the version read says of the one it replaced. */
+  private @Nullable ReadBack readBack(String op, String name, long deadline) throws SamgrError {
     String path = layout.record(name);
     try {
       Stat stat = new Stat();
@@ -391,7 +401,7 @@ final class RecordWriter {
       try {
         Rec parsed = RecCodec.parse(name, stat, data);
         view.checkOrder(name, parsed);
-        return view.apply(name, parsed);
+        return new ReadBack(view.apply(name, parsed), RecCodec.replaced(data));
       } catch (RecCodec.Unreadable e) {
         view.applyUnreadable(
             new UnreadableRecord(name, path, stat.getVersion(), stat.getMzxid(), e.why()));

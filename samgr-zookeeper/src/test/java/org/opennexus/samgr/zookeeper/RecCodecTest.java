@@ -50,6 +50,23 @@ class RecCodecTest {
     assertEquals(9, rec.owner());
   }
 
+  /**
+   * A version's bytes name the write it replaced (writer, write counter, generation), which the
+   * view does not keep: a writer whose answer was lost reads it from the bytes.
+   */
+  @Test
+  void theWriteAVersionReplacedIsReadFromItsBytes() throws Exception {
+    byte[] first = encoded(Rec.registration(9, 1000, "tcp://a:1", 3_000), 100);
+    assertEquals(new RecCodec.Replaced(0, 0, 0), RecCodec.replaced(first));
+    Rec base = RecCodec.parse("svc", stat(), first); // writer 42, write 1, generation 107
+    byte[] next = RecCodec.encode(base.restarted(9, 2000, "tcp://b:1", 3_000), 77, 5, 100, 0);
+    RecCodec.Replaced replaced = RecCodec.replaced(next);
+    assertEquals(new RecCodec.Replaced(42, 1, 107), replaced);
+    assertTrue(replaced.was(42, 1));
+    assertFalse(replaced.was(42, 2));
+    assertFalse(replaced.was(77, 1));
+  }
+
   @Test
   void bytesThatAreNotARecordSayWhy() {
     byte[] good = encoded(Rec.registration(9, 1000, "tcp://a:1", 3_000), 100);
