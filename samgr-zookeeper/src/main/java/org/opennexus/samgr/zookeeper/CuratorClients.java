@@ -61,7 +61,8 @@ final class CuratorClients {
     return Collections.unmodifiableList(acl);
   }
 
-  private static ACLProvider acls(boolean readAuth) {
+  /** The ACL provider of a client: every node it makes gets {@link #acl}. */
+  static ACLProvider acls(boolean readAuth) {
     List<ACL> fixed = acl(readAuth);
     return new ACLProvider() {
       @Override

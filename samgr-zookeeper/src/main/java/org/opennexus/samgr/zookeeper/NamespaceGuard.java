@@ -24,7 +24,10 @@ import org.opennexus.samgr.SamgrError;
  * it open to anyone); otherwise {@code open()} fails, naming the node and the ACL found. The record
  * nodes are checked whenever the root or {@code records} was not protected yet, after {@code
  * records} is (so that no one can add one meanwhile), and the root is made the credentials' own
- * last, so that a protected root means every record was checked.
+ * last, so that a protected root means every record was checked. A root is taken as protected only
+ * if this call made it or found it so after it exists: one made by a client without credentials
+ * between a first look that found none and this call's create counts as unprotected, and everything
+ * below it is checked.
  */
 final class NamespaceGuard {
 
@@ -68,10 +71,12 @@ final class NamespaceGuard {
    */
   void protect() throws Exception {
     String records = root + "/records";
-    boolean rootWasOurs = checked(root);
-    if (client.checkExists().forPath(root) == null) {
-      create(root);
-    }
+    checked(root); // refuses, before anything is made, a root these credentials cannot make theirs
+    boolean madeRoot = client.checkExists().forPath(root) == null && create(root);
+    // A root this call did not make may have been made by anyone, even after the look above: it
+    // is judged as it is now. Once it is ours (made by this call, or found so), no one else can
+    // add a node under it, so the records node below is judged as found too.
+    boolean rootWasOurs = madeRoot || checked(root);
     boolean recordsWereOurs = checked(records);
     try {
       makeRecords.make();
@@ -145,11 +150,13 @@ final class NamespaceGuard {
     return false;
   }
 
-  private void create(String path) throws Exception {
+  /** Creates the node; {@code true} if this call made it, {@code false} if it existed. */
+  private boolean create(String path) throws Exception {
     try {
       client.create().creatingParentsIfNeeded().forPath(path);
+      return true;
     } catch (KeeperException.NodeExistsException exists) {
-      // made by another client meanwhile: fix checks it
+      return false; // made by another client meanwhile: fix checks it
     } catch (KeeperException.NoAuthException e) {
       String parent = path.substring(0, path.lastIndexOf('/'));
       throw new Refused(
