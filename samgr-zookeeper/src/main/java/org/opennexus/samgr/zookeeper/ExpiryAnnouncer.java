@@ -26,14 +26,17 @@ import org.opennexus.samgr.ServiceHandle;
  * <p>Only a service whose expiry is near has a check planned: a version that comes in plans one if
  * its expiry is less than a {@link #HORIZON_MILLIS horizon} away, and a sweep of the view, once per
  * horizon, plans one for each service whose expiry has come that near since. A client holding a
- * million healthy services thus holds no task per service, and a sweep only compares numbers the
- * view holds. A check is timed by real time: it runs when both the time left by the clock and the
- * real time left (as the clock read when the version came in, {@link Rec#anchor}, so counted from
- * then in real time) have passed, and it reads the clock again when it runs. With a clock that does
- * not follow real time (a manual clock), an expiry is therefore announced by {@code sweepExpired},
- * {@code heartbeat} or the check a {@code liveness} call asks for, or once the real time of the
- * timeout has passed since the version came in. A client opened read-only announces nothing (its
- * subscriptions still receive the marks other clients write).
+ * million healthy services thus holds no task per service; a sweep compares numbers the view holds
+ * and looks up a local heartbeat only for a service whose written one puts it near. A check is
+ * timed by real time: it runs when both the time left by the clock and the real time left (as the
+ * clock read when the version came in, {@link Rec#anchor}, so counted from then in real time; from
+ * the first sweep after, if the clock could not be read then) have passed, and it reads the clock
+ * again when it runs. With a clock that does not follow real time (a manual clock), an expiry is
+ * therefore announced by {@code sweepExpired}, {@code heartbeat} or the check a {@code liveness}
+ * call asks for, or once the real time of the timeout has passed since the version came in. Checks
+ * and sweeps share one thread, so a check may wait for a sweep to end (tens of milliseconds at a
+ * million services). A client opened read-only announces nothing (its subscriptions still receive
+ * the marks other clients write).
  */
 final class ExpiryAnnouncer {
 
@@ -162,10 +165,13 @@ final class ExpiryAnnouncer {
           continue;
         }
         long anchor = rec.anchor();
+        if (anchor == Rec.UNANCHORED) { // came in while the clock was out of range, or just now
+          anchor = Math.max(minus(now, real), Rec.UNANCHORED + 1);
+          rec.anchor(anchor);
+        }
         // The written heartbeat is no newer than the newest known: a bound that needs no lookup.
-        if (anchor == Rec.UNANCHORED
-            || minus(heartbeats.expiresAfter(rec, rec.beat()), now) >= HORIZON_MILLIS) {
-          continue; // not near, or its version has just come in and plans its own check
+        if (minus(heartbeats.expiresAfter(rec, rec.beat()), now) >= HORIZON_MILLIS) {
+          continue;
         }
         long due = heartbeats.expiresAfter(rec, heartbeats.lastBeat(rec));
         long left = Math.max(minus(due, now), minus(minus(due, anchor), real));
@@ -175,6 +181,13 @@ final class ExpiryAnnouncer {
       }
     } catch (RuntimeException e) { // a clock out of range, say: the next sweep looks again
       LOG.log(Level.DEBUG, "samgr zookeeper: an expiry sweep stopped early", e);
+    } catch (Error e) { // the executor runs no sweep after one that throws: say so, loudly
+      LOG.log(
+          Level.ERROR,
+          "samgr zookeeper: the expiry sweep failed and stops; services far from their expiry now"
+              + " expire only when sweepExpired, heartbeat or liveness finds them",
+          e);
+      throw e;
     }
   }
 

@@ -105,7 +105,8 @@ final class Rec {
    * Not a field of the record node but this client's: the clock's reading minus the real time
    * ({@link System#nanoTime}, in milliseconds) when the version came into the view, by which the
    * {@link ExpiryAnnouncer} counts the real time left until its expiry; {@link #UNANCHORED} until
-   * then. Written once by the announcer, after the view published the version, hence volatile.
+   * then. Written by the announcer after the view published the version (when it plans, or by its
+   * sweep if the clock could not be read then), hence volatile.
    */
   private volatile long anchor = UNANCHORED;
 

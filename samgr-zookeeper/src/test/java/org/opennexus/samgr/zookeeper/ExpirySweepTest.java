@@ -110,6 +110,32 @@ class ExpirySweepTest {
     }
   }
 
+  /**
+   * A version that came in while the watching client's clock read out of range (so no check could
+   * be timed then) is still announced by the background once the clock is back, past the expiry,
+   * and the real time of the timeout has passed: the sweep times it from when it first sees it.
+   */
+  @Test
+  void aVersionThatCameInWhileTheClockWasOutOfRangeIsStillAnnounced() throws Exception {
+    String ns = ZkTestSupport.freshNamespace();
+    Instant start = Instant.parse("2026-01-01T00:00:00Z");
+    ManualClock watcherClock = ManualClock.at(start);
+    ManualClock ownerClock = ManualClock.at(start); // never moves: the owner announces nothing
+    try (ZkServiceManager watcher = client(ns, watcherClock, Duration.ofSeconds(2));
+        ZkServiceManager owner = client(ns, ownerClock, Duration.ofSeconds(2))) {
+      RecordingListener events = new RecordingListener();
+      try (Subscription s = watcher.watchAll(events)) {
+        watcherClock.set(Instant.MAX);
+        ServiceHandle h = owner.register("svc", Endpoint.of("tcp://svc:1"));
+        assertEquals(List.of(new Registered(h)), events.awaitEvents(1));
+        watcherClock.set(start); // back in range, before the check planned for the bad clock
+        Thread.sleep(6_000); // that check runs, finds 2.5 s left by the clock, and drops
+        watcherClock.advance(Duration.ofSeconds(60));
+        assertEquals(List.of(new Registered(h), new Expired(h)), events.awaitEvents(2));
+      }
+    }
+  }
+
   /** The announcer's arithmetic saturates instead of wrapping at the ends of a clock's range. */
   @Test
   void differencesSaturate() {
