@@ -452,6 +452,71 @@ class HostInternalsTest {
     assertEquals(List.of(new ServiceEvent.Registered(first)), events);
   }
 
+  /**
+   * A heartbeat that found its service expired waits for the lock, and reads the clock again under
+   * it; a lock-free heartbeat revives the service just then. The first one then finds nothing to
+   * announce, its compare-and-set fails on the moved slot, and it ends on a slot that already says
+   * what it would write (its third read is t=1 too). No {@code Expired}: the service never stopped
+   * being alive for any call that completed.
+   */
+  @Test
+  void heartbeatThatSawTheExpiryFindsItRevivedUnderTheLockAndAnnouncesNothing() throws Exception {
+    HookClock clock = new HookClock();
+    try (ServiceManager registry = open(clock)) {
+      ServiceHandle net = registry.register("net", ENDPOINT);
+      List<ServiceEvent> events = new ArrayList<>();
+      registry.watch("net", events::add);
+      Instant revived = reviveOnSecondRead(clock, registry, net, true);
+      registry.heartbeat(net);
+      assertEquals(List.of(new ServiceEvent.Registered(net)), events);
+      assertEquals(new Liveness(net, revived, true), registry.liveness("net"));
+      assertEquals(List.of(), registry.sweepExpired());
+    }
+  }
+
+  /**
+   * A {@code liveness} that found its service expired reads again under the lock; a lock-free
+   * heartbeat revives the service just then. It answers alive, with that heartbeat, and announces
+   * nothing.
+   */
+  @Test
+  void livenessThatSawTheExpiryFindsItRevivedUnderTheLockAndAnswersAlive() throws Exception {
+    HookClock clock = new HookClock();
+    try (ServiceManager registry = open(clock)) {
+      ServiceHandle net = registry.register("net", ENDPOINT);
+      List<ServiceEvent> events = new ArrayList<>();
+      registry.watch("net", events::add);
+      Instant revived = reviveOnSecondRead(clock, registry, net, false);
+      assertEquals(new Liveness(net, revived, true), registry.liveness("net"));
+      assertEquals(List.of(new ServiceEvent.Registered(net)), events);
+      assertEquals(List.of(), registry.sweepExpired());
+    }
+  }
+
+  /**
+   * Moves the clock past the timeout of {@code net} (registered at the epoch), and arms it: the
+   * next call's first read sees the service expired; its second read (under the lock) first has a
+   * lock-free heartbeat revive it at t=1, then reads the late time; with {@code thirdAtRevival},
+   * its third read is t=1. Returns t=1.
+   */
+  private static Instant reviveOnSecondRead(
+      HookClock clock, ServiceManager registry, ServiceHandle net, boolean thirdAtRevival) {
+    Instant late = clock.clock.advance(Scenario.TIMEOUT.plusMillis(1));
+    Instant revived = Scenario.EPOCH.plusMillis(1);
+    clock.hook =
+        () ->
+            clock.hook =
+                () -> {
+                  clock.clock.set(revived);
+                  succeed(() -> registry.heartbeat(net)); // lock-free: alive at t=1
+                  clock.clock.set(late);
+                  if (thirdAtRevival) {
+                    clock.hook = () -> clock.clock.set(revived);
+                  }
+                };
+    return revived;
+  }
+
   @Test
   void manualClockSaysWhereItStands() {
     ManualClock clock = ManualClock.at(Instant.parse("2026-01-01T00:00:00Z"));
