@@ -11,7 +11,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException;
@@ -374,11 +373,9 @@ class CatchUpFaultsTest {
     return out;
   }
 
-  private static void awaitUntil(BooleanSupplier condition, String failure) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!condition.getAsBoolean()) {
-      assertTrue(System.nanoTime() < deadline, failure);
-      Thread.sleep(20);
-    }
+  /** Loads of thousands of records on a busy machine: a longer wait than most tests'. */
+  private static void awaitUntil(ZkTestSupport.Condition condition, String failure)
+      throws Exception {
+    ZkTestSupport.awaitUntil(condition, Duration.ofSeconds(60), failure);
   }
 }

@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -227,11 +227,9 @@ class CatchUpTest {
     return server.packetsReceived();
   }
 
-  private static void awaitUntil(BooleanSupplier condition, String failure) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!condition.getAsBoolean()) {
-      assertTrue(System.nanoTime() < deadline, failure);
-      Thread.sleep(20);
-    }
+  /** Loads of thousands of records on a busy machine: a longer wait than most tests'. */
+  private static void awaitUntil(ZkTestSupport.Condition condition, String failure)
+      throws Exception {
+    ZkTestSupport.awaitUntil(condition, Duration.ofSeconds(60), failure);
   }
 }

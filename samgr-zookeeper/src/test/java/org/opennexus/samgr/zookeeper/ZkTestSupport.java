@@ -102,7 +102,12 @@ final class ZkTestSupport {
    * timeout of every test that waits).
    */
   static void awaitUntil(Condition condition, String failure) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    awaitUntil(condition, Duration.ofSeconds(30), failure);
+  }
+
+  /** Waits until {@code condition} holds, failing with {@code failure} after {@code wait}. */
+  static void awaitUntil(Condition condition, Duration wait, String failure) throws Exception {
+    long deadline = System.nanoTime() + wait.toNanos();
     while (!condition.holds()) {
       assertTrue(System.nanoTime() < deadline, failure);
       Thread.sleep(10);
