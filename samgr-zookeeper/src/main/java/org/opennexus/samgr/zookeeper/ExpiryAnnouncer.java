@@ -139,7 +139,7 @@ final class ExpiryAnnouncer {
       }
       return;
     }
-    rec.anchor(Math.max(minus(now, realMillis()), Rec.UNANCHORED + 1));
+    rec.anchor(anchorAt(now, realMillis()));
     if (!rec.registered() || rec.expiryAnnounced()) {
       return;
     }
@@ -166,7 +166,7 @@ final class ExpiryAnnouncer {
         }
         long anchor = rec.anchor();
         if (anchor == Rec.UNANCHORED) { // came in while the clock was out of range, or just now
-          anchor = Math.max(minus(now, real), Rec.UNANCHORED + 1);
+          anchor = anchorAt(now, real);
           rec.anchor(anchor);
         }
         // The written heartbeat is no newer than the newest known: a bound that needs no lookup.
@@ -194,6 +194,11 @@ final class ExpiryAnnouncer {
   /** The real time, in milliseconds from an arbitrary origin ({@link System#nanoTime}). */
   private static long realMillis() {
     return TimeUnit.NANOSECONDS.toMillis(System.nanoTime());
+  }
+
+  /** The {@link Rec#anchor} of a version that comes in when the clock and real time read so. */
+  private static long anchorAt(long now, long real) {
+    return Math.max(minus(now, real), Rec.UNANCHORED + 1); // never the "no anchor" value
   }
 
   /** {@code a - b}, saturated at the bounds of {@code long}. */

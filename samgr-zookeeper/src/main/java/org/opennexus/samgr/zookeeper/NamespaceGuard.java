@@ -71,11 +71,11 @@ final class NamespaceGuard {
    */
   void protect() throws Exception {
     String records = root + "/records";
-    checked(root); // refuses, before anything is made, a root these credentials cannot make theirs
     boolean madeRoot = client.checkExists().forPath(root) == null && create(root);
-    // A root this call did not make may have been made by anyone, even after the look above: it
-    // is judged as it is now. Once it is ours (made by this call, or found so), no one else can
-    // add a node under it, so the records node below is judged as found too.
+    // A root this call did not make may have been made by anyone, even after a look that found
+    // none: it is judged as it is now (and refused, before anything is made, if these credentials
+    // cannot make it theirs). Once it is ours, no one else can add a node under it, so the records
+    // node below is judged as found too.
     boolean rootWasOurs = madeRoot || checked(root);
     boolean recordsWereOurs = checked(records);
     try {

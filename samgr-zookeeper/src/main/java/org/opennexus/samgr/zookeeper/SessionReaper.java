@@ -134,11 +134,7 @@ final class SessionReaper {
 
   /** Runs a task on this client's background thread; dropped once the client is closed. */
   void runLater(Runnable task) {
-    try {
-      executor.execute(task);
-    } catch (RejectedExecutionException closing) {
-      // closed meanwhile
-    }
+    runAfter(0, task);
   }
 
   /** Checks every record's owner again (after a reconnection: owners may have died meanwhile). */

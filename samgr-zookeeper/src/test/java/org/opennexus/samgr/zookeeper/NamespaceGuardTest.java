@@ -2,6 +2,7 @@ package org.opennexus.samgr.zookeeper;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -90,7 +91,7 @@ class NamespaceGuardTest {
                 open.create().forPath(record, "x".getBytes(StandardCharsets.UTF_8));
               });
       guard.protect();
-      assertEquals(true, raced.get(), "the race was not run");
+      assertTrue(raced.get(), "the race was not run");
       for (String path : List.of(ns, records, bucket, record)) {
         assertEquals(ours, alice.getACL().forPath(path), path);
       }

@@ -8,7 +8,6 @@ import static org.opennexus.samgr.zookeeper.ZkTestSupport.awaitUntil;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +27,6 @@ import org.opennexus.samgr.ServiceEvent.Registered;
 import org.opennexus.samgr.ServiceEvent.Unregistered;
 import org.opennexus.samgr.ServiceHandle;
 import org.opennexus.samgr.Subscription;
-import org.opennexus.samgr.spi.SamgrConfig;
 import org.opennexus.samgr.tck.RecordingListener;
 
 /**
@@ -181,13 +179,7 @@ class SessionLossTest {
           () -> probe.curator().checkExists().forPath(node) == null, "the node stays: " + node);
     }
     TestHooks hooks = new TestHooks();
-    SamgrConfig config =
-        SamgrConfig.builder()
-            .clock(clock)
-            .livenessTimeout(TIMEOUT)
-            .settings(Map.of("zookeeper.connect", server.connect(), "zookeeper.namespace", ns))
-            .build();
-    try (ZkServiceManager other = ZkServiceManager.open(config, hooks)) {
+    try (ZkServiceManager other = ZkTestSupport.open(server.connect(), ns, clock, TIMEOUT, hooks)) {
       assertEquals(300, other.services().size());
       SessionReaper reaper = other.reaper();
       awaitUntil(() -> hooks.sessionChecks.size() == 1, "the dead owner was never checked");

@@ -72,13 +72,24 @@ final class ZkTestSupport {
       InstantSource clock,
       Duration timeout,
       String... keysAndValues) {
+    return open(connect, namespace, clock, timeout, ZkHooks.NONE, keysAndValues);
+  }
+
+  /** {@link #open(String, String, InstantSource, Duration, String...)} with test hooks. */
+  static ZkServiceManager open(
+      String connect,
+      String namespace,
+      InstantSource clock,
+      Duration timeout,
+      ZkHooks hooks,
+      String... keysAndValues) {
     SamgrConfig config =
         SamgrConfig.builder()
             .clock(clock)
             .livenessTimeout(timeout)
             .settings(settings(connect, namespace, keysAndValues))
             .build();
-    return ZkServiceManager.open(config, ZkHooks.NONE);
+    return ZkServiceManager.open(config, hooks);
   }
 
   private static Map<String, String> settings(
