@@ -1,7 +1,8 @@
 package org.opennexus.samgr.zookeeper;
 
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Applies one client's concurrent writes (of different names) to its view in the order they took
@@ -10,21 +11,34 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>ZooKeeper runs one session's requests in the order they were sent. So a write sent after
  * another's answer arrived has the larger zxid, and only the writes already sent when a write lands
- * may have smaller ones. A write that landed therefore waits until each of those has landed too
- * (its zxid known) or ended without landing, and until each that landed with a smaller zxid has
- * been applied; then it applies. The waits go only to writes sent earlier or to smaller zxids, so
- * none waits for itself; and none waits past its deadline (a write retried after a lost connection
- * may take that long: its successors then apply without it).
+ * may have smaller ones. A landed write is therefore applied once each of those has landed too (its
+ * zxid known) or ended without landing, and each that landed with a smaller zxid has been applied.
  *
- * <p>Not ordered: a write whose answer was lost and whose outcome is learned by a read, which
- * applies what it reads (a reconnection's reload follows such a loss anyway).
+ * <p>Whichever writer's thread finds landed writes ready applies them, one after another in zxid
+ * order, on behalf of their writers, and wakes each writer when its own is applied: a writer whose
+ * predecessors were held up does not wait to be scheduled in turn, and no writer wakes for
+ * another's write (one wake at most per write). At most one thread applies at a time.
+ *
+ * <p>No writer waits past its deadline (a write retried after a lost connection may take that
+ * long): one whose deadline passes, or that is interrupted, applies its own write at once, out of
+ * order (the call then ends with the interrupt set). Not ordered either: a write whose answer was
+ * lost and whose outcome is learned by a read, which applies what it reads (a reconnection's reload
+ * follows such a loss anyway).
  */
 final class ApplyOrder {
 
   /** One write between its sending and its end. */
   static final class Slot {
     private final long ticket;
-    private long zxid = -1; // -1 until it lands; guarded by the ApplyOrder
+    // Guarded by the ApplyOrder:
+    private @Nullable Thread writer; // the thread that waits in landed, woken when it is applied
+    private long zxid = -1; // -1 until it lands
+    private long horizon; // the last ticket sent when it landed
+    private @Nullable Runnable apply; // what applies it, from its landing until it is claimed
+    private boolean claimed; // taken by the thread that applies it
+    // Set by the thread that applied it, read by its writer:
+    private volatile boolean applied;
+    private volatile @Nullable Throwable failure;
 
     private Slot(long ticket) {
       this.ticket = ticket;
@@ -33,8 +47,11 @@ final class ApplyOrder {
 
   private long tickets; // guarded by this
 
-  /** The writes sent and not yet ended, by ticket; guarded by this. */
+  /** The writes sent and neither claimed nor ended, by ticket; guarded by this. */
   private final TreeMap<Long, Slot> inFlight = new TreeMap<>();
+
+  /** Whether a thread is applying writes now; guarded by this. */
+  private boolean draining;
 
   /** A write is about to be sent: its slot, to end with {@link #done}. */
   synchronized Slot sent() {
@@ -44,41 +61,141 @@ final class ApplyOrder {
   }
 
   /**
-   * The write of {@code slot} landed with {@code zxid}: waits (at most until {@code deadline})
-   * until every write that may have a smaller zxid has landed or ended, and those with smaller
-   * zxids are applied. The caller then applies it, and calls {@link #done}.
+   * The write of {@code slot} landed with {@code zxid}: {@code apply} is run, by this thread or
+   * another writer's, after every write of this client that may have a smaller zxid has landed or
+   * ended and those with smaller zxids are applied (or at {@code deadline}, whatever is pending).
+   * Returns once it has run; throws what it threw. The caller then calls {@link #done}.
    */
-  synchronized void landed(Slot slot, long zxid, long deadline) {
-    slot.zxid = zxid;
-    long horizon = tickets; // writes sent from now on have larger zxids
-    notifyAll();
-    while (mustWait(slot, horizon)) {
+  void landed(Slot slot, long zxid, long deadline, Runnable apply) {
+    synchronized (this) {
+      slot.zxid = zxid;
+      slot.horizon = tickets; // writes sent from now on have larger zxids
+      slot.apply = apply;
+      slot.writer = Thread.currentThread();
+    }
+    drain();
+    while (!slot.applied) {
       long left = deadline - System.nanoTime();
-      if (left <= 0) {
-        return;
+      if (left <= 0 || Thread.currentThread().isInterrupted()) {
+        Runnable own = claim(slot);
+        if (own != null) {
+          run(slot, own); // its predecessors are held up: applied now, out of order
+          drain(); // it may have been the one others waited for
+        } else {
+          awaitApplying(slot);
+        }
+        break;
       }
-      try {
-        TimeUnit.NANOSECONDS.timedWait(this, left);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return; // applies now: the call ends with the interrupt set
-      }
+      LockSupport.parkNanos(this, left);
     }
-  }
-
-  private boolean mustWait(Slot slot, long horizon) {
-    for (Slot other : inFlight.headMap(horizon, true).values()) {
-      if (other != slot && (other.zxid < 0 || other.zxid < slot.zxid)) {
-        return true; // may be earlier and has not landed, or landed earlier and is not applied
-      }
+    Throwable failure = slot.failure;
+    if (failure instanceof RuntimeException e) {
+      throw e;
     }
-    return false;
+    if (failure instanceof Error e) {
+      throw e;
+    }
   }
 
   /** The write of {@code slot} has ended: applied, or not landed; again is harmless. */
-  synchronized void done(Slot slot) {
-    if (inFlight.remove(slot.ticket) != null) {
-      notifyAll();
+  void done(Slot slot) {
+    boolean removed;
+    synchronized (this) {
+      removed = inFlight.remove(slot.ticket) != null;
+    }
+    if (removed) {
+      drain(); // writes that waited for this one may be ready
+    }
+  }
+
+  /** Applies landed writes while the one with the smallest zxid is ready; one thread at a time. */
+  private void drain() {
+    Slot next;
+    Runnable apply;
+    synchronized (this) {
+      if (draining) {
+        return; // the draining thread looks again, under this lock, before it stops
+      }
+      next = ready();
+      if (next == null) {
+        return;
+      }
+      apply = take(next);
+      draining = true;
+    }
+    while (true) {
+      run(next, apply);
+      synchronized (this) {
+        next = ready();
+        if (next == null) {
+          draining = false;
+          return;
+        }
+        apply = take(next);
+      }
+    }
+  }
+
+  /** The landed write with the smallest zxid, if no write that may precede it is pending. */
+  private @Nullable Slot ready() {
+    Slot first = null;
+    for (Slot s : inFlight.values()) {
+      if (s.zxid >= 0 && (first == null || s.zxid < first.zxid)) {
+        first = s;
+      }
+    }
+    if (first == null) {
+      return null;
+    }
+    for (Slot s : inFlight.headMap(first.horizon, true).values()) {
+      if (s.zxid < 0) {
+        return null; // sent before it landed, not landed yet: its zxid may be smaller
+      }
+    }
+    return first;
+  }
+
+  /** Claims a landed, unclaimed write for the calling thread; guarded by this. */
+  private Runnable take(Slot slot) {
+    Runnable apply = slot.apply;
+    if (apply == null) {
+      throw new IllegalStateException("a write taken before it landed");
+    }
+    slot.apply = null;
+    slot.claimed = true;
+    inFlight.remove(slot.ticket);
+    return apply;
+  }
+
+  /** Claims {@code slot} for its own writer, or {@code null} if another thread has. */
+  private synchronized @Nullable Runnable claim(Slot slot) {
+    return slot.claimed ? null : take(slot);
+  }
+
+  /** Runs a claimed write's apply, keeps what it threw for its writer, and wakes the writer. */
+  private static void run(Slot slot, Runnable apply) {
+    Thread writer = slot.writer; // set before it was claimed, under the order's lock
+    try {
+      apply.run();
+    } catch (RuntimeException | Error e) {
+      slot.failure = e;
+    } finally {
+      slot.applied = true;
+      if (writer != null && writer != Thread.currentThread()) {
+        LockSupport.unpark(writer);
+      }
+    }
+  }
+
+  /** Waits, without a deadline, for another thread to finish applying {@code slot}'s write. */
+  private static void awaitApplying(Slot slot) {
+    boolean interrupted = Thread.interrupted();
+    while (!slot.applied) {
+      LockSupport.park(slot); // an apply is running now, and is short
+      interrupted |= Thread.interrupted();
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 }

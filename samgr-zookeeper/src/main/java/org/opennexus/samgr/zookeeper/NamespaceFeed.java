@@ -53,8 +53,9 @@ final class NamespaceFeed {
   private @Nullable SessionReaper reaper;
 
   /**
-   * Per name, the zxid of the change a feed read was sent for and has not been answered: a first
-   * register (a create and a write in one transaction) announces two changes with one zxid.
+   * Per name, the zxid of the change a feed read was sent for and has not been answered: an
+   * announcement of a change no newer (two changes of one node in one transaction, as a node made
+   * and written at once by hand) needs no read of its own.
    */
   private final Map<String, Long> pending = new ConcurrentHashMap<>();
 
@@ -111,6 +112,15 @@ final class NamespaceFeed {
     this.layout = layout;
     this.view = view;
     this.hooks = hooks;
+  }
+
+  /**
+   * Whether the last load found bucket {@code bucket}'s node (and nothing since said otherwise): a
+   * writer need not make it. A bucket removed by hand since is made again by the write that misses
+   * it.
+   */
+  boolean holdsBucket(int bucket) {
+    return stamps.get(bucket) >= 0;
   }
 
   /** Gives the feed the writer (whose writes in flight it asks about) and the reaper. */

@@ -2,6 +2,8 @@ package org.opennexus.samgr.zookeeper;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.curator.framework.CuratorFramework;
@@ -33,6 +35,13 @@ final class RecordBuckets {
   private final ZkCalls calls;
   private final Layout layout;
   private final int wanted;
+
+  /**
+   * The paths of bucket nodes this client knows exist (see {@link #known}); at most one per bucket
+   * of the layouts it wrote in. Never forgotten: a bucket removed by hand is found by the write
+   * that misses it, which makes it again.
+   */
+  private final Set<String> made = ConcurrentHashMap.newKeySet();
 
   /** The layout of a client that makes new namespaces with {@code wanted} buckets. */
   RecordBuckets(CuratorFramework client, ZkCalls calls, Layout layout, int wanted) {
@@ -173,15 +182,31 @@ final class RecordBuckets {
   }
 
   /**
+   * Whether this client knows that the bucket node at {@code bucket} exists: it made it, wrote into
+   * it, or was told it exists. A write into a bucket not known to exist makes it in the same
+   * transaction ({@link RecordWriter}); a guess either way costs at most one more round trip.
+   */
+  boolean known(String bucket) {
+    return made.contains(bucket);
+  }
+
+  /** Notes that the bucket node at {@code bucket} exists. */
+  void exists(String bucket) {
+    made.add(bucket);
+  }
+
+  /**
    * Makes a bucket node that does not exist yet (or was removed by hand), for a write into it;
    * returns {@code false} if {@code records} itself is gone.
    */
   boolean makeBucket(String op, long deadline, String bucket) throws SamgrError {
     try {
       calls.run(op, deadline, () -> client.create().forPath(bucket, new byte[0]));
+      made.add(bucket);
       return true;
     } catch (KeeperException.NodeExistsException exists) {
-      return true; // made by another client meanwhile
+      made.add(bucket); // made by another client meanwhile
+      return true;
     } catch (KeeperException.NoNodeException noRecords) {
       return false;
     } catch (KeeperException e) {

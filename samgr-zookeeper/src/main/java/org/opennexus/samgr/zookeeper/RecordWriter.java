@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.IntPredicate;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.curator.framework.api.transaction.CuratorTransactionResult;
@@ -64,6 +65,9 @@ final class RecordWriter {
   /** Reads a record in the background: one announced while this client wrote it. */
   private final Consumer<String> reread;
 
+  /** Whether the view's last load found a bucket's node (see {@link NamespaceFeed#holdsBucket}). */
+  private final IntPredicate bucketLoaded;
+
   /** The namespace's history, which every write checks first; set once, after construction. */
   private @Nullable NamespaceHistory history;
 
@@ -100,7 +104,8 @@ final class RecordWriter {
       RecordBuckets buckets,
       RecordView view,
       ZkHooks hooks,
-      Consumer<String> reread) {
+      Consumer<String> reread,
+      IntPredicate bucketLoaded) {
     this.client = client;
     this.calls = calls;
     this.layout = layout;
@@ -108,6 +113,7 @@ final class RecordWriter {
     this.view = view;
     this.hooks = hooks;
     this.reread = reread;
+    this.bucketLoaded = bucketLoaded;
     long id;
     do {
       id = IDS.nextLong();
@@ -240,20 +246,25 @@ final class RecordWriter {
     long epochStart = fence != null ? fence.start() : base != null ? base.epochStart() : 0;
     byte[] bytes = RecCodec.encode(draft, writerId, s, epochBase, epochStart);
     String epochPath = h.epochPath();
-    String bucket = layout.bucket(layout.bucketOf(name));
+    int bucketIndex = layout.bucketOf(name);
+    String bucket = layout.bucket(bucketIndex);
+    boolean creates = base == null && over == null;
+    // The first write into a bucket makes it, in the same transaction (buckets hold records only).
+    boolean makesBucket = creates && !bucketLoaded.test(bucketIndex) && !buckets.known(bucket);
     ZkCalls.Call<Stat> write =
         () -> {
           List<CuratorOp> ops = new ArrayList<>(4);
           if (fence != null) {
             ops.add(client.transactionOp().check().withVersion(fence.version()).forPath(epochPath));
           }
+          if (makesBucket) {
+            ops.add(client.transactionOp().create().forPath(bucket, EMPTY));
+          }
           if (over != null) {
             ops.add(
                 client.transactionOp().setData().withVersion(over.version()).forPath(path, bytes));
           } else if (base == null) {
             ops.add(client.transactionOp().create().forPath(path, bytes));
-            // Written again in the same transaction, for the Stat that a create lacks here.
-            ops.add(client.transactionOp().setData().withVersion(0).forPath(path, bytes));
           } else {
             ops.add(
                 client.transactionOp().setData().withVersion(base.version()).forPath(path, bytes));
@@ -261,7 +272,10 @@ final class RecordWriter {
           // Moves the bucket's stamp, by which a reconnecting client finds what changed.
           ops.add(client.transactionOp().setData().forPath(bucket, EMPTY));
           List<CuratorTransactionResult> results = client.transaction().forOperations(ops);
-          return results.get(results.size() - 2).getResultStat();
+          Stat last = results.get(results.size() - 1).getResultStat();
+          // A create's result has no Stat here; the record it made is at version 0, written by
+          // this transaction, whose zxid the bucket's Stat tells.
+          return creates ? created(last) : results.get(results.size() - 2).getResultStat();
         };
     boolean lost = false;
     hooks.writing(name);
@@ -273,13 +287,23 @@ final class RecordWriter {
         lost = true;
         stat = calls.run(op, deadline, write); // the retry meets the first try's committed write
       }
+      if (makesBucket) {
+        buckets.exists(bucket);
+      }
       Rec stored = RecCodec.stored(name, stat, bytes);
-      order.landed(slot, stored.mzxid(), deadline); // after this client's writes before it
-      view.apply(name, stored);
+      // Applied after this client's writes that took effect before it, maybe by another thread.
+      order.landed(slot, stored.mzxid(), deadline, () -> view.apply(name, stored));
       return stored.handle();
     } catch (KeeperException conflict) {
       order.done(slot); // did not land: no other write waits for it
       boolean retried = lost || DeadlineRetry.retried();
+      if (makesBucket && !retried && conflict.code() == KeeperException.Code.NODEEXISTS) {
+        // The bucket or the record node exists, and the record's parent is the bucket: it exists
+        // (made by another client since the load). Write again without making it.
+        buckets.exists(bucket);
+        ZkCalls.checkDeadline(op, deadline);
+        return null;
+      }
       if (fence != null) {
         h.check(op, false, deadline); // the epoch may have moved on, or be gone
       }
@@ -333,6 +357,15 @@ final class RecordWriter {
         reread.accept(name); // announced while written, and not this write: another's
       }
     }
+  }
+
+  /** The Stat of a record node made by the transaction whose bucket write returned {@code txn}. */
+  private static Stat created(Stat txn) {
+    Stat stat = new Stat();
+    stat.setCzxid(txn.getMzxid());
+    stat.setMzxid(txn.getMzxid());
+    stat.setVersion(0);
+    return stat;
   }
 
   /**
@@ -424,8 +457,9 @@ final class RecordWriter {
   private static void checkSize(String op, String name, String path, Rec.Draft draft)
       throws SamgrError {
     int limit = Integer.getInteger(JUTE_MAXBUFFER, DEFAULT_MAXBUFFER);
-    // The largest encoding (3 bytes per UTF-16 unit), the path twice (a create and a setData in
-    // one transaction), and the requests' own fields.
+    // The largest encoding (3 bytes per UTF-16 unit), counted twice for margin; the paths (the
+    // record's, the bucket's twice, the epoch's: none longer than the record's); the requests'
+    // own fields.
     long size = 2L * RecCodec.maxSize(draft.endpoint()) + 6L * path.length() + REQUEST_OVERHEAD;
     if (size > limit) {
       throw new SamgrError.Unavailable(

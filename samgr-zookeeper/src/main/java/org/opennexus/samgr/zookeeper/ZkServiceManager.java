@@ -74,7 +74,9 @@ final class ZkServiceManager implements ServiceManager, RegistryStats.Source {
     this.view = new RecordView(calls, hub, this::applied);
     RecordBuckets buckets = new RecordBuckets(client, calls, layout, settings.buckets());
     this.feed = new NamespaceFeed(client, calls, layout, view, hooks, settings.reloadJitter());
-    this.writer = new RecordWriter(client, calls, layout, buckets, view, hooks, feed::reread);
+    this.writer =
+        new RecordWriter(
+            client, calls, layout, buckets, view, hooks, feed::reread, feed::holdsBucket);
     // Whether this client owns a service is known from its session, which the reaper keeps; the
     // reaper vouches again with the liveness rules.
     SessionReaper[] sessions = new SessionReaper[1];

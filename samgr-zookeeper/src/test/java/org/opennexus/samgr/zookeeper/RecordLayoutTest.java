@@ -151,6 +151,86 @@ class RecordLayoutTest {
   }
 
   @Test
+  void theFirstWriteIntoABucketMakesItInTheSameTransaction() throws Exception {
+    String ns = ZkTestSupport.freshNamespace();
+    TestHooks hooks = new TestHooks();
+    try (ZkServiceManager a = withFourBuckets(ns, hooks)) {
+      List<String> names = namesInOneBucket(a.layout(), 2);
+      String bucket = a.layout().bucket(a.layout().bucketOf(names.get(0)));
+      assertEquals(null, a.curator().checkExists().forPath(bucket));
+      ServiceHandle first = a.register(names.get(0), Endpoint.of("tcp://a:1"));
+      assertEquals(1, hooks.writes.get()); // one transaction: the bucket, the record, the stamp
+      // The record as made (version 0), its generation from the zxid of that transaction.
+      org.apache.zookeeper.data.Stat made =
+          a.curator().checkExists().forPath(a.layout().record(names.get(0)));
+      assertEquals(0, made.getVersion());
+      assertEquals(made.getMzxid(), made.getCzxid());
+      ServiceHandle second = a.register(names.get(1), Endpoint.of("tcp://a:2"));
+      assertEquals(2, hooks.writes.get()); // the bucket is known now: not made again
+      assertEquals(List.of(first, second), a.services());
+      try (ZkServiceManager b = ZkTestSupport.open(server.connect(), ns, ZkHooks.NONE)) {
+        assertEquals(List.of(first, second), b.services()); // as read from the nodes
+      }
+    }
+  }
+
+  @Test
+  void aBucketMadeByAnotherClientSinceTheLoadCostsOneMoreTryAndOneFoundAtTheLoadNone()
+      throws Exception {
+    String ns = ZkTestSupport.freshNamespace();
+    TestHooks hooks = new TestHooks();
+    try (ZkServiceManager a = withFourBuckets(ns, hooks)) {
+      List<String> names = namesInOneBucket(a.layout(), 2);
+      String bucket = a.layout().bucket(a.layout().bucketOf(names.get(0)));
+      a.curator().create().forPath(bucket); // by another client, after A's load
+      ServiceHandle h = a.register(names.get(0), Endpoint.of("tcp://a:1"));
+      assertEquals(2, hooks.writes.get()); // the first try also made the bucket: it existed
+      assertEquals(List.of(h), a.services());
+      TestHooks later = new TestHooks();
+      try (ZkServiceManager b = ZkTestSupport.open(server.connect(), ns, later)) {
+        ServiceHandle other = b.register(names.get(1), Endpoint.of("tcp://b:1"));
+        assertEquals(1, later.writes.get()); // its load found the bucket
+        assertEquals(List.of(h, other), b.services());
+      }
+    }
+  }
+
+  @Test
+  void aKnownBucketRemovedByHandIsMadeAgainByTheWriteThatMissesIt() throws Exception {
+    String ns = ZkTestSupport.freshNamespace();
+    TestHooks hooks = new TestHooks();
+    try (ZkServiceManager a = withFourBuckets(ns, hooks)) {
+      List<String> names = namesInOneBucket(a.layout(), 2);
+      String bucket = a.layout().bucket(a.layout().bucketOf(names.get(0)));
+      ServiceHandle h = a.register(names.get(0), Endpoint.of("tcp://a:1"));
+      a.unregister(h);
+      a.curator().delete().deletingChildrenIfNeeded().forPath(bucket); // by hand
+      hooks.writes.set(0);
+      ServiceHandle again = a.register(names.get(1), Endpoint.of("tcp://a:2"));
+      assertEquals(2, hooks.writes.get()); // missed the bucket, made it, wrote again
+      assertTrue(a.curator().checkExists().forPath(bucket) != null);
+      assertEquals(again, a.resolve(names.get(1)));
+    }
+  }
+
+  /** A client of a namespace of four buckets (made with it if new). */
+  private static ZkServiceManager withFourBuckets(String ns, TestHooks hooks) {
+    return ZkTestSupport.open(server.connect(), ns, hooks, "zookeeper.buckets", "4");
+  }
+
+  /** {@code n} names that fall into one bucket of {@code layout}. */
+  private static List<String> namesInOneBucket(Layout layout, int n) {
+    List<String> names = new java.util.ArrayList<>();
+    int bucket = layout.bucketOf("svc-0");
+    for (int i = 0; names.size() < n; i++) {
+      if (layout.bucketOf("svc-" + i) == bucket) {
+        names.add("svc-" + i);
+      }
+    }
+    return names;
+  }
+
+  @Test
   void aMissingRecordsNodeIsNamedNotMadeByAWrite() throws Exception {
     String ns = ZkTestSupport.freshNamespace();
     try (ZkServiceManager a = ZkTestSupport.open(server.connect(), ns, ZkHooks.NONE)) {

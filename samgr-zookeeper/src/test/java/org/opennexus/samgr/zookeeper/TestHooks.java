@@ -85,6 +85,14 @@ final class TestHooks extends ZkHooks {
     return false;
   }
 
+  /** How many record writes were sent (each try of a write counts once; see {@link #writing}). */
+  final AtomicInteger writes = new AtomicInteger();
+
+  @Override
+  void writing(String name) {
+    writes.incrementAndGet();
+  }
+
   @Override
   boolean loseAnswer() {
     Runnable lose = loseNextAnswer;

@@ -1,0 +1,191 @@
+package org.opennexus.samgr.zookeeper;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * {@link ApplyOrder} on its own, each writer a thread: a write that landed is applied only after
+ * every write sent before its landing has landed or ended and the smaller zxids are applied, by
+ * whichever writer finds it ready; a writer's deadline, its interrupt, or a failure of its apply
+ * end its wait, and a failure reaches that writer only.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class ApplyOrderTest {
+
+  private static final long LONG = TimeUnit.SECONDS.toNanos(60);
+
+  private final ApplyOrder order = new ApplyOrder();
+  private final List<String> applied = new CopyOnWriteArrayList<>();
+  private final ExecutorService writers = Executors.newCachedThreadPool();
+
+  @AfterEach
+  void stop() {
+    writers.shutdownNow();
+  }
+
+  /** An apply that notes {@code name}, and on which thread it ran. */
+  private Runnable noting(String name, AtomicReference<Thread> ranOn) {
+    return () -> {
+      ranOn.set(Thread.currentThread());
+      applied.add(name);
+    };
+  }
+
+  /** Lands {@code slot} on a writer thread of its own, which {@code writer} is set to. */
+  private Future<?> landOnItsOwn(
+      ApplyOrder.Slot slot, long zxid, Runnable apply, AtomicReference<Thread> writer) {
+    return writers.submit(
+        () -> {
+          writer.set(Thread.currentThread());
+          order.landed(slot, zxid, System.nanoTime() + LONG, apply);
+          return null;
+        });
+  }
+
+  /** Waits until {@code writer} is parked in {@code landed} (its write not applied yet). */
+  private static void awaitParked(AtomicReference<Thread> writer) throws Exception {
+    ZkTestSupport.awaitUntil(
+        () -> {
+          Thread t = writer.get();
+          return t != null
+              && (t.getState() == Thread.State.TIMED_WAITING
+                  || t.getState() == Thread.State.WAITING);
+        },
+        Duration.ofSeconds(10),
+        "the writer never waited");
+  }
+
+  @Test
+  void aWriteThatLandsFirstWaitsForOneSentBeforeAndIsAppliedAfterItByThatWriter() throws Exception {
+    ApplyOrder.Slot a = order.sent();
+    ApplyOrder.Slot b = order.sent();
+    AtomicReference<Thread> bThread = new AtomicReference<>();
+    AtomicReference<Thread> bRanOn = new AtomicReference<>();
+    Future<?> bDone = landOnItsOwn(b, 20, noting("b", bRanOn), bThread);
+    awaitParked(bThread);
+    assertEquals(List.of(), applied); // A may have the smaller zxid: B waits for it
+    AtomicReference<Thread> aRanOn = new AtomicReference<>();
+    order.landed(a, 10, System.nanoTime() + LONG, noting("a", aRanOn));
+    bDone.get(10, TimeUnit.SECONDS);
+    assertEquals(List.of("a", "b"), applied);
+    assertSame(Thread.currentThread(), aRanOn.get());
+    assertSame(Thread.currentThread(), bRanOn.get()); // applied by A's writer, which found it ready
+  }
+
+  @Test
+  void aWriteSentLaterWithTheSmallerZxidIsAppliedFirst() throws Exception {
+    ApplyOrder.Slot a = order.sent();
+    ApplyOrder.Slot b = order.sent();
+    AtomicReference<Thread> aThread = new AtomicReference<>();
+    Future<?> aDone = landOnItsOwn(a, 31, noting("a", new AtomicReference<>()), aThread);
+    awaitParked(aThread); // B, sent before A landed, may have the smaller zxid
+    order.landed(b, 30, System.nanoTime() + LONG, noting("b", new AtomicReference<>()));
+    aDone.get(10, TimeUnit.SECONDS);
+    assertEquals(List.of("b", "a"), applied);
+  }
+
+  @Test
+  void aWriteThatEndsWithoutLandingReleasesTheOnesAfterIt() throws Exception {
+    ApplyOrder.Slot a = order.sent();
+    ApplyOrder.Slot b = order.sent();
+    AtomicReference<Thread> bThread = new AtomicReference<>();
+    Future<?> bDone = landOnItsOwn(b, 20, noting("b", new AtomicReference<>()), bThread);
+    awaitParked(bThread);
+    order.done(a); // a conflict: A did not land
+    bDone.get(10, TimeUnit.SECONDS);
+    assertEquals(List.of("b"), applied);
+    order.done(a); // again: harmless
+    order.done(b);
+  }
+
+  @Test
+  void aWriteSentAfterAnotherLandedDoesNotHoldItUp() throws Exception {
+    ApplyOrder.Slot a = order.sent();
+    ApplyOrder.Slot b = order.sent();
+    AtomicReference<Thread> aThread = new AtomicReference<>();
+    Future<?> aDone = landOnItsOwn(a, 10, noting("a", new AtomicReference<>()), aThread);
+    awaitParked(aThread); // B was sent before A landed
+    ApplyOrder.Slot c = order.sent(); // after A landed: a larger zxid than A's
+    AtomicReference<Thread> bThread = new AtomicReference<>();
+    Future<?> bDone = landOnItsOwn(b, 11, noting("b", new AtomicReference<>()), bThread);
+    aDone.get(10, TimeUnit.SECONDS); // A is applied although C has not landed
+    awaitParked(bThread); // but C was sent before B landed: B waits for it
+    assertEquals(List.of("a"), applied);
+    order.done(c); // C did not land
+    bDone.get(10, TimeUnit.SECONDS);
+    assertEquals(List.of("a", "b"), applied);
+  }
+
+  @Test
+  void aWriterWhosePredecessorNeverLandsAppliesAtItsDeadline() {
+    order.sent(); // held up: a write retried after a lost connection
+    ApplyOrder.Slot b = order.sent();
+    long began = System.nanoTime();
+    order.landed(
+        b, 20, began + TimeUnit.MILLISECONDS.toNanos(200), noting("b", new AtomicReference<>()));
+    assertTrue(System.nanoTime() - began >= TimeUnit.MILLISECONDS.toNanos(200));
+    assertEquals(List.of("b"), applied);
+  }
+
+  @Test
+  void anInterruptedWriterAppliesAtOnceAndKeepsTheInterrupt() throws Exception {
+    order.sent(); // never lands
+    ApplyOrder.Slot b = order.sent();
+    Future<Boolean> bDone =
+        writers.submit(
+            () -> {
+              Thread.currentThread().interrupt();
+              order.landed(b, 20, System.nanoTime() + LONG, noting("b", new AtomicReference<>()));
+              return Thread.currentThread().isInterrupted();
+            });
+    assertTrue(bDone.get(10, TimeUnit.SECONDS));
+    assertEquals(List.of("b"), applied);
+  }
+
+  @Test
+  void aFailedApplyRunByAnotherWriterReachesItsOwnWriterOnly() throws Exception {
+    ApplyOrder.Slot a = order.sent();
+    ApplyOrder.Slot b = order.sent();
+    IllegalStateException boom = new IllegalStateException("view broke");
+    AtomicReference<Thread> bThread = new AtomicReference<>();
+    Future<?> bDone =
+        writers.submit(
+            () -> {
+              bThread.set(Thread.currentThread());
+              order.landed(
+                  b,
+                  20,
+                  System.nanoTime() + LONG,
+                  () -> {
+                    applied.add("b");
+                    throw boom;
+                  });
+              return null;
+            });
+    awaitParked(bThread);
+    order.landed(a, 10, System.nanoTime() + LONG, noting("a", new AtomicReference<>()));
+    ExecutionException thrown =
+        assertThrows(ExecutionException.class, () -> bDone.get(10, TimeUnit.SECONDS));
+    assertSame(boom, thrown.getCause());
+    assertEquals(List.of("a", "b"), applied);
+    // The order goes on: a later write is applied at once.
+    ApplyOrder.Slot c = order.sent();
+    order.landed(c, 30, System.nanoTime() + LONG, noting("c", new AtomicReference<>()));
+    assertEquals(List.of("a", "b", "c"), applied);
+  }
+}
