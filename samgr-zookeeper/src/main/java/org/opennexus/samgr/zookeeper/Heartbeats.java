@@ -108,7 +108,7 @@ final class Heartbeats {
   void keep(String name, long gen, @Nullable LocalBeat local, long now) {
     if (local == null) {
       beats.put(name, new LocalBeat(gen, now));
-    } else {
+    } else if (local.beat.get() < now) { // most beats of a busy service fall in the same ms
       local.beat.accumulateAndGet(now, Math::max);
     }
   }

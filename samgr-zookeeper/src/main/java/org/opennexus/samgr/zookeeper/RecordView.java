@@ -39,6 +39,9 @@ final class RecordView {
 
   private final ConcurrentHashMap<String, Rec> view = new ConcurrentHashMap<>();
 
+  /** See {@link #changes()}; written under the lock, around each change of {@link #view}. */
+  private volatile long changes;
+
   /** How many versions in {@link #view} are registered; changed under the lock, with the view. */
   private volatile int registered;
 
@@ -176,16 +179,31 @@ final class RecordView {
   }
 
   /** Puts a version in the view, under the lock, keeping the count of registered ones. */
+  @SuppressWarnings("NonAtomicVolatileUpdate") // written under the lock only
   private void store(String name, Rec rec) {
+    changes++; // odd: a change is being made
     Rec old = view.put(name, rec);
+    changes++;
     count(old, rec);
   }
 
   /** Takes a name out of the view, under the lock, keeping the count; returns what it held. */
+  @SuppressWarnings("NonAtomicVolatileUpdate") // written under the lock only
   private @Nullable Rec drop(String name) {
+    changes++;
     Rec old = view.remove(name);
+    changes++;
     count(old, null);
     return old;
+  }
+
+  /**
+   * The count of changes of the view's versions, odd while one is being made. A reader that takes
+   * an even count before it reads a version and the same count after knows that no version entered
+   * or left the view meanwhile: a check that costs no lookup ({@code heartbeat}'s).
+   */
+  long changes() {
+    return changes;
   }
 
   @SuppressWarnings("NonAtomicVolatileUpdate") // written under the lock only
@@ -429,6 +447,7 @@ final class RecordView {
    * Marks the client closed (see {@link ZkCalls#close}) and forgets the view, under the view's
    * lock; {@code false} if it was closed already.
    */
+  @SuppressWarnings("NonAtomicVolatileUpdate") // written under the lock only
   boolean close() {
     lock.lock();
     try {
@@ -436,7 +455,9 @@ final class RecordView {
         return false;
       }
       calls.close();
+      changes++;
       view.clear();
+      changes++;
       registered = 0;
       unreadable.clear();
       return true;

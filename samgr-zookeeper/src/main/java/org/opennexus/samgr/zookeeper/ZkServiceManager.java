@@ -275,6 +275,7 @@ final class ZkServiceManager implements ServiceManager, RegistryStats.Source {
     checkWritable("heartbeat");
     String name = handle.name();
     long gen = handle.generation().value();
+    long changes = view.changes();
     Rec cur = view.get(name);
     if (cur == null || !cur.registered() || cur.gen() != gen) {
       cur = writer.confirmCurrent("heartbeat", handle, calls.deadline());
@@ -284,6 +285,9 @@ final class ZkServiceManager implements ServiceManager, RegistryStats.Source {
     long known = local != null ? Math.max(cur.beat(), local.beat.get()) : cur.beat();
     if (!heartbeats.needsWrite(cur, now, known, reaper.vouched(cur.owner()))) {
       heartbeats.keep(name, gen, local, now);
+      if ((changes & 1) == 0 && view.changes() == changes) {
+        return; // no version entered or left the view since cur was read
+      }
       Rec after = view.get(name);
       if (after != null && after.mzxid() == cur.mzxid()) {
         return;
