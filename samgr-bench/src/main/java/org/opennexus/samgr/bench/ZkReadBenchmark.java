@@ -1,6 +1,8 @@
 package org.opennexus.samgr.bench;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -28,13 +30,16 @@ import org.opennexus.samgr.ServiceManager;
  * client's watch-fed view, no ZooKeeper call) and {@code heartbeat} in the steady state (kept
  * locally; a ZooKeeper write only when the last flushed beat is a quarter of the liveness timeout
  * old). After each iteration the number of ZooKeeper writes it caused is printed (the server's zxid
- * moved by that much), beside the number of heartbeats.
+ * moved by that much), beside the number of heartbeats and the bytes the calling thread allocated
+ * (JMH's {@code -prof gc} counts every thread of the fork, the in-process server's too).
  *
  * <p>Targets: {@code zookeeper} {@code resolve} and {@code find} within 2x of {@code host}'s, 0
- * B/op; {@code heartbeat} within 2x of {@code host}'s with no ZooKeeper write per beat.
+ * B/op; {@code heartbeat} within 2x of {@code host}'s with no ZooKeeper write per beat. The
+ * heartbeats of the view alone, without the periodic writes: {@code -p liveness=PT1H}.
  *
  * <pre>{@code
  * java -jar samgr-bench/target/benchmarks.jar 'ZkReadBenchmark' -f 1 -wi 2 -i 3 -prof gc
+ * java -jar samgr-bench/target/benchmarks.jar 'ZkReadBenchmark.heartbeat$' -p liveness=PT30S,PT1H
  * }</pre>
  */
 @State(Scope.Benchmark)
@@ -54,6 +59,14 @@ public class ZkReadBenchmark {
   @Param({"zookeeper", "host"})
   public String backend;
 
+  /**
+   * The liveness timeout of the services (an ISO-8601 duration): the default 30 s, under which the
+   * {@code zookeeper} owner writes each service's heartbeat every 7.5 s, during the measurement;
+   * {@code PT1H} leaves the beats that the view keeps, with no write in a run.
+   */
+  @Param({"PT30S"})
+  public String liveness;
+
   private @Nullable ZkServer server;
   private ServiceManager samgr;
   private String[] keys;
@@ -61,6 +74,10 @@ public class ZkReadBenchmark {
   private int mask;
   private long beats;
   private long zxid;
+  private long allocated;
+
+  private static final com.sun.management.ThreadMXBean THREADS =
+      (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
   /** Creates the benchmark state; JMH calls this. */
   public ZkReadBenchmark() {}
@@ -75,9 +92,9 @@ public class ZkReadBenchmark {
     if (backend.equals("zookeeper")) {
       ZkServer started = ZkServer.start();
       server = started;
-      samgr = started.openSamgr(ZkServer.freshNamespace("read"));
+      samgr = started.openSamgr(ZkServer.freshNamespace("read"), Duration.parse(liveness));
     } else {
-      samgr = Samgr.open("host");
+      samgr = Samgr.builder().environment("host").livenessTimeout(Duration.parse(liveness)).open();
     }
     for (int i = 0; i < SIZE; i++) {
       samgr.register(Population.name(i), Population.endpoint(i));
@@ -100,6 +117,7 @@ public class ZkReadBenchmark {
     beats = 0;
     ZkServer running = server;
     zxid = running == null ? 0 : running.lastZxid();
+    allocated = THREADS.getCurrentThreadAllocatedBytes();
   }
 
   /**
@@ -109,6 +127,7 @@ public class ZkReadBenchmark {
    */
   @TearDown(Level.Iteration)
   public void afterIteration() throws IOException {
+    long bytes = THREADS.getCurrentThreadAllocatedBytes() - allocated;
     ZkServer running = server;
     if (running != null && beats > 0) {
       System.out.println(
@@ -116,7 +135,9 @@ public class ZkReadBenchmark {
               + (running.lastZxid() - zxid)
               + " for "
               + beats
-              + " heartbeats");
+              + " heartbeats; the calling thread allocated "
+              + bytes
+              + " B");
     }
   }
 

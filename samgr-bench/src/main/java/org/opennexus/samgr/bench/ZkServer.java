@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +19,7 @@ import org.apache.curator.retry.RetryNTimes;
 import org.jspecify.annotations.Nullable;
 import org.opennexus.samgr.Samgr;
 import org.opennexus.samgr.ServiceManager;
+import org.opennexus.samgr.spi.SamgrConfig;
 import org.opennexus.samgr.zookeeper.EmbeddedZooKeeper;
 
 /**
@@ -72,11 +74,21 @@ public final class ZkServer implements AutoCloseable {
    * the default 10 s.
    */
   static ServiceManager openSamgr(String connect, String namespace) {
+    return openSamgr(connect, namespace, SamgrConfig.DEFAULT_LIVENESS_TIMEOUT);
+  }
+
+  /** {@link #openSamgr(String)} with the services' liveness timeout {@code liveness}. */
+  ServiceManager openSamgr(String namespace, Duration liveness) {
+    return openSamgr(connect(), namespace, liveness);
+  }
+
+  private static ServiceManager openSamgr(String connect, String namespace, Duration liveness) {
     return Samgr.builder()
         .environment("zookeeper")
         .setting("zookeeper.connect", connect)
         .setting("zookeeper.namespace", namespace)
         .setting("zookeeper.operation-timeout", "120s")
+        .livenessTimeout(liveness)
         .open();
   }
 
