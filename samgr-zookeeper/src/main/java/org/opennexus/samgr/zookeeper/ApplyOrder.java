@@ -1,6 +1,7 @@
 package org.opennexus.samgr.zookeeper;
 
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 
@@ -17,13 +18,17 @@ import org.jspecify.annotations.Nullable;
  * <p>Whichever writer's thread finds landed writes ready applies them, one after another in zxid
  * order, on behalf of their writers, and wakes each writer when its own is applied: a writer whose
  * predecessors were held up does not wait to be scheduled in turn, and no writer wakes for
- * another's write (one wake at most per write). At most one thread applies at a time.
+ * another's write. At most one thread applies at a time, and only until its own write is applied:
+ * then it hands the applying over to the writer of the next ready write (it wakes it), so no call
+ * applies more than the writes that took effect before its own.
  *
- * <p>No writer waits past its deadline (a write retried after a lost connection may take that
- * long): one whose deadline passes, or that is interrupted, applies its own write at once, out of
- * order (the call then ends with the interrupt set). Not ordered either: a write whose answer was
- * lost and whose outcome is learned by a read, which applies what it reads (a reconnection's reload
- * follows such a loss anyway).
+ * <p>No writer waits past its deadline for a write that has not landed (a write retried after a
+ * lost connection may take that long): one whose deadline passes, or that is interrupted, while
+ * such a write holds it up applies its own write at once, out of order (the call then ends with the
+ * interrupt set). One that is not held up, only waiting its turn among landed writes, stays in
+ * order: its turn comes without a round trip. Not ordered either: a write whose answer was lost and
+ * whose outcome is learned by a read, which applies what it reads (a reconnection's reload follows
+ * such a loss anyway).
  */
 final class ApplyOrder {
 
@@ -45,6 +50,9 @@ final class ApplyOrder {
     }
   }
 
+  /** How long a writer past its deadline, not held up, waits between looks at its turn. */
+  private static final long TURN_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
   private long tickets; // guarded by this
 
   /** The writes sent and neither claimed nor ended, by ticket; guarded by this. */
@@ -63,8 +71,9 @@ final class ApplyOrder {
   /**
    * The write of {@code slot} landed with {@code zxid}: {@code apply} is run, by this thread or
    * another writer's, after every write of this client that may have a smaller zxid has landed or
-   * ended and those with smaller zxids are applied (or at {@code deadline}, whatever is pending).
-   * Returns once it has run; throws what it threw. The caller then calls {@link #done}.
+   * ended and those with smaller zxids are applied (or at {@code deadline}, if a write that has not
+   * landed holds it up). Returns once it has run; throws what it threw. The caller then calls
+   * {@link #done}.
    */
   void landed(Slot slot, long zxid, long deadline, Runnable apply) {
     synchronized (this) {
@@ -73,20 +82,25 @@ final class ApplyOrder {
       slot.apply = apply;
       slot.writer = Thread.currentThread();
     }
-    drain();
+    boolean interrupted = false;
+    drain(slot);
     while (!slot.applied) {
+      interrupted |= Thread.interrupted(); // kept, and set again on return
       long left = deadline - System.nanoTime();
-      if (left <= 0 || Thread.currentThread().isInterrupted()) {
-        Runnable own = claim(slot);
+      if (left <= 0 || interrupted) {
+        Runnable own = claimIfHeldUp(slot);
         if (own != null) {
-          run(slot, own); // its predecessors are held up: applied now, out of order
-          drain(); // it may have been the one others waited for
-        } else {
-          awaitApplying(slot);
+          run(slot, own); // a write that has not landed holds it up: applied now, out of order
+          wakeNext();
+          break;
         }
-        break;
+        left = TURN_NANOS; // its turn among landed writes comes soon, or it is being applied
       }
       LockSupport.parkNanos(this, left);
+      drain(slot); // woken: maybe to take the applying over
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
     Throwable failure = slot.failure;
     if (failure instanceof RuntimeException e) {
@@ -104,17 +118,20 @@ final class ApplyOrder {
       removed = inFlight.remove(slot.ticket) != null;
     }
     if (removed) {
-      drain(); // writes that waited for this one may be ready
+      wakeNext(); // writes that waited for this one may be ready
     }
   }
 
-  /** Applies landed writes while the one with the smallest zxid is ready; one thread at a time. */
-  private void drain() {
+  /**
+   * Applies landed writes while the one with the smallest zxid is ready, one thread at a time,
+   * until {@code own} is applied; then wakes the writer of the next ready write to go on.
+   */
+  private void drain(Slot own) {
     Slot next;
     Runnable apply;
     synchronized (this) {
       if (draining) {
-        return; // the draining thread looks again, under this lock, before it stops
+        return; // the applying thread looks again, under this lock, before it stops
       }
       next = ready();
       if (next == null) {
@@ -123,16 +140,43 @@ final class ApplyOrder {
       apply = take(next);
       draining = true;
     }
-    while (true) {
-      run(next, apply);
-      synchronized (this) {
-        next = ready();
-        if (next == null) {
-          draining = false;
-          return;
+    @Nullable Thread wake = null;
+    try {
+      while (true) {
+        run(next, apply);
+        synchronized (this) {
+          next = ready();
+          if (next == null) {
+            break;
+          }
+          if (own.applied) {
+            wake = next.writer; // its own is applied: the next write's writer goes on
+            break;
+          }
+          apply = take(next);
         }
-        apply = take(next);
       }
+    } finally {
+      synchronized (this) {
+        draining = false; // also if the bookkeeping above failed: never left set
+      }
+    }
+    if (wake != null) {
+      LockSupport.unpark(wake);
+    }
+  }
+
+  /** Wakes the writer of the next ready write, if no thread is applying: it applies it. */
+  private void wakeNext() {
+    @Nullable Thread wake = null;
+    synchronized (this) {
+      if (!draining) {
+        Slot next = ready();
+        wake = next != null ? next.writer : null;
+      }
+    }
+    if (wake != null) {
+      LockSupport.unpark(wake);
     }
   }
 
@@ -167,9 +211,12 @@ final class ApplyOrder {
     return apply;
   }
 
-  /** Claims {@code slot} for its own writer, or {@code null} if another thread has. */
-  private synchronized @Nullable Runnable claim(Slot slot) {
-    return slot.claimed ? null : take(slot);
+  /**
+   * Claims {@code slot} for its own writer if a write that has not landed holds it up (no landed
+   * write is ready); {@code null} if it is claimed already, or only waits its turn.
+   */
+  private synchronized @Nullable Runnable claimIfHeldUp(Slot slot) {
+    return slot.claimed || ready() != null ? null : take(slot);
   }
 
   /** Runs a claimed write's apply, keeps what it threw for its writer, and wakes the writer. */
@@ -184,18 +231,6 @@ final class ApplyOrder {
       if (writer != null && writer != Thread.currentThread()) {
         LockSupport.unpark(writer);
       }
-    }
-  }
-
-  /** Waits, without a deadline, for another thread to finish applying {@code slot}'s write. */
-  private static void awaitApplying(Slot slot) {
-    boolean interrupted = Thread.interrupted();
-    while (!slot.applied) {
-      LockSupport.park(slot); // an apply is running now, and is short
-      interrupted |= Thread.interrupted();
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
     }
   }
 }

@@ -1,5 +1,6 @@
 package org.opennexus.samgr.zookeeper;
 
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -17,6 +18,12 @@ final class BucketStamps {
   private volatile AtomicLongArray stamps = new AtomicLongArray(0);
 
   /**
+   * Per bucket, 1 if the last read of its stamp found its node (kept while a load reads it again,
+   * unlike the stamp): a writer need not make it.
+   */
+  private volatile AtomicIntegerArray present = new AtomicIntegerArray(0);
+
+  /**
    * Counts the gaps: the times the client stopped hearing announcements (a lost connection). Odd
    * while announcements may not move stamps: from a gap until a load has read the stamps again.
    */
@@ -29,6 +36,21 @@ final class BucketStamps {
       fresh.set(b, -1);
     }
     stamps = fresh;
+    present = new AtomicIntegerArray(count);
+  }
+
+  /** The last read of the bucket's stamp found its node ({@code true}) or no node. */
+  void found(int bucket, boolean node) {
+    AtomicIntegerArray p = present;
+    if (bucket < p.length()) {
+      p.set(bucket, node ? 1 : 0);
+    }
+  }
+
+  /** Whether the last read of the bucket's stamp found its node. */
+  boolean present(int bucket) {
+    AtomicIntegerArray p = present;
+    return bucket < p.length() && p.get(bucket) == 1;
   }
 
   /** The number of buckets this holds stamps for. */

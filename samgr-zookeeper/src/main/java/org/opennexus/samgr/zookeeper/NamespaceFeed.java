@@ -115,12 +115,11 @@ final class NamespaceFeed {
   }
 
   /**
-   * Whether the last load found bucket {@code bucket}'s node (and nothing since said otherwise): a
-   * writer need not make it. A bucket removed by hand since is made again by the write that misses
-   * it.
+   * Whether the last load found bucket {@code bucket}'s node: a writer need not make it. A bucket
+   * removed by hand since is made again by the write that misses it.
    */
   boolean holdsBucket(int bucket) {
-    return stamps.get(bucket) >= 0;
+    return stamps.present(bucket);
   }
 
   /** Gives the feed the writer (whose writes in flight it asks about) and the reaper. */

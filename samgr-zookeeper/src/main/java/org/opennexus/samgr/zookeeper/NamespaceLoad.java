@@ -278,6 +278,7 @@ final class NamespaceLoad {
   private void stampRead(int bucket, @Nullable Stat stat) {
     // No bucket node: no record was written into it yet (or it was removed by hand, empty).
     long stamp = stat == null ? -1 : Math.max(stat.getMzxid(), stat.getPzxid());
+    stamps.found(bucket, stat != null);
     if (stamp >= 0 && stamp == stamps.get(bucket)) {
       return;
     }

@@ -295,14 +295,16 @@ final class RecordWriter {
       order.landed(slot, stored.mzxid(), deadline, () -> view.apply(name, stored));
       return stored.handle();
     } catch (KeeperException conflict) {
+      boolean retried = lost || DeadlineRetry.retried(); // this thread's last call: read first
       order.done(slot); // did not land: no other write waits for it
-      boolean retried = lost || DeadlineRetry.retried();
-      if (makesBucket && !retried && conflict.code() == KeeperException.Code.NODEEXISTS) {
+      if (makesBucket && conflict.code() == KeeperException.Code.NODEEXISTS) {
         // The bucket or the record node exists, and the record's parent is the bucket: it exists
-        // (made by another client since the load). Write again without making it.
+        // (made by another client since the load).
         buckets.exists(bucket);
-        ZkCalls.checkDeadline(op, deadline);
-        return null;
+        if (!retried) {
+          ZkCalls.checkDeadline(op, deadline); // write again without making it
+          return null;
+        }
       }
       if (fence != null) {
         h.check(op, false, deadline); // the epoch may have moved on, or be gone
@@ -334,6 +336,12 @@ final class RecordWriter {
       if (back != null && back.replaced().was(writerId, s)) {
         return new ServiceHandle(
             name, Endpoint.of(draft.endpoint()), new Generation(back.replaced().gen()));
+      }
+      if (retried && creates && back == null && view.unreadable(name) == null) {
+        // No record node: a try that made it would have left one (a transaction lands whole, and
+        // record nodes are never deleted), so none landed. Write again.
+        ZkCalls.checkDeadline(op, deadline);
+        return null;
       }
       if (retried) {
         throw new SamgrError.Unavailable(

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -71,7 +72,7 @@ class ApplyOrderTest {
   }
 
   @Test
-  void aWriteThatLandsFirstWaitsForOneSentBeforeAndIsAppliedAfterItByThatWriter() throws Exception {
+  void aWriteThatLandsFirstWaitsForOneSentBeforeAndIsHandedTheApplyingAfterIt() throws Exception {
     ApplyOrder.Slot a = order.sent();
     ApplyOrder.Slot b = order.sent();
     AtomicReference<Thread> bThread = new AtomicReference<>();
@@ -84,7 +85,67 @@ class ApplyOrderTest {
     bDone.get(10, TimeUnit.SECONDS);
     assertEquals(List.of("a", "b"), applied);
     assertSame(Thread.currentThread(), aRanOn.get());
-    assertSame(Thread.currentThread(), bRanOn.get()); // applied by A's writer, which found it ready
+    // A's writer stops once its own is applied, and wakes B's, which applies its own.
+    assertSame(bThread.get(), bRanOn.get());
+  }
+
+  @Test
+  void aWriterAppliesTheReadyWritesBeforeItsOwnOnTheirWritersBehalf() throws Exception {
+    ApplyOrder.Slot a = order.sent();
+    ApplyOrder.Slot b = order.sent();
+    AtomicReference<Thread> aThread = new AtomicReference<>();
+    AtomicReference<Thread> aRanOn = new AtomicReference<>();
+    Future<?> aDone = landOnItsOwn(a, 10, noting("a", aRanOn), aThread);
+    awaitParked(aThread); // B was sent before A landed
+    order.landed(b, 11, System.nanoTime() + LONG, noting("b", new AtomicReference<>()));
+    aDone.get(10, TimeUnit.SECONDS);
+    assertEquals(List.of("a", "b"), applied);
+    assertSame(Thread.currentThread(), aRanOn.get()); // by B's writer: A's was not scheduled
+  }
+
+  @Test
+  void aWriterPastItsDeadlineThatOnlyWaitsItsTurnStaysInOrder() throws Exception {
+    ApplyOrder.Slot a = order.sent();
+    CountDownLatch applying = new CountDownLatch(1);
+    CountDownLatch finish = new CountDownLatch(1);
+    Future<?> aDone =
+        writers.submit(
+            () -> {
+              order.landed(
+                  a,
+                  10,
+                  System.nanoTime() + LONG,
+                  () -> {
+                    applying.countDown();
+                    awaitQuietly(finish); // a slow apply: the view's lock is busy, say
+                    applied.add("a");
+                  });
+              return null;
+            });
+    assertTrue(applying.await(10, TimeUnit.SECONDS)); // A is being applied
+    ApplyOrder.Slot b = order.sent(); // after A landed: A's zxid is smaller
+    Future<?> bDone =
+        writers.submit(
+            () -> {
+              // Its deadline has passed, but nothing that has not landed holds it up.
+              order.landed(b, 11, System.nanoTime(), noting("b", new AtomicReference<>()));
+              return null;
+            });
+    assertThrows(
+        java.util.concurrent.TimeoutException.class, () -> bDone.get(100, TimeUnit.MILLISECONDS));
+    assertEquals(List.of(), applied);
+    finish.countDown();
+    aDone.get(10, TimeUnit.SECONDS);
+    bDone.get(10, TimeUnit.SECONDS);
+    assertEquals(List.of("a", "b"), applied);
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      assertTrue(latch.await(20, TimeUnit.SECONDS));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Test
@@ -162,30 +223,30 @@ class ApplyOrderTest {
     ApplyOrder.Slot a = order.sent();
     ApplyOrder.Slot b = order.sent();
     IllegalStateException boom = new IllegalStateException("view broke");
-    AtomicReference<Thread> bThread = new AtomicReference<>();
-    Future<?> bDone =
+    AtomicReference<Thread> aThread = new AtomicReference<>();
+    Future<?> aDone =
         writers.submit(
             () -> {
-              bThread.set(Thread.currentThread());
+              aThread.set(Thread.currentThread());
               order.landed(
-                  b,
-                  20,
+                  a,
+                  10,
                   System.nanoTime() + LONG,
                   () -> {
-                    applied.add("b");
+                    applied.add("a on " + Thread.currentThread().getName());
                     throw boom;
                   });
               return null;
             });
-    awaitParked(bThread);
-    order.landed(a, 10, System.nanoTime() + LONG, noting("a", new AtomicReference<>()));
+    awaitParked(aThread); // B was sent before A landed
+    order.landed(b, 11, System.nanoTime() + LONG, noting("b", new AtomicReference<>()));
     ExecutionException thrown =
-        assertThrows(ExecutionException.class, () -> bDone.get(10, TimeUnit.SECONDS));
+        assertThrows(ExecutionException.class, () -> aDone.get(10, TimeUnit.SECONDS));
     assertSame(boom, thrown.getCause());
-    assertEquals(List.of("a", "b"), applied);
+    assertEquals(List.of("a on " + Thread.currentThread().getName(), "b"), applied);
     // The order goes on: a later write is applied at once.
     ApplyOrder.Slot c = order.sent();
     order.landed(c, 30, System.nanoTime() + LONG, noting("c", new AtomicReference<>()));
-    assertEquals(List.of("a", "b", "c"), applied);
+    assertEquals("c", applied.get(2));
   }
 }

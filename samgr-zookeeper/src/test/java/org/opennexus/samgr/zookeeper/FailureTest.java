@@ -7,6 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryOneTime;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.opennexus.samgr.Endpoint;
@@ -160,6 +165,59 @@ class FailureTest {
         assertEquals(
             List.of(new Registered(h), new Unregistered(h), new Registered(again)),
             events.awaitEvents(3));
+      }
+    }
+  }
+
+  /**
+   * A first write into a bucket the client did not know, whose first try is lost with the
+   * connection while another client makes that bucket: Curator's retry then fails on the bucket. No
+   * record node means no try landed, so the write is sent again, not reported unknown.
+   */
+  @Test
+  void aRetriedFirstWriteIntoABucketMadeMeanwhileByAnotherClientIsWrittenAgain() throws Exception {
+    try (TestServer server = new TestServer()) {
+      String ns = ZkTestSupport.freshNamespace();
+      AtomicBoolean once = new AtomicBoolean();
+      AtomicInteger tries = new AtomicInteger();
+      String[] bucket = new String[1];
+      ZkHooks hooks =
+          new ZkHooks() {
+            @Override
+            void writing(String name) {
+              tries.incrementAndGet();
+              if (!once.compareAndSet(false, true)) {
+                return;
+              }
+              try (CuratorFramework other =
+                  CuratorFrameworkFactory.newClient(server.connect(), new RetryOneTime(10))) {
+                other.start();
+                other.blockUntilConnected();
+                other.create().forPath(bucket[0]); // another client's first write into it
+              } catch (Exception e) {
+                throw new AssertionError(e);
+              }
+              server.stop(); // the first try meets no server: Curator sends it again
+              Thread restart =
+                  new Thread(
+                      () -> {
+                        try {
+                          Thread.sleep(500);
+                          server.start();
+                        } catch (Exception e) {
+                          throw new AssertionError(e);
+                        }
+                      });
+              restart.start();
+            }
+          };
+      try (ZkServiceManager a =
+          ZkTestSupport.open(server.connect(), ns, hooks, "zookeeper.buckets", "4")) {
+        bucket[0] = a.layout().bucket(a.layout().bucketOf("svc-0"));
+        ServiceHandle h = a.register("svc-0", Endpoint.of("tcp://a:1"));
+        assertEquals(2, tries.get()); // the retried try, and one more without the bucket
+        assertEquals(List.of(h), a.services());
+        assertEquals(h, a.resolve("svc-0"));
       }
     }
   }
