@@ -82,25 +82,28 @@ final class ApplyOrder {
       slot.apply = apply;
       slot.writer = Thread.currentThread();
     }
-    boolean interrupted = false;
-    drain(slot);
-    while (!slot.applied) {
-      interrupted |= Thread.interrupted(); // kept, and set again on return
-      long left = deadline - System.nanoTime();
-      if (left <= 0 || interrupted) {
-        Runnable own = claimIfHeldUp(slot);
-        if (own != null) {
-          run(slot, own); // a write that has not landed holds it up: applied now, out of order
-          wakeNext();
-          break;
+    boolean interrupted = Thread.interrupted(); // kept, and set again on return
+    try {
+      drain(slot);
+      while (!slot.applied) {
+        interrupted |= Thread.interrupted();
+        long left = deadline - System.nanoTime();
+        if (left <= 0 || interrupted) {
+          Runnable own = claimIfHeldUp(slot);
+          if (own != null) {
+            run(slot, own); // a write that has not landed holds it up: applied now, out of order
+            wakeNext();
+            break;
+          }
+          left = TURN_NANOS; // its turn among landed writes comes soon, or it is being applied
         }
-        left = TURN_NANOS; // its turn among landed writes comes soon, or it is being applied
+        LockSupport.parkNanos(this, left);
+        drain(slot); // woken: maybe to take the applying over
       }
-      LockSupport.parkNanos(this, left);
-      drain(slot); // woken: maybe to take the applying over
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
     Throwable failure = slot.failure;
     if (failure instanceof RuntimeException e) {
@@ -130,7 +133,7 @@ final class ApplyOrder {
     Slot next;
     Runnable apply;
     synchronized (this) {
-      if (draining) {
+      if (draining || own.applied) {
         return; // the applying thread looks again, under this lock, before it stops
       }
       next = ready();
@@ -141,24 +144,29 @@ final class ApplyOrder {
       draining = true;
     }
     @Nullable Thread wake = null;
+    boolean stopped = false;
     try {
       while (true) {
         run(next, apply);
         synchronized (this) {
           next = ready();
-          if (next == null) {
-            break;
-          }
-          if (own.applied) {
-            wake = next.writer; // its own is applied: the next write's writer goes on
+          if (next == null || own.applied) {
+            // Stops in the same hold of the lock as its last look: a write that becomes ready
+            // after it sees that nobody applies, and applies or wakes its writer itself.
+            draining = false;
+            stopped = true;
+            wake = next != null ? next.writer : null; // its own is applied: the next goes on
             break;
           }
           apply = take(next);
         }
       }
     } finally {
-      synchronized (this) {
-        draining = false; // also if the bookkeeping above failed: never left set
+      if (!stopped) { // the bookkeeping above failed: never leave draining set
+        synchronized (this) {
+          draining = false;
+        }
+        wakeNext();
       }
     }
     if (wake != null) {

@@ -249,4 +249,65 @@ class ApplyOrderTest {
     order.landed(c, 30, System.nanoTime() + LONG, noting("c", new AtomicReference<>()));
     assertEquals("c", applied.get(2));
   }
+
+  /**
+   * Eight writers, each sending writes in ZooKeeper's order (a zxid taken as it is sent) and ending
+   * a fifth of them without landing, in whatever order the threads run: every landed write is
+   * applied once, in zxid order, and none waits for its deadline (a lost wake-up would leave a
+   * ready write asleep until then: a minute, past this test's timeout).
+   */
+  @Test
+  @Timeout(value = 40, unit = TimeUnit.SECONDS)
+  void manyWritersLandingAndEndingInEveryOrderApplyInZxidOrderAndNoneSleepsToItsDeadline()
+      throws Exception {
+    int threads = 8;
+    int perThread = 3_000;
+    Object sending = new Object();
+    long[] zxids = new long[1];
+    List<Long> appliedZxids = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    java.util.concurrent.atomic.AtomicInteger landedCount =
+        new java.util.concurrent.atomic.AtomicInteger();
+    List<Future<?>> done = new java.util.ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      done.add(
+          writers.submit(
+              () -> {
+                java.util.concurrent.ThreadLocalRandom random =
+                    java.util.concurrent.ThreadLocalRandom.current();
+                for (int i = 0; i < perThread; i++) {
+                  ApplyOrder.Slot slot;
+                  long zxid;
+                  synchronized (sending) { // a session's requests run in the order sent
+                    slot = order.sent();
+                    zxid = ++zxids[0];
+                  }
+                  if (random.nextInt(4) == 0) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(
+                        1_000); // let others land first
+                  }
+                  if (random.nextInt(5) == 0) {
+                    order.done(slot); // a conflict: did not land
+                  } else {
+                    landedCount.incrementAndGet();
+                    order.landed(
+                        slot,
+                        zxid,
+                        System.nanoTime() + TimeUnit.MINUTES.toNanos(1),
+                        () -> appliedZxids.add(zxid));
+                    order.done(slot);
+                  }
+                }
+                return null;
+              }));
+    }
+    for (Future<?> f : done) {
+      f.get(35, TimeUnit.SECONDS);
+    }
+    assertEquals(landedCount.get(), appliedZxids.size());
+    for (int i = 1; i < appliedZxids.size(); i++) {
+      assertTrue(
+          appliedZxids.get(i - 1) < appliedZxids.get(i),
+          "out of zxid order at " + i + ": " + appliedZxids.subList(i - 1, i + 1));
+    }
+  }
 }
