@@ -39,8 +39,7 @@ final class ApplyOrder {
     private @Nullable Thread writer; // the thread that waits in landed, woken when it is applied
     private long zxid = -1; // -1 until it lands
     private long horizon; // the last ticket sent when it landed
-    private @Nullable Runnable apply; // what applies it, from its landing until it is claimed
-    private boolean claimed; // taken by the thread that applies it
+    private @Nullable Runnable apply; // what applies it, from its landing until claimed (null)
     // Set by the thread that applied it, read by its writer:
     private volatile boolean applied;
     private volatile @Nullable Throwable failure;
@@ -213,8 +212,7 @@ final class ApplyOrder {
     if (apply == null) {
       throw new IllegalStateException("a write taken before it landed");
     }
-    slot.apply = null;
-    slot.claimed = true;
+    slot.apply = null; // claimed
     inFlight.remove(slot.ticket);
     return apply;
   }
@@ -224,7 +222,7 @@ final class ApplyOrder {
    * write is ready); {@code null} if it is claimed already, or only waits its turn.
    */
   private synchronized @Nullable Runnable claimIfHeldUp(Slot slot) {
-    return slot.claimed || ready() != null ? null : take(slot);
+    return slot.apply == null || ready() != null ? null : take(slot);
   }
 
   /** Runs a claimed write's apply, keeps what it threw for its writer, and wakes the writer. */

@@ -12,14 +12,19 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * of move it on while the client is connected. When the client reconnects, only the buckets whose
  * stamp on the ensemble differs from the kept one are read again ({@link NamespaceLoad}), so
  * catching up costs what changed. A stamp of -1 means unknown: the bucket is read at the next load.
+ *
+ * <p>Also, per bucket, whether its node is known to exist ({@link #present}), which the loads and
+ * this client's writes tell, so that a writer makes a bucket only when it may be missing.
  */
 final class BucketStamps {
 
   private volatile AtomicLongArray stamps = new AtomicLongArray(0);
 
   /**
-   * Per bucket, 1 if the last read of its stamp found its node (kept while a load reads it again,
-   * unlike the stamp): a writer need not make it.
+   * Per bucket, 1 if its node is known to exist: the last read of its stamp found it, or this
+   * client made it or wrote into it since (kept while a load reads the bucket again, unlike the
+   * stamp). A writer makes a bucket not known to exist in the same transaction ({@link
+   * RecordWriter}); a wrong guess either way costs one more try.
    */
   private volatile AtomicIntegerArray present = new AtomicIntegerArray(0);
 
@@ -39,7 +44,7 @@ final class BucketStamps {
     present = new AtomicIntegerArray(count);
   }
 
-  /** The last read of the bucket's stamp found its node ({@code true}) or no node. */
+  /** The bucket's node was found ({@code true}: read, made or written into) or found absent. */
   void found(int bucket, boolean node) {
     AtomicIntegerArray p = present;
     if (bucket < p.length()) {
@@ -47,7 +52,7 @@ final class BucketStamps {
     }
   }
 
-  /** Whether the last read of the bucket's stamp found its node. */
+  /** Whether the bucket's node is known to exist (see {@link #found}). */
   boolean present(int bucket) {
     AtomicIntegerArray p = present;
     return bucket < p.length() && p.get(bucket) == 1;

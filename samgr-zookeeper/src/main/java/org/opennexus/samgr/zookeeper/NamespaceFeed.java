@@ -59,8 +59,8 @@ final class NamespaceFeed {
    */
   private final Map<String, Long> pending = new ConcurrentHashMap<>();
 
-  /** How far the view holds each bucket (see {@link BucketStamps}). */
-  private final BucketStamps stamps = new BucketStamps();
+  /** How far the view holds each bucket, and which exist (see {@link BucketStamps}). */
+  private final BucketStamps stamps;
 
   /** Names whose announced change could not be read: read again (see the class notes). */
   private final Set<String> missed = ConcurrentHashMap.newKeySet();
@@ -104,22 +104,16 @@ final class NamespaceFeed {
       ZkCalls calls,
       Layout layout,
       RecordView view,
+      BucketStamps stamps,
       ZkHooks hooks,
       Duration jitter) {
+    this.stamps = stamps;
     this.jitterMillis = jitter.toMillis();
     this.client = client;
     this.calls = calls;
     this.layout = layout;
     this.view = view;
     this.hooks = hooks;
-  }
-
-  /**
-   * Whether the last load found bucket {@code bucket}'s node: a writer need not make it. A bucket
-   * removed by hand since is made again by the write that misses it.
-   */
-  boolean holdsBucket(int bucket) {
-    return stamps.present(bucket);
   }
 
   /** Gives the feed the writer (whose writes in flight it asks about) and the reaper. */

@@ -2,8 +2,6 @@ package org.opennexus.samgr.zookeeper;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.curator.framework.CuratorFramework;
@@ -35,13 +33,6 @@ final class RecordBuckets {
   private final ZkCalls calls;
   private final Layout layout;
   private final int wanted;
-
-  /**
-   * The paths of bucket nodes this client knows exist (see {@link #known}); at most one per bucket
-   * of the layouts it wrote in. Never forgotten: a bucket removed by hand is found by the write
-   * that misses it, which makes it again.
-   */
-  private final Set<String> made = ConcurrentHashMap.newKeySet();
 
   /** The layout of a client that makes new namespaces with {@code wanted} buckets. */
   RecordBuckets(CuratorFramework client, ZkCalls calls, Layout layout, int wanted) {
@@ -89,8 +80,9 @@ final class RecordBuckets {
 
   /**
    * Makes {@code records} with the marker if it does not exist (the root must), or adopts the count
-   * it was made with. Bucket nodes are made by the first write into each ({@link #makeBucket}), so
-   * a namespace holds only the buckets that hold records.
+   * it was made with. Bucket nodes are made by the first write into each, in its transaction (or by
+   * {@link #makeBucket} after a write missed one), so a namespace holds only the buckets that hold
+   * records.
    */
   void make(String op, long deadline) throws SamgrError, KeeperException {
     String records = layout.records();
@@ -182,31 +174,15 @@ final class RecordBuckets {
   }
 
   /**
-   * Whether this client knows that the bucket node at {@code bucket} exists: it made it, wrote into
-   * it, or was told it exists. A write into a bucket not known to exist makes it in the same
-   * transaction ({@link RecordWriter}); a guess either way costs at most one more round trip.
-   */
-  boolean known(String bucket) {
-    return made.contains(bucket);
-  }
-
-  /** Notes that the bucket node at {@code bucket} exists. */
-  void exists(String bucket) {
-    made.add(bucket);
-  }
-
-  /**
    * Makes a bucket node that does not exist yet (or was removed by hand), for a write into it;
    * returns {@code false} if {@code records} itself is gone.
    */
   boolean makeBucket(String op, long deadline, String bucket) throws SamgrError {
     try {
       calls.run(op, deadline, () -> client.create().forPath(bucket, new byte[0]));
-      made.add(bucket);
       return true;
     } catch (KeeperException.NodeExistsException exists) {
-      made.add(bucket); // made by another client meanwhile
-      return true;
+      return true; // made by another client meanwhile
     } catch (KeeperException.NoNodeException noRecords) {
       return false;
     } catch (KeeperException e) {

@@ -8,7 +8,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
-import java.util.function.IntPredicate;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.curator.framework.api.transaction.CuratorTransactionResult;
@@ -59,14 +58,15 @@ final class RecordWriter {
   private final ZkCalls calls;
   private final Layout layout;
   private final RecordBuckets buckets;
+
+  /** Which buckets exist: a write into one not known to exist makes it in its transaction. */
+  private final BucketStamps stamps;
+
   private final RecordView view;
   private final ZkHooks hooks;
 
   /** Reads a record in the background: one announced while this client wrote it. */
   private final Consumer<String> reread;
-
-  /** Whether the view's last load found a bucket's node (see {@link NamespaceFeed#holdsBucket}). */
-  private final IntPredicate bucketLoaded;
 
   /** The namespace's history, which every write checks first; set once, after construction. */
   private @Nullable NamespaceHistory history;
@@ -102,18 +102,18 @@ final class RecordWriter {
       ZkCalls calls,
       Layout layout,
       RecordBuckets buckets,
+      BucketStamps stamps,
       RecordView view,
       ZkHooks hooks,
-      Consumer<String> reread,
-      IntPredicate bucketLoaded) {
+      Consumer<String> reread) {
     this.client = client;
     this.calls = calls;
     this.layout = layout;
     this.buckets = buckets;
+    this.stamps = stamps;
     this.view = view;
     this.hooks = hooks;
     this.reread = reread;
-    this.bucketLoaded = bucketLoaded;
     long id;
     do {
       id = IDS.nextLong();
@@ -250,7 +250,7 @@ final class RecordWriter {
     String bucket = layout.bucket(bucketIndex);
     boolean creates = base == null && over == null;
     // The first write into a bucket makes it, in the same transaction (buckets hold records only).
-    boolean makesBucket = creates && !bucketLoaded.test(bucketIndex) && !buckets.known(bucket);
+    boolean makesBucket = creates && !stamps.present(bucketIndex);
     ZkCalls.Call<Stat> write =
         () -> {
           List<CuratorOp> ops = new ArrayList<>(4);
@@ -288,7 +288,7 @@ final class RecordWriter {
         stat = calls.run(op, deadline, write); // the retry meets the first try's committed write
       }
       if (makesBucket) {
-        buckets.exists(bucket);
+        stamps.found(bucketIndex, true);
       }
       Rec stored = RecCodec.stored(name, stat, bytes);
       // Applied after this client's writes that took effect before it, maybe by another thread.
@@ -300,7 +300,7 @@ final class RecordWriter {
       if (makesBucket && conflict.code() == KeeperException.Code.NODEEXISTS) {
         // The bucket or the record node exists, and the record's parent is the bucket: it exists
         // (made by another client since the load).
-        buckets.exists(bucket);
+        stamps.found(bucketIndex, true);
         if (!retried) {
           ZkCalls.checkDeadline(op, deadline); // write again without making it
           return null;
@@ -318,6 +318,7 @@ final class RecordWriter {
           if (!buckets.makeBucket(op, deadline, bucket)) {
             throw ZkCalls.missingNode(op, layout.records(), conflict);
           }
+          stamps.found(bucketIndex, true);
           ZkCalls.checkDeadline(op, deadline);
           return null;
         }

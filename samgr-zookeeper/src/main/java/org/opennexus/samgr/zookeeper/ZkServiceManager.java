@@ -73,10 +73,12 @@ final class ZkServiceManager implements ServiceManager, RegistryStats.Source {
     this.layout = new Layout(settings.root());
     this.view = new RecordView(calls, hub, this::applied);
     RecordBuckets buckets = new RecordBuckets(client, calls, layout, settings.buckets());
-    this.feed = new NamespaceFeed(client, calls, layout, view, hooks, settings.reloadJitter());
+    // Which buckets exist, as the feed's loads find them and the writer makes them.
+    BucketStamps stamps = new BucketStamps();
+    this.feed =
+        new NamespaceFeed(client, calls, layout, view, stamps, hooks, settings.reloadJitter());
     this.writer =
-        new RecordWriter(
-            client, calls, layout, buckets, view, hooks, feed::reread, feed::holdsBucket);
+        new RecordWriter(client, calls, layout, buckets, stamps, view, hooks, feed::reread);
     // Whether this client owns a service is known from its session, which the reaper keeps; the
     // reaper vouches again with the liveness rules.
     SessionReaper[] sessions = new SessionReaper[1];
@@ -281,7 +283,7 @@ final class ZkServiceManager implements ServiceManager, RegistryStats.Source {
       cur = writer.confirmCurrent("heartbeat", handle, calls.deadline());
     }
     long now = clock.millis();
-    Heartbeats.LocalBeat local = heartbeats.local(name, gen); // the steady state's only lookup
+    Heartbeats.LocalBeat local = heartbeats.local(name, gen); // its second and last lookup
     long known = local != null ? Math.max(cur.beat(), local.beat.get()) : cur.beat();
     if (!heartbeats.needsWrite(cur, now, known, reaper.vouched(cur.owner()))) {
       heartbeats.keep(name, gen, local, now);

@@ -7,13 +7,18 @@ import static org.opennexus.samgr.zookeeper.ZkTestSupport.awaitUntil;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.Stat;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,7 +40,7 @@ import org.opennexus.samgr.tck.RecordingListener;
  * timeout), and not when the owner's session ends. Every clock here is one {@link ManualClock},
  * shared by all clients, and the timeouts are long, so that the background announcers (timed by
  * real time) stay out of the way: expiries are announced by {@code sweepExpired},
- * deterministically.
+ * deterministically. And a heartbeat that races with an expiry mark revives the service.
  */
 @Timeout(60)
 class NeverEarlyExpiryTest {
@@ -56,7 +61,7 @@ class NeverEarlyExpiryTest {
     server.close();
   }
 
-  private static ZkServiceManager client(String namespace, ManualClock clock) {
+  private static ZkServiceManager client(String namespace, InstantSource clock) {
     return ZkTestSupport.open(
         server.connect(), namespace, clock, TIMEOUT, "zookeeper.session-timeout", "4s");
   }
@@ -239,5 +244,81 @@ class NeverEarlyExpiryTest {
     CountDownLatch done = new CountDownLatch(1);
     client.reaper().runLater(() -> client.reaper().runLater(done::countDown));
     assertTrue(done.await(20, TimeUnit.SECONDS), "the reaper's thread never ran the task");
+  }
+
+  /** A clock that, once armed, holds the next reading of the armed thread until released. */
+  private static final class HoldingClock implements InstantSource {
+    private final ManualClock clock;
+    private volatile @Nullable Thread armed;
+    final CountDownLatch held = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+
+    HoldingClock(ManualClock clock) {
+      this.clock = clock;
+    }
+
+    @Override
+    public Instant instant() {
+      Instant reading = clock.instant();
+      if (armed == Thread.currentThread()) {
+        armed = null;
+        held.countDown();
+        try {
+          assertTrue(release.await(30, TimeUnit.SECONDS), "never released");
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return reading; // the reading taken before the hold
+    }
+  }
+
+  /**
+   * A heartbeat kept locally races with another client's expiry mark: the owner read the record
+   * alive and took its clock, then the mark reached its view before it kept the beat. The heartbeat
+   * must notice (the view changed since it read the record) and revive the service by a write, not
+   * keep a beat that the mark outranks. A clock that holds the owner's heartbeat thread at its
+   * reading makes the race happen every time.
+   */
+  @Test
+  void anExpiryMarkThatLandsWhileAHeartbeatIsKeptLocallyEndsInARevival() throws Exception {
+    String ns = ZkTestSupport.freshNamespace();
+    ManualClock clock = ManualClock.at(START);
+    HoldingClock holding = new HoldingClock(clock);
+    ExecutorService beats = Executors.newSingleThreadExecutor();
+    try (ZkServiceManager owner = client(ns, holding);
+        ZkServiceManager other = client(ns, clock)) {
+      RecordingListener seen = new RecordingListener();
+      try (Subscription s = owner.watch("svc", seen)) {
+        ServiceHandle h = owner.register("svc", Endpoint.of("tcp://owner:1")); // written at START
+        assertEquals(h, other.await("svc", Duration.ofSeconds(20)));
+        assertEquals(List.of(new Registered(h)), seen.awaitEvents(1));
+        clock.set(START.plusSeconds(10)); // younger than a flush interval (15 s): kept locally
+        Future<?> beat =
+            beats.submit(
+                () -> {
+                  holding.armed = Thread.currentThread();
+                  owner.heartbeat(h);
+                  return null;
+                });
+        assertTrue(holding.held.await(20, TimeUnit.SECONDS), "the heartbeat never read the clock");
+        // Held with the record read alive and a reading of START + 10 s. Meanwhile the other
+        // client, 76 s after the written heartbeat, marks the service expired.
+        Instant marked = clock.advance(Duration.ofSeconds(66));
+        assertEquals(List.of(h), other.sweepExpired());
+        assertEquals(
+            List.of(new Registered(h), new Expired(h)),
+            seen.awaitEvents(2)); // the mark is in the owner's view
+        holding.release.countDown();
+        beat.get(20, TimeUnit.SECONDS);
+        // Revived by a write at the clock read after the mark, which every client sees.
+        assertEquals(new Liveness(h, marked, true), owner.liveness("svc"));
+        awaitUntil(
+            () -> other.liveness("svc").equals(new Liveness(h, marked, true)),
+            "the other client never saw the revival");
+      }
+    } finally {
+      beats.shutdownNow();
+    }
   }
 }
