@@ -135,7 +135,7 @@ final class ExpiryAnnouncer {
       now = clock.millis();
     } catch (DateTimeException e) {
       if (rec.registered() && !rec.expiryAnnounced()) {
-        schedule(rec.handle().name(), MAX_RETRY_MILLIS); // the clock is out of range: look later
+        schedule(rec.name(), MAX_RETRY_MILLIS); // the clock is out of range: look later
       }
       return;
     }
@@ -145,7 +145,7 @@ final class ExpiryAnnouncer {
     }
     long left = minus(heartbeats.expiresAfter(rec, heartbeats.lastBeat(rec)), now);
     if (left < HORIZON_MILLIS) {
-      schedule(rec.handle().name(), Math.max(left + 1, 0));
+      schedule(rec.name(), Math.max(left + 1, 0));
     }
   }
 
@@ -176,7 +176,7 @@ final class ExpiryAnnouncer {
         long due = heartbeats.expiresAfter(rec, heartbeats.lastBeat(rec));
         long left = Math.max(minus(due, now), minus(minus(due, anchor), real));
         if (left < HORIZON_MILLIS) {
-          schedule(rec.handle().name(), Math.max(left + 1, 0));
+          schedule(rec.name(), Math.max(left + 1, 0));
         }
       }
     } catch (RuntimeException e) { // a clock out of range, say: the next sweep looks again

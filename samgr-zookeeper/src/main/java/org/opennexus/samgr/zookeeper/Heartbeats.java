@@ -125,7 +125,7 @@ final class Heartbeats {
 
   /** The newest heartbeat this client knows of for the record's generation. */
   long lastBeat(Rec rec) {
-    LocalBeat local = local(rec.handle().name(), rec.gen());
+    LocalBeat local = local(rec.name(), rec.gen());
     return local != null ? Math.max(rec.beat(), local.beat.get()) : rec.beat();
   }
 

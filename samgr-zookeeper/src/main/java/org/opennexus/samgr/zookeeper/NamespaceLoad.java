@@ -418,7 +418,8 @@ final class NamespaceLoad {
     Map<Integer, List<String>> k = known;
     if (k == null) {
       k = new HashMap<>();
-      for (String name : view.names()) {
+      for (Rec rec : view.all()) {
+        String name = rec.name();
         k.computeIfAbsent(layout.bucketOf(name), b -> new ArrayList<>()).add(name);
       }
       known = k;

@@ -1,7 +1,10 @@
 package org.opennexus.samgr.zookeeper;
 
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.jspecify.annotations.Nullable;
+import org.opennexus.samgr.Endpoint;
+import org.opennexus.samgr.Generation;
 import org.opennexus.samgr.ServiceHandle;
 
 /**
@@ -17,13 +20,19 @@ import org.opennexus.samgr.ServiceHandle;
  * incarnation (an expiry mark, a heartbeat flush, the tombstone) carries the generation explicitly.
  * {@code registeredGen} is the generation of the register that began the incarnation.
  *
- * <p>A client's view holds one {@code Rec} per name, so its layout is compact (72 bytes with
- * compressed references): the generation is not kept beside the handle but read from it, the fields
- * that few distinct values fill across a namespace (who wrote a version, whose session owns it, its
- * timeout, its epoch, whether it is registered) are one shared, interned {@link Shared} value, and
- * what the bytes say of the version this one replaced ({@code prevWriter}, {@code prevSeq}, {@code
- * prevGen}) is not kept at all: only a writer that lost the answer to its own write asks, and it
- * reads that from the bytes it fetched ({@link RecCodec#replaced}).
+ * <p>A client's view holds one {@code Rec} per name, so its layout is compact (88 bytes with
+ * compressed references): the fields that few distinct values fill across a namespace (who wrote a
+ * version, whose session owns it, its timeout, its epoch, whether it is registered) are one shared,
+ * interned {@link Shared} value; what the bytes say of the version this one replaced ({@code
+ * prevWriter}, {@code prevSeq}, {@code prevGen}) is not kept at all: only a writer that lost the
+ * answer to its own write asks, and it reads that from the bytes it fetched ({@link
+ * RecCodec#replaced}); and the {@link ServiceHandle} is not built until asked for. The endpoint is
+ * kept as its bytes (one byte per character, an address in Latin-1 as nearly all are) or else as
+ * its string; {@link #handleKept} (what {@code resolve} calls) builds the handle once and keeps it
+ * in the endpoint's place, so that resolving a name again allocates nothing, and a later version of
+ * the same generation and endpoint takes it over ({@link #inherit}). A name never resolved costs no
+ * handle: 64 bytes fewer, and the handle and the endpoint's string together cost 64 more than its
+ * bytes once it is.
  *
  * <p>The fields of a version (those the view keeps):
  *
@@ -42,7 +51,8 @@ import org.opennexus.samgr.ServiceHandle;
  *   <li>{@code epochBase}: the base of the {@link Epoch} its generation was issued in (0 in a
  *       record written before epochs: its generation is its zxid)
  *   <li>{@code epochStart}: the zxid at which that epoch began
- *   <li>{@code handle}: the service handle of this version (for a tombstone: the one unregistered)
+ *   <li>{@code name}, {@code endpoint}: the service handle of this version (for a tombstone: the
+ *       one unregistered), with {@code gen}
  *   <li>{@code timeoutMillis}: the service's own liveness timeout in milliseconds, set by the
  *       client that registered or restarted it; {@link #UNKNOWN_TIMEOUT} in a record written before
  *       timeouts were kept (each client judges such a record by its own timeout)
@@ -99,7 +109,15 @@ final class Rec {
   private final long expiredBeat;
   private final long seq;
   private final Shared shared;
-  private final ServiceHandle handle;
+  private final String name;
+  private final long gen;
+
+  /**
+   * The endpoint: its Latin-1 bytes, or its string if it has other characters, or the {@link
+   * ServiceHandle} of this version once {@link #handleKept} built it (holding the endpoint). Each
+   * is immutable; volatile, so that the handle, kept by one thread, is seen whole by any.
+   */
+  private volatile Object endpoint;
 
   /**
    * Not a field of the record node but this client's: the clock's reading minus the real time
@@ -113,16 +131,24 @@ final class Rec {
   /** No {@link #anchor} yet. */
   static final long UNANCHORED = Long.MIN_VALUE;
 
-  /** A version; its generation is {@code handle}'s. */
+  /**
+   * A version of {@code name}'s record whose generation is {@code gen} and whose endpoint is {@code
+   * endpoint}, as {@link #compact} keeps it.
+   */
   Rec(
+      String name,
+      Object endpoint,
+      long gen,
       int version,
       long mzxid,
       long registeredGen,
       long beat,
       long expiredBeat,
       long seq,
-      Shared shared,
-      ServiceHandle handle) {
+      Shared shared) {
+    this.name = name;
+    this.endpoint = endpoint;
+    this.gen = gen;
     this.version = version;
     this.mzxid = mzxid;
     this.registeredGen = registeredGen;
@@ -130,7 +156,21 @@ final class Rec {
     this.expiredBeat = expiredBeat;
     this.seq = seq;
     this.shared = shared;
-    this.handle = handle;
+  }
+
+  /** An endpoint address as a version keeps it: its bytes if it is Latin-1, else itself. */
+  static Object compact(String address) {
+    for (int i = 0; i < address.length(); i++) {
+      if (address.charAt(i) > 0xFF) {
+        return address;
+      }
+    }
+    return address.getBytes(StandardCharsets.ISO_8859_1);
+  }
+
+  /** The service's name. */
+  String name() {
+    return name;
   }
 
   int version() {
@@ -145,9 +185,8 @@ final class Rec {
     return shared.registered();
   }
 
-  /** The generation: the handle's. */
   long gen() {
-    return handle.generation().value();
+    return gen;
   }
 
   long registeredGen() {
@@ -182,8 +221,58 @@ final class Rec {
     return shared.epochStart();
   }
 
+  /**
+   * The handle of this version: the one kept if {@link #handleKept} built it, else a new one, not
+   * kept (what events, listings and writes return: a view whose every name had its handle kept
+   * would cost 64 bytes more per name).
+   */
   ServiceHandle handle() {
-    return handle;
+    Object e = endpoint;
+    return e instanceof ServiceHandle h ? h : build(e);
+  }
+
+  /**
+   * The handle of this version, built once and kept: what {@code resolve} returns, so that it
+   * allocates nothing for a name resolved before (or whose earlier version of the same generation
+   * and endpoint was). Racing threads may each build one; all are equal, one is kept.
+   */
+  ServiceHandle handleKept() {
+    Object e = endpoint;
+    if (e instanceof ServiceHandle h) {
+      return h;
+    }
+    ServiceHandle h = build(e);
+    endpoint = h;
+    return h;
+  }
+
+  /**
+   * Takes over the handle {@code older} keeps if it is this version's too (same name, generation
+   * and endpoint): a heartbeat or an expiry mark written does not make {@code resolve} build it
+   * again. Called by the view before it publishes this version.
+   */
+  void inherit(Rec older) {
+    if (older.endpoint instanceof ServiceHandle h
+        && !(endpoint instanceof ServiceHandle)
+        && older.gen == gen
+        && older.name.equals(name)
+        && h.endpoint().address().equals(endpoint())) {
+      endpoint = h;
+    }
+  }
+
+  private ServiceHandle build(Object e) {
+    return new ServiceHandle(name, Endpoint.of(address(e)), new Generation(gen));
+  }
+
+  private static String address(Object e) {
+    if (e instanceof byte[] latin1) {
+      return new String(latin1, StandardCharsets.ISO_8859_1);
+    }
+    if (e instanceof ServiceHandle h) {
+      return h.endpoint().address();
+    }
+    return (String) e;
   }
 
   long timeoutMillis() {
@@ -267,8 +356,9 @@ final class Rec {
         this, false, gen(), registeredGen, owner(), beat, expiredBeat, endpoint(), timeoutMillis());
   }
 
+  /** The endpoint's address (a new string unless the handle is kept or it is not Latin-1). */
   String endpoint() {
-    return handle.endpoint().address();
+    return address(endpoint);
   }
 
   /** Whether this incarnation's expiry has been announced for its latest written heartbeat. */
@@ -299,13 +389,15 @@ final class Rec {
   Rec voided() {
     Shared s = shared;
     return new Rec(
+        name,
+        endpoint,
+        gen,
         version,
         mzxid,
         registeredGen,
         beat,
         expiredBeat,
         seq,
-        Shared.of(false, s.owner(), s.writer(), s.epochBase(), s.epochStart(), s.timeoutMillis()),
-        handle);
+        Shared.of(false, s.owner(), s.writer(), s.epochBase(), s.epochStart(), s.timeoutMillis()));
   }
 }

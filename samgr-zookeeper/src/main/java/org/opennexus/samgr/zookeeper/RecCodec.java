@@ -11,9 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import org.apache.zookeeper.data.Stat;
 import org.jspecify.annotations.Nullable;
-import org.opennexus.samgr.Endpoint;
-import org.opennexus.samgr.Generation;
-import org.opennexus.samgr.ServiceHandle;
+import org.opennexus.samgr.spi.Arguments;
 import org.opennexus.samgr.spi.LivenessClock;
 
 /**
@@ -180,16 +178,22 @@ final class RecCodec {
       long mzxid = stat.getMzxid();
       long own = epochBase + (mzxid - epochStart);
       long g = gen == Rec.THIS_WRITE ? own : gen;
-      ServiceHandle handle = new ServiceHandle(name, Endpoint.of(endpoint), new Generation(g));
+      Arguments.requireName(name); // checked as the handle's constructor would
+      Arguments.requireAddress(endpoint);
+      if (g < 1) {
+        throw new Unreadable("a field is out of range: generation must be at least 1, but is " + g);
+      }
       return new Rec(
+          name,
+          Rec.compact(endpoint),
+          g,
           stat.getVersion(),
           mzxid,
           registeredGen == Rec.THIS_WRITE ? own : registeredGen,
           beat,
           expiredBeat,
           seq,
-          Rec.Shared.of(state == REGISTERED, owner, writer, epochBase, epochStart, timeout),
-          handle);
+          Rec.Shared.of(state == REGISTERED, owner, writer, epochBase, epochStart, timeout));
     } catch (EOFException e) {
       throw new Unreadable(
           "truncated: a record of format "

@@ -4,7 +4,6 @@ import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -37,7 +36,8 @@ final class RecordView {
   /** Told of every version applied (after its events are queued), outside the view's lock. */
   private final Consumer<Rec> applied;
 
-  private final ConcurrentHashMap<String, Rec> view = new ConcurrentHashMap<>();
+  /** The versions by name; changed under the lock, read without it. */
+  private final RecTable view = new RecTable();
 
   /** See {@link #changes()}; written under the lock, around each change of {@link #view}. */
   private volatile long changes;
@@ -89,14 +89,12 @@ final class RecordView {
     return unreadable.get(name);
   }
 
-  /** Every version the view holds, in no order; a live view of the map. */
+  /**
+   * Every version the view holds, in no order, as {@link RecTable#values} walks them (a name may be
+   * missed or seen twice if it changes meanwhile: callers look it up again before acting on it).
+   */
   Iterable<Rec> all() {
     return view.values();
-  }
-
-  /** The names the view holds; a live view of the map. */
-  Set<String> names() {
-    return view.keySet();
   }
 
   /** Whether the view holds the version of {@code name} written at {@code zxid}, or a newer one. */
@@ -161,7 +159,10 @@ final class RecordView {
       // reads them again.
       unreadable.clear();
       newest = null;
-      List<String> names = new ArrayList<>(view.keySet());
+      List<String> names = new ArrayList<>();
+      for (Rec rec : view.values()) {
+        names.add(rec.name());
+      }
       names.sort(Comparator.naturalOrder());
       for (String name : names) {
         Rec rec = view.get(name);
@@ -180,9 +181,9 @@ final class RecordView {
 
   /** Puts a version in the view, under the lock, keeping the count of registered ones. */
   @SuppressWarnings("NonAtomicVolatileUpdate") // written under the lock only
-  private void store(String name, Rec rec) {
+  private void store(Rec rec) {
     changes++; // odd: a change is being made
-    Rec old = view.put(name, rec);
+    Rec old = view.put(rec);
     changes++;
     count(old, rec);
   }
@@ -289,7 +290,7 @@ final class RecordView {
       boolean oldValid = old != null && !old.before(below);
       if (isVoid) {
         if (!oldValid) {
-          store(name, rec);
+          store(rec);
         }
         return rec;
       }
@@ -300,7 +301,10 @@ final class RecordView {
       if (bad != null && rec.mzxid() <= bad.mzxid()) {
         return rec; // older than the unreadable version the view holds
       }
-      store(name, rec);
+      if (old != null) {
+        rec.inherit(old); // keeps resolve from building the same handle again
+      }
+      store(rec);
       if (bad != null) {
         unreadable.remove(name); // repaired: old is the version before it, never registered
       }
@@ -343,7 +347,7 @@ final class RecordView {
       noteZxid(bad.mzxid());
       unreadable.put(name, bad); // first: a reader that sees the name unregistered then sees why
       if (old != null && old.registered()) {
-        store(name, old.voided());
+        store(old.voided());
         hub.publish(new ServiceEvent.Unregistered(old.handle()));
       }
     } finally {

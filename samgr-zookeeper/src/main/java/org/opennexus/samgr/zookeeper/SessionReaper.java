@@ -426,7 +426,7 @@ final class SessionReaper {
     List<String> names = new ArrayList<>();
     for (Rec rec : view.all()) {
       if (lostOwn(rec, id)) {
-        names.add(rec.handle().name());
+        names.add(rec.name());
       }
     }
     names.sort(Comparator.naturalOrder());

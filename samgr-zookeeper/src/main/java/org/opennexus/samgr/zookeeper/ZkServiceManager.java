@@ -244,7 +244,7 @@ final class ZkServiceManager implements ServiceManager, RegistryStats.Source {
     Rec rec = point != null ? point.rec() : view.get(name);
     if (rec != null && rec.registered()) {
       calls.checkOpen();
-      return rec.handle();
+      return rec.handleKept();
     }
     throw missing(point, "resolve", name);
   }
@@ -261,7 +261,7 @@ final class ZkServiceManager implements ServiceManager, RegistryStats.Source {
     Rec rec = point != null ? point.rec() : view.get(name);
     if (rec != null && rec.registered()) {
       calls.checkOpen();
-      return Optional.of(rec.handle());
+      return Optional.of(rec.handleKept());
     }
     Arguments.requireName(name);
     calls.checkOpen();
@@ -432,12 +432,12 @@ final class ZkServiceManager implements ServiceManager, RegistryStats.Source {
         candidates.add(rec);
       }
     }
-    candidates.sort(Comparator.comparing(r -> r.handle().name()));
+    candidates.sort(Comparator.comparing(Rec::name));
     List<ServiceHandle> expired = new ArrayList<>();
     for (Rec rec : candidates) {
       ServiceHandle marked;
       try {
-        marked = announcer.mark("sweepExpired", rec.handle().name(), now);
+        marked = announcer.mark("sweepExpired", rec.name(), now);
       } catch (SamgrError e) { // Unavailable or Denied: markExpired reports no other outcome
         break; // the ensemble is out of reach or refuses: report the marks that landed
       }
@@ -471,7 +471,7 @@ final class ZkServiceManager implements ServiceManager, RegistryStats.Source {
     Rec rec = view.get(name);
     if (rec != null && rec.registered()) {
       calls.checkOpen();
-      return rec.handle();
+      return rec.handleKept();
     }
     UnreadableRecord bad = view.unreadable(name);
     if (bad != null) {

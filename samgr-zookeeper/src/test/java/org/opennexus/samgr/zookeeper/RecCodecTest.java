@@ -3,11 +3,14 @@ package org.opennexus.samgr.zookeeper;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.List;
 import org.apache.zookeeper.data.Stat;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -48,6 +51,71 @@ class RecCodecTest {
         new ServiceHandle("svc", Endpoint.of("tcp://a:1"), new Generation(107)), rec.handle());
     assertEquals(3, rec.version());
     assertEquals(9, rec.owner());
+  }
+
+  /**
+   * An endpoint is kept as its Latin-1 bytes or, with other characters, as its string; either way
+   * the handle built from it is the one written.
+   */
+  @Test
+  void endpointsOfAnyCharactersReadBack() throws Exception {
+    for (String address : List.of("tcp://a:1", "tcp://caf\u00e9:1", "tcp://\u670d\u52a1:1")) {
+      Rec rec = RecCodec.parse("svc", stat(), encoded(Rec.registration(9, 1000, address, 0), 100));
+      assertEquals(address, rec.endpoint());
+      assertEquals(
+          new ServiceHandle("svc", Endpoint.of(address), new Generation(107)), rec.handle());
+      assertEquals(address, rec.handleKept().endpoint().address());
+      assertEquals(address, rec.endpoint()); // read from the kept handle now
+      assertEquals(address, rec.restarted(9, 2000, rec.endpoint(), 0).endpoint());
+    }
+  }
+
+  /**
+   * {@code resolve}'s handle is built once per version and kept; other callers' are not kept; a
+   * newer version of the same generation and endpoint takes the kept one over, others do not.
+   */
+  @Test
+  void aKeptHandleIsBuiltOnceAndInheritedByTheSameGeneration() throws Exception {
+    Rec rec =
+        RecCodec.parse("svc", stat(), encoded(Rec.registration(9, 1000, "tcp://a:1", 0), 100));
+    assertNotSame(rec.handle(), rec.handle());
+    ServiceHandle kept = rec.handleKept();
+    assertSame(kept, rec.handleKept());
+    assertSame(kept, rec.handle());
+
+    Stat later = stat();
+    later.setVersion(4);
+    later.setMzxid(ZXID + 5);
+    Rec beaten = RecCodec.parse("svc", later, encoded(rec.beaten(9, 2000, Rec.NEVER), 100));
+    Rec restarted =
+        RecCodec.parse("svc", later, encoded(rec.restarted(9, 2000, "tcp://a:1", 0), 100));
+    Rec moved = // by hand: the same generation at another endpoint
+        new Rec(
+            "svc",
+            Rec.compact("tcp://b:2"),
+            107,
+            4,
+            ZXID + 5,
+            107,
+            2000,
+            Rec.NEVER,
+            1,
+            Rec.Shared.of(true, 9, 42, 100, 0x500000000L, 0));
+    Rec again = RecCodec.parse("svc", later, encoded(rec.beaten(9, 2000, Rec.NEVER), 100));
+    Rec other = RecCodec.parse("other", later, encoded(rec.beaten(9, 2000, Rec.NEVER), 100));
+    beaten.inherit(rec);
+    restarted.inherit(rec);
+    moved.inherit(rec);
+    other.inherit(rec);
+    assertSame(kept, beaten.handleKept()); // same generation 107 and endpoint
+    assertEquals(112, restarted.gen()); // the restart's own zxid: a generation of its own
+    assertNotSame(kept, restarted.handleKept());
+    assertEquals("tcp://b:2", moved.handleKept().endpoint().address());
+    assertNotSame(kept, other.handleKept());
+    assertEquals("other", other.handleKept().name());
+    ServiceHandle own = again.handleKept(); // kept before: inherit leaves it
+    again.inherit(rec);
+    assertSame(own, again.handleKept());
   }
 
   /**
