@@ -98,9 +98,10 @@ class AclTest {
           assertEquals(alice.resolve("svc-7"), reader.resolve("svc-7"));
         }
         long without = server.packetsReceived() - before;
-        // Its credentials and four ACLs; a ping or two may fall within either open.
+        // Its credentials and four ACLs (5), give or take the pings that fall within either open
+        // (measured: 13 to 15 requests against 8 or 9); reading every record would be 200 more.
         long more = withCredentials - without;
-        assertTrue(more >= 5 && more <= 10, withCredentials + " requests against " + without);
+        assertTrue(more >= 3 && more <= 10, withCredentials + " requests against " + without);
       }
     }
   }
