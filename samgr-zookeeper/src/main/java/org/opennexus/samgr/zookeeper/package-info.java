@@ -58,8 +58,9 @@
  *
  * <p>A client ({@code ZkServiceManager}) coordinates named parts: its opening ({@code
  * ClientOpening}: connect, namespace, first load, and what {@code open()} reports), the view
- * ({@code RecordView}: per name the newest version, ordered by zxid within an epoch, and the events
- * of each transition; a version it cannot read is held as an {@code UnreadableRecord}, which every
+ * ({@code RecordView}: per name the newest version, ordered by zxid within an epoch, held in an
+ * open-addressing table that readers search without a lock, {@code RecTable}, and the events of
+ * each transition; a version it cannot read is held as an {@code UnreadableRecord}, which every
  * operation on the name reports), the writer ({@code RecordWriter}: one write at a time per name,
  * different names in parallel, applied in zxid order, compare-and-set, answers lost and retried),
  * the layout ({@code Layout}: records spread over hashed buckets, whose count {@code RecordBuckets}

@@ -163,10 +163,60 @@ class RecTableTest {
       assertTrue(table.capacity() <= 512, "capacity " + table.capacity() + " at round " + round);
     }
     assertEquals(512, table.capacity());
+    // Each rebuild clears the tombstones: the next comes once 156 more fill half the 512 slots
+    // with the 101 names (641 rebuilds in 100,000 rounds), not at the next put.
+    assertTrue(table.rebuilds() <= 1_000, "rebuilt " + table.rebuilds() + " times");
     assertEquals(100, table.size());
     for (int i = 0; i < 100; i++) {
       assertEquals("kept-" + i, nameOf(table.get("kept-" + i)));
     }
+  }
+
+  /**
+   * 16,384 names of one hash (built from "Aa" and "BB"): the table holds at most {@value
+   * RecTable#MAX_PROBES} of them near their common place, the rest go to the overflow, and every
+   * name, colliding or not, is found, replaced, removed and walked exactly as in a table without
+   * collisions. (Without the bound, each put and each rebuild walked every colliding name: about
+   * 10^9 probes here, with the view's lock held.)
+   */
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void namesBuiltToCollideGoToTheOverflow() {
+    RecTable table = new RecTable();
+    List<String> colliding = colliding(14);
+    for (String name : colliding) {
+      assertNull(table.put(rec(name, 1)));
+    }
+    for (int i = 0; i < 1000; i++) {
+      assertNull(table.put(rec("svc-" + i, 1)));
+    }
+    assertEquals(colliding.size() + 1000, table.size());
+    assertTrue(
+        table.overflowed() >= colliding.size() - RecTable.MAX_PROBES,
+        "overflowed " + table.overflowed());
+    for (String name : colliding) {
+      assertEquals(name, nameOf(table.get(name)));
+    }
+    for (int i = 0; i < 1000; i++) {
+      assertEquals("svc-" + i, nameOf(table.get("svc-" + i)));
+    }
+    String first = colliding.get(0);
+    String last = colliding.get(colliding.size() - 1);
+    assertEquals(Integer.valueOf(1), versionOf(table.put(rec(first, 2))));
+    assertEquals(Integer.valueOf(1), versionOf(table.put(rec(last, 2))));
+    assertEquals(Integer.valueOf(2), versionOf(table.get(first)));
+    assertEquals(Integer.valueOf(2), versionOf(table.get(last)));
+    assertEquals(Integer.valueOf(2), versionOf(table.remove(last)));
+    assertNull(table.get(last));
+    assertEquals(colliding.size() + 999, table.size());
+    Set<String> walked = new HashSet<>();
+    for (Rec rec : table.values()) {
+      assertTrue(walked.add(rec.name()), "walked twice: " + rec.name());
+    }
+    assertEquals(colliding.size() + 999, walked.size());
+    table.clear();
+    assertEquals(0, table.overflowed());
+    assertNull(table.get(first));
   }
 
   @Test
@@ -190,6 +240,66 @@ class RecTableTest {
     Iterator<Rec> empty = new RecTable().values().iterator();
     assertFalse(empty.hasNext());
     assertThrows(NoSuchElementException.class, empty::next);
+  }
+
+  /**
+   * One writer removes names and puts them back, over and over (tombstones, and rebuilds that clear
+   * them), while readers look up names that stay put throughout: each is found every time, and a
+   * walk yields each of them once.
+   */
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void readersFindNamesThatStayWhileOthersComeAndGo() throws Exception {
+    RecTable table = new RecTable();
+    int stay = 2_000;
+    for (int i = 0; i < stay; i++) {
+      table.put(rec("stay-" + i, 1));
+    }
+    AtomicBoolean done = new AtomicBoolean();
+    ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+    List<Thread> readers = new ArrayList<>();
+    for (int r = 0; r < 2; r++) {
+      int seed = r;
+      readers.add(
+          new Thread(
+              () -> {
+                int step = 0;
+                while (!done.get() && failures.isEmpty()) {
+                  String name = "stay-" + (step++ * 31 + seed) % stay;
+                  Rec found = table.get(name);
+                  if (found == null || !found.name().equals(name)) {
+                    failures.add(name + " not found while others came and went");
+                  }
+                  if (seed == 1 && step % 5_000 == 0) {
+                    Set<String> walked = new HashSet<>();
+                    for (Rec rec : table.values()) {
+                      if (rec.name().startsWith("stay-") && !walked.add(rec.name())) {
+                        failures.add("the walk yielded " + rec.name() + " twice");
+                      }
+                    }
+                    if (walked.size() != stay) {
+                      failures.add("the walk yielded " + walked.size() + " of " + stay);
+                    }
+                  }
+                }
+              }));
+    }
+    readers.forEach(Thread::start);
+    int rebuildsBefore = table.rebuilds();
+    for (int round = 0; round < 300_000; round++) {
+      String name = "churn-" + round % 5_000;
+      if (table.get(name) == null) {
+        table.put(rec(name, 1));
+      } else {
+        table.remove(name);
+      }
+    }
+    done.set(true);
+    for (Thread reader : readers) {
+      reader.join();
+    }
+    assertEquals(List.of(), List.copyOf(failures));
+    assertTrue(table.rebuilds() > rebuildsBefore, "no rebuild happened under the churn");
   }
 
   /**

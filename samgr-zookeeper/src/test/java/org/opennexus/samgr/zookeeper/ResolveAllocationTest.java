@@ -96,7 +96,7 @@ class ResolveAllocationTest {
   void resolveAllocatesNothingOnceAVersionsHandleIsBuilt() throws Exception {
     String ns = ZkTestSupport.freshNamespace();
     ManualClock clock = ManualClock.at(Instant.parse("2026-01-01T00:00:00Z"));
-    Duration hour = Duration.ofHours(1); // no heartbeat falls due to be written
+    Duration hour = Duration.ofHours(1); // no heartbeat falls due to be written unless asked
     try (ServiceManager writer = ZkTestSupport.open(server.connect(), ns, clock, hour);
         ServiceManager reader = ZkTestSupport.open(server.connect(), ns, clock, hour)) {
       ServiceHandle first = writer.register("svc", Endpoint.of("tcp://10.1.134.160:7000"));
@@ -112,6 +112,16 @@ class ResolveAllocationTest {
           oneResolve(writer, "svc", second) >= 64, "the writer's first resolve built a handle");
       assertResolvesAllocateNothing(writer, "svc");
       assertResolvesAllocateNothing(reader, "svc");
+
+      // A heartbeat written (the last written is older than a quarter of the timeout) is a new
+      // version of the same generation and endpoint: it takes over the handle, no resolve builds.
+      Instant beat = clock.advance(Duration.ofMinutes(20));
+      writer.heartbeat(second);
+      ZkTestSupport.awaitUntil(
+          () -> reader.liveness("svc").lastHeartbeat().equals(beat), "the reader saw the beat");
+      assertEquals(beat, writer.liveness("svc").lastHeartbeat());
+      assertTrue(oneResolve(writer, "svc", second) < 64, "the writer built the handle again");
+      assertTrue(oneResolve(reader, "svc", second) < 64, "the reader built the handle again");
     }
   }
 }
