@@ -33,11 +33,21 @@ final class Layout {
   private final String recordsPrefix;
   private final String clientsPrefix;
 
-  /** The namespace's bucket count, or 0 until this client has learnt it. */
-  private volatile int buckets;
+  /**
+   * The namespace's bucket count and the hex digits of a bucket node's name, one value so that a
+   * reader never pairs one count with another's width; a count of 0 until this client has learnt
+   * it.
+   */
+  private volatile Shape shape = new Shape(0, 1);
 
-  /** Hex digits of a bucket node's name; set with {@link #buckets}. */
-  private volatile int width;
+  /** A bucket count and the width of its bucket nodes' names. */
+  private record Shape(int count, int width) {}
+
+  /**
+   * Where a name's record lies: its bucket's number and node, and its own node, all from one
+   * reading of the bucket count.
+   */
+  record Place(int bucket, String bucketPath, String recordPath) {}
 
   /** The layout of the namespace whose root path is {@code root}, such as {@code /samgr}. */
   Layout(String root) {
@@ -53,13 +63,12 @@ final class Layout {
     if (count < MIN_BUCKETS || count > MAX_BUCKETS) {
       throw new IllegalArgumentException("bucket count out of range: " + count);
     }
-    width = Math.max(1, (32 - Integer.numberOfLeadingZeros(count - 1) + 3) / 4);
-    buckets = count;
+    shape = new Shape(count, Math.max(1, (32 - Integer.numberOfLeadingZeros(count - 1) + 3) / 4));
   }
 
   /** The namespace's bucket count, or 0 if this client has not learnt it yet. */
   int buckets() {
-    return buckets;
+    return shape.count();
   }
 
   /** The namespace's root path. */
@@ -79,11 +88,16 @@ final class Layout {
 
   /** The bucket node numbered {@code bucket}. */
   String bucket(int bucket) {
-    return recordsPrefix + bucketName(bucket);
+    return recordsPrefix + bucketName(bucket, shape.width());
   }
 
   /** A bucket node's name: its number in lowercase hex, zero-padded. */
   String bucketName(int bucket) {
+    return bucketName(bucket, shape.width());
+  }
+
+  /** A bucket node's name: its number in lowercase hex, zero-padded to {@code width}. */
+  private static String bucketName(int bucket, int width) {
     String hex = Integer.toHexString(bucket);
     int pad = width - hex.length();
     return pad <= 0 ? hex : "0".repeat(pad) + hex;
@@ -91,13 +105,21 @@ final class Layout {
 
   /** The number of the bucket that holds {@code name}'s record. */
   int bucketOf(String name) {
-    return bucketOfNode(Names.encode(name), known());
+    return bucketOfNode(Names.encode(name), known().count());
   }
 
   /** The record node of a name. */
   String record(String name) {
+    return place(name).recordPath();
+  }
+
+  /** Where a name's record lies (see {@link Place}). */
+  Place place(String name) {
+    Shape known = known();
     String node = Names.encode(name);
-    return recordsPrefix + bucketName(bucketOfNode(node, known())) + "/" + node;
+    int bucket = bucketOfNode(node, known.count());
+    String bucketPath = recordsPrefix + bucketName(bucket, known.width());
+    return new Place(bucket, bucketPath, bucketPath + "/" + node);
   }
 
   /** The client node of a session. */
@@ -123,7 +145,7 @@ final class Layout {
 
   /** The name a node in bucket {@code bucket} holds, or {@code null} if it is none of ours. */
   @Nullable String recordName(int bucket, String node) {
-    int count = buckets;
+    int count = shape.count();
     String name = Names.decode(node);
     return name != null
             && Arguments.isValidName(name)
@@ -144,8 +166,9 @@ final class Layout {
 
   /** A bucket node's number, or -1 if {@code node} is not the name of one of this layout's. */
   int bucketNumber(String node) {
-    int count = buckets;
-    if (count == 0 || node.length() != width) {
+    Shape known = shape;
+    int count = known.count();
+    if (count == 0 || node.length() != known.width()) {
       return -1;
     }
     int n = 0;
@@ -170,12 +193,12 @@ final class Layout {
     return path.startsWith(recordsPrefix);
   }
 
-  private int known() {
-    int count = buckets;
-    if (count == 0) {
+  private Shape known() {
+    Shape known = shape;
+    if (known.count() == 0) {
       throw new IllegalStateException("the namespace's bucket count is not known yet");
     }
-    return count;
+    return known;
   }
 
   /** The bucket of a record node's name among {@code count} buckets. */

@@ -232,7 +232,8 @@ final class RecordWriter {
   private @Nullable ServiceHandle attempt(
       String op, String name, Rec.Draft draft, long deadline, boolean repairs) throws SamgrError {
     NamespaceHistory h = history();
-    String path = layout.record(name);
+    Layout.Place place = layout.place(name); // record and bucket from one bucket count
+    String path = place.recordPath();
     checkSize(op, name, path, draft);
     h.verify(op, deadline); // once per session: the ensemble has not lost its data
     long s = seq.incrementAndGet();
@@ -246,8 +247,8 @@ final class RecordWriter {
     long epochStart = fence != null ? fence.start() : base != null ? base.epochStart() : 0;
     byte[] bytes = RecCodec.encode(draft, writerId, s, epochBase, epochStart);
     String epochPath = h.epochPath();
-    int bucketIndex = layout.bucketOf(name);
-    String bucket = layout.bucket(bucketIndex);
+    int bucketIndex = place.bucket();
+    String bucket = place.bucketPath();
     boolean creates = base == null && over == null;
     // The first write into a bucket makes it, in the same transaction (buckets hold records only).
     boolean makesBucket = creates && !stamps.present(bucketIndex);

@@ -43,6 +43,29 @@ class LayoutTest {
     assertEquals("/samgr/records/fff", most.bucket(Layout.MAX_BUCKETS - 1));
   }
 
+  /**
+   * A writer's place (bucket number, bucket node, record node) comes from one reading of the count:
+   * after the namespace is adopted again with another count (made anew by someone else), every part
+   * of it follows the new count, never a mix of the two.
+   */
+  @Test
+  void aPlaceIsOneReadingOfTheBucketCount() {
+    Layout layout = new Layout("/samgr");
+    layout.adopt(1024);
+    assertEquals(
+        new Layout.Place(0x168, "/samgr/records/168", "/samgr/records/168/foobar"),
+        layout.place("foobar"));
+    layout.adopt(16);
+    int bucket = (int) (0xbf9cf968L % 16);
+    assertEquals(
+        new Layout.Place(bucket, "/samgr/records/8", "/samgr/records/8/foobar"),
+        layout.place("foobar"));
+    assertEquals(8, bucket);
+    assertEquals(layout.record("foobar"), layout.place("foobar").recordPath());
+    assertEquals(layout.bucketOf("foobar"), layout.place("foobar").bucket());
+    assertThrows(IllegalStateException.class, () -> new Layout("/samgr").place("foobar"));
+  }
+
   @Test
   void onlyANodeInItsOwnBucketIsARecord() {
     Layout layout = new Layout("/samgr");
