@@ -82,7 +82,7 @@ class AclTest {
   @Test
   void aReadOnlyClientWithCredentialsChecksTheNamespaceNotEveryRecord() throws Exception {
     String ns = ZkTestSupport.freshNamespace();
-    try (TestServer server = new TestServer()) {
+    try (TestServer server = TestServer.start()) {
       try (ServiceManager alice = open(server, ns, "zookeeper.auth", "alice:secret")) {
         for (int i = 0; i < 200; i++) {
           alice.register("svc-" + i, Endpoint.of("tcp://10.0.0.1:" + i));

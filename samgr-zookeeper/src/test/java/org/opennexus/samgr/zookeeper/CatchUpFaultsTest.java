@@ -19,10 +19,9 @@ import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Stat;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.opennexus.samgr.Endpoint;
 import org.opennexus.samgr.SamgrError;
 import org.opennexus.samgr.ServiceEvent;
@@ -42,17 +41,7 @@ import org.opennexus.samgr.tck.RecordingListener;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class CatchUpFaultsTest {
 
-  private static TestServer server;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = new TestServer();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    server.close();
-  }
+  @RegisterExtension static final TestServer server = TestServer.perClass();
 
   @Test
   void aChangeMissedWhileAwayIsReadEvenIfItsBucketChangesBeforeTheCatchUp() throws Exception {

@@ -15,10 +15,9 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.opennexus.samgr.Endpoint;
 import org.opennexus.samgr.ServiceEvent;
 import org.opennexus.samgr.ServiceHandle;
@@ -34,17 +33,7 @@ import org.opennexus.samgr.tck.RecordingListener;
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class CatchUpTest {
 
-  private static TestServer server;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = new TestServer();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    server.close();
-  }
+  @RegisterExtension static final TestServer server = TestServer.perClass();
 
   @Test
   void aReconnectedClientReadsOnlyTheBucketsThatChanged() throws Exception {

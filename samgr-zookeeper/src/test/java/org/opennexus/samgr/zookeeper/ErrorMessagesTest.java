@@ -9,10 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.opennexus.samgr.Endpoint;
 import org.opennexus.samgr.SamgrError;
 import org.opennexus.samgr.ServiceManager;
@@ -25,17 +24,7 @@ import org.opennexus.samgr.ServiceManager;
 @Timeout(60)
 class ErrorMessagesTest {
 
-  private static TestServer server;
-
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = new TestServer();
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    server.close();
-  }
+  @RegisterExtension static final TestServer server = TestServer.perClass();
 
   @Test
   void aMissingRecordsNodeIsNamedWithItsRemedy() throws Exception {

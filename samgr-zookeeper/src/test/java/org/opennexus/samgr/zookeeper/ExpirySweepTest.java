@@ -11,10 +11,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.opennexus.samgr.Endpoint;
 import org.opennexus.samgr.ManualClock;
 import org.opennexus.samgr.ServiceEvent.Expired;
@@ -32,17 +31,7 @@ import org.opennexus.samgr.tck.RecordingListener;
 @Timeout(60)
 class ExpirySweepTest {
 
-  private static TestServer server;
-
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = new TestServer();
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    server.close();
-  }
+  @RegisterExtension static final TestServer server = TestServer.perClass();
 
   private static ZkServiceManager client(String namespace, InstantSource clock, Duration timeout) {
     return ZkTestSupport.open(server.connect(), namespace, clock, timeout);

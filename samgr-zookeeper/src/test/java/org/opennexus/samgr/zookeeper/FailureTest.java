@@ -30,7 +30,7 @@ class FailureTest {
 
   @Test
   void operationsFailUnavailableWhileTheServerIsDownAndWorkAfter() throws Exception {
-    try (TestServer server = new TestServer()) {
+    try (TestServer server = TestServer.start()) {
       String ns = ZkTestSupport.freshNamespace();
       try (ServiceManager manager =
               ZkTestSupport.builder(server.connect(), ns)
@@ -62,7 +62,7 @@ class FailureTest {
             assertEquals("zookeeper", e.environment());
           }
           assertEquals(h, manager.resolve("svc")); // reads are served from the view meanwhile
-          server.start();
+          server.restart();
           ServiceHandle restarted = retryUntilUp(() -> manager.restart(h, Endpoint.of("c")));
           assertEquals(restarted, manager.resolve("svc"));
           // A change by another client after the outage reaches the subscription: not silent.
@@ -176,7 +176,7 @@ class FailureTest {
    */
   @Test
   void aRetriedFirstWriteIntoABucketMadeMeanwhileByAnotherClientIsWrittenAgain() throws Exception {
-    try (TestServer server = new TestServer()) {
+    try (TestServer server = TestServer.start()) {
       String ns = ZkTestSupport.freshNamespace();
       AtomicBoolean once = new AtomicBoolean();
       AtomicInteger tries = new AtomicInteger();
@@ -203,7 +203,7 @@ class FailureTest {
                       () -> {
                         try {
                           Thread.sleep(500);
-                          server.start();
+                          server.restart();
                         } catch (Exception e) {
                           throw new AssertionError(e);
                         }

@@ -47,7 +47,7 @@ class NamespaceGuardTest {
         List.of(
             new ACL(Perms.ALL, new Id("digest", DigestAuthenticationProvider.generateDigest(AUTH))),
             new ACL(Perms.READ, Ids.ANYONE_ID_UNSAFE));
-    try (TestServer server = new TestServer();
+    try (TestServer server = TestServer.start();
         CuratorFramework alice =
             CuratorFrameworkFactory.builder()
                 .connectString(server.connect())

@@ -19,10 +19,9 @@ import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.Stat;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.opennexus.samgr.Endpoint;
 import org.opennexus.samgr.Liveness;
 import org.opennexus.samgr.ManualClock;
@@ -49,17 +48,7 @@ class NeverEarlyExpiryTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
   private static final Duration FLUSH = TIMEOUT.dividedBy(4);
 
-  private static TestServer server;
-
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = new TestServer();
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    server.close();
-  }
+  @RegisterExtension static final TestServer server = TestServer.perClass();
 
   private static ZkServiceManager client(String namespace, InstantSource clock) {
     return ZkTestSupport.open(

@@ -15,10 +15,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.function.Executable;
 import org.opennexus.samgr.Endpoint;
 import org.opennexus.samgr.SamgrError;
@@ -37,13 +37,12 @@ class OnDemandLoadTest {
   /** Bytes no samgr wrote: an unknown format byte. */
   private static final byte[] GARBAGE = {99, 1, 2};
 
-  private static TestServer server;
+  @RegisterExtension static final TestServer server = TestServer.perClass();
   private static String ns;
   private static final List<ServiceHandle> registered = new ArrayList<>();
 
   @BeforeAll
   static void fill() throws Exception {
-    server = new TestServer();
     ns = ZkTestSupport.freshNamespace();
     try (ZkServiceManager writer = ZkTestSupport.open(server.connect(), ns, ZkHooks.NONE)) {
       for (int i = 0; i < N; i++) {
@@ -53,11 +52,6 @@ class OnDemandLoadTest {
       writer.register("bad", Endpoint.of("tcp://bad:1"));
       writer.curator().setData().forPath(ZkTestSupport.record(ns, "bad"), GARBAGE);
     }
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    server.close();
   }
 
   private static long packetsReceived() throws Exception {

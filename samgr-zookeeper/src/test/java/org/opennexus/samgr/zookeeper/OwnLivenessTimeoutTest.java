@@ -13,10 +13,9 @@ import java.util.List;
 import java.util.Optional;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.data.Stat;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.opennexus.samgr.Endpoint;
 import org.opennexus.samgr.Liveness;
 import org.opennexus.samgr.ManualClock;
@@ -41,17 +40,7 @@ class OwnLivenessTimeoutTest {
   private static final Duration OWNER_TIMEOUT = Duration.ofSeconds(3);
   private static final Duration READER_TIMEOUT = Duration.ofSeconds(1);
 
-  private static TestServer server;
-
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = new TestServer();
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    server.close();
-  }
+  @RegisterExtension static final TestServer server = TestServer.perClass();
 
   private static ZkServiceManager client(
       String namespace, ManualClock clock, Duration timeout, String... keysAndValues) {

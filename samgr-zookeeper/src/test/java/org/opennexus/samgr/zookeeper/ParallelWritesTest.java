@@ -16,9 +16,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.opennexus.samgr.Endpoint;
 import org.opennexus.samgr.ServiceEvent.Registered;
 import org.opennexus.samgr.ServiceEvent.Restarted;
@@ -35,17 +35,11 @@ import org.opennexus.samgr.tck.RecordingListener;
 @Timeout(60)
 class ParallelWritesTest {
 
-  private static TestServer server;
-
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = new TestServer();
-  }
+  @RegisterExtension static final TestServer server = TestServer.perClass();
 
   @AfterAll
-  static void stopServer() throws Exception {
+  static void stopThreads() {
     threads.shutdownNow();
-    server.close();
   }
 
   /**

@@ -10,10 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.opennexus.samgr.Endpoint;
 import org.opennexus.samgr.SamgrError;
 import org.opennexus.samgr.ServiceHandle;
@@ -25,17 +24,7 @@ import org.opennexus.samgr.ServiceHandle;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RecordLayoutTest {
 
-  private static TestServer server;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = new TestServer();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    server.close();
-  }
+  @RegisterExtension static final TestServer server = TestServer.perClass();
 
   @Test
   void aNewNamespaceHoldsOnlyBucketsWrittenIntoAndItsCountWinsOverLaterClients() throws Exception {

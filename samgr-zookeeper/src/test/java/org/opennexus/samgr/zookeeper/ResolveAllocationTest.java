@@ -9,10 +9,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.opennexus.samgr.Endpoint;
 import org.opennexus.samgr.ManualClock;
 import org.opennexus.samgr.SamgrError;
@@ -41,18 +41,12 @@ class ResolveAllocationTest {
 
   private static final AtomicLong SINK = new AtomicLong();
 
-  private static TestServer server;
+  @RegisterExtension static final TestServer server = TestServer.perClass();
 
   @BeforeAll
   static void startServer() throws Exception {
     assertTrue(THREADS.isThreadAllocatedMemorySupported(), "this JVM cannot measure allocation");
     THREADS.setThreadAllocatedMemoryEnabled(true);
-    server = new TestServer();
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    server.close();
   }
 
   private static long resolveMany(ServiceManager client, String name) throws SamgrError {

@@ -15,10 +15,9 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.Stat;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.opennexus.samgr.Endpoint;
 import org.opennexus.samgr.ManualClock;
 import org.opennexus.samgr.ServiceEvent;
@@ -41,17 +40,7 @@ class SessionLossTest {
   private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-  private static TestServer server;
-
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = new TestServer();
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    server.close();
-  }
+  @RegisterExtension static final TestServer server = TestServer.perClass();
 
   @Test
   void aLostSessionsServicesAreAliveAgainForEveryClientWithoutAHeartbeat() throws Exception {

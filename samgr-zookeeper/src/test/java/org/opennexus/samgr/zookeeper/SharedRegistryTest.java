@@ -10,10 +10,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.opennexus.samgr.Endpoint;
 import org.opennexus.samgr.SamgrError;
 import org.opennexus.samgr.ServiceEvent;
@@ -30,17 +29,7 @@ import org.opennexus.samgr.tck.RecordingListener;
 @Timeout(60)
 class SharedRegistryTest {
 
-  private static TestServer server;
-
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = new TestServer();
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    server.close();
-  }
+  @RegisterExtension static final TestServer server = TestServer.perClass();
 
   private static ServiceManager client(String namespace) {
     return ZkTestSupport.builder(server.connect(), namespace)

@@ -10,20 +10,56 @@ import java.util.stream.Stream;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * An {@link EmbeddedZooKeeper} of a test's own, which the test can stop and start again on the same
  * port with the same data (unlike {@code embedded}, which the backend owns).
+ *
+ * <p>A test class whose tests share one server registers it as an extension, which starts it before
+ * the class's first test (and before its {@code @BeforeAll} methods) and closes it after the last:
+ * {@code @RegisterExtension static final TestServer server = TestServer.perClass();}. A test of its
+ * own server opens one with {@link #start()} and closes it.
  */
-final class TestServer implements AutoCloseable {
+final class TestServer implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
 
-  private final Path directory;
-  private final int port;
+  private @Nullable Path directory;
+  private int port;
   private @Nullable EmbeddedZooKeeper server;
 
-  TestServer() throws Exception {
-    this.directory = Files.createTempDirectory("samgr-zookeeper-test-");
-    EmbeddedZooKeeper started = EmbeddedZooKeeper.start(0, directory);
+  private TestServer() {}
+
+  /** A server started now, on a port and in a directory of its own; the caller closes it. */
+  static TestServer start() throws Exception {
+    TestServer started = new TestServer();
+    started.open();
+    return started;
+  }
+
+  /** A server for the tests of one class, started and closed by JUnit (see the class notes). */
+  static TestServer perClass() {
+    return new TestServer();
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
+    open();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) throws IOException {
+    close();
+  }
+
+  private void open() throws Exception {
+    if (directory != null) {
+      throw new IllegalStateException("this test server is open already");
+    }
+    Path fresh = Files.createTempDirectory("samgr-zookeeper-test-");
+    directory = fresh;
+    EmbeddedZooKeeper started = EmbeddedZooKeeper.start(0, fresh);
     this.port = started.port();
     this.server = started;
   }
@@ -44,8 +80,13 @@ final class TestServer implements AutoCloseable {
     return (Long) beans.getAttribute(names.iterator().next(), "PacketsReceived");
   }
 
-  void start() throws Exception {
-    server = EmbeddedZooKeeper.start(port, directory);
+  /** Starts the server again, after {@link #stop}, on its port and with its data. */
+  void restart() throws Exception {
+    Path data = directory;
+    if (data == null) {
+      throw new IllegalStateException("this test server is closed");
+    }
+    server = EmbeddedZooKeeper.start(port, data);
   }
 
   void stop() {
@@ -59,8 +100,12 @@ final class TestServer implements AutoCloseable {
   @Override
   public void close() throws IOException {
     stop();
-    try (Stream<Path> paths = Files.walk(directory)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    Path data = directory;
+    directory = null;
+    if (data != null) {
+      try (Stream<Path> paths = Files.walk(data)) {
+        paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
     }
   }
 }

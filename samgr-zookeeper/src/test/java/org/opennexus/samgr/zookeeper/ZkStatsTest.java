@@ -40,7 +40,7 @@ class ZkStatsTest {
 
   @Test
   void countsTheServicesOfTheViewWithoutListingThem() throws Exception {
-    try (TestServer server = new TestServer()) {
+    try (TestServer server = TestServer.start()) {
       String ns = ZkTestSupport.freshNamespace();
       try (ServiceManager manager = open(server, ns);
           ServiceManager other = open(server, ns)) {
@@ -66,7 +66,7 @@ class ZkStatsTest {
 
   @Test
   void theBacklogCountsEventsQueuedBehindABlockedListener() throws Exception {
-    try (TestServer server = new TestServer()) {
+    try (TestServer server = TestServer.start()) {
       String ns = ZkTestSupport.freshNamespace();
       try (ServiceManager manager = open(server, ns)) {
         RegistryStats stats = RegistryStats.of(manager).orElseThrow();
@@ -99,7 +99,7 @@ class ZkStatsTest {
 
   @Test
   void followsTheConnectionThroughAServersStopAndStart() throws Exception {
-    try (TestServer server = new TestServer()) {
+    try (TestServer server = TestServer.start()) {
       String ns = ZkTestSupport.freshNamespace();
       ServiceManager manager = open(server, ns);
       try {
@@ -118,7 +118,7 @@ class ZkStatsTest {
             first + " then " + later);
         assertEquals(0, stats.reconnects());
 
-        server.start();
+        server.restart();
         await(stats::connected);
         assertEquals(1, stats.reconnects());
         assertEquals(Duration.ZERO, stats.staleness());
@@ -135,7 +135,7 @@ class ZkStatsTest {
 
   @Test
   void aClientClosedWhileDisconnectedKeepsTheStalenessItHad() throws Exception {
-    try (TestServer server = new TestServer()) {
+    try (TestServer server = TestServer.start()) {
       ServiceManager manager = open(server, ZkTestSupport.freshNamespace());
       manager.register("a", Endpoint.of("tcp://a"));
       RegistryStats stats = RegistryStats.of(manager).orElseThrow();
