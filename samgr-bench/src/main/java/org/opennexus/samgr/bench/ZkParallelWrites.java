@@ -117,12 +117,12 @@ public final class ZkParallelWrites {
   }
 
   /** One write: the {@code i}th of thread {@code thread}. */
-  private interface Write {
+  interface Write {
     void run(int thread, int i) throws Exception;
   }
 
   /** Runs {@code writes} writes spread over {@code threads} threads; returns writes per second. */
-  private static double run(int writes, int threads, Write write) throws Exception {
+  static double run(int writes, int threads, Write write) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
       CyclicBarrier start = new CyclicBarrier(threads + 1);
