@@ -139,13 +139,17 @@ final class Layout {
     if (slash < 0) {
       return null;
     }
-    int bucket = bucketNumber(path.substring(recordsPrefix.length(), slash));
-    return bucket < 0 ? null : recordName(bucket, path.substring(slash + 1));
+    Shape known = shape; // one reading for the bucket's number and the name's bucket
+    int bucket = bucketNumber(path.substring(recordsPrefix.length(), slash), known);
+    return bucket < 0 ? null : recordName(bucket, path.substring(slash + 1), known.count());
   }
 
   /** The name a node in bucket {@code bucket} holds, or {@code null} if it is none of ours. */
   @Nullable String recordName(int bucket, String node) {
-    int count = shape.count();
+    return recordName(bucket, node, shape.count());
+  }
+
+  private static @Nullable String recordName(int bucket, String node, int count) {
     String name = Names.decode(node);
     return name != null
             && Arguments.isValidName(name)
@@ -166,7 +170,10 @@ final class Layout {
 
   /** A bucket node's number, or -1 if {@code node} is not the name of one of this layout's. */
   int bucketNumber(String node) {
-    Shape known = shape;
+    return bucketNumber(node, shape);
+  }
+
+  private static int bucketNumber(String node, Shape known) {
     int count = known.count();
     if (count == 0 || node.length() != known.width()) {
       return -1;

@@ -28,7 +28,9 @@ import org.jspecify.annotations.Nullable;
  * String#compareTo}. So names built to collide cost each change and lookup at most that many probes
  * plus a logarithmic search, never a walk of every colliding name, and other names stay as fast as
  * before. A lookup that misses in the table asks that map (a name may have moved there when the
- * table was rebuilt, and a reader on the old table still finds it there).
+ * table was rebuilt, and a reader on the old table still finds it there). A name stays in that map
+ * until it is removed (moving it back while readers may still probe an older table would hide it
+ * from them): names that collisions pushed there cost a map entry each until then.
  *
  * <p>Iteration ({@link #values}) walks the table as it is when the iteration begins, then the
  * overflow: it yields every name held throughout, once; a name added or replaced meanwhile may or
@@ -101,15 +103,16 @@ final class RecTable {
     Object[] t = table;
     int mask = t.length - 1;
     String name = rec.name();
+    int h = rec.hash();
     int free = -1;
-    int i = spread(name.hashCode()) & mask;
+    int i = spread(h) & mask;
     for (int n = 0; n < MAX_PROBES; n++, i = (i + 1) & mask) {
       Object o = t[i]; // plain: only this writer changes slots
       if (o == null) {
         free = i;
         break;
       }
-      if (o != TOMBSTONE && ((Rec) o).name().equals(name)) {
+      if (o != TOMBSTONE && ((Rec) o).hash() == h && ((Rec) o).name().equals(name)) {
         SLOT.setRelease(t, i, rec);
         return (Rec) o;
       }
@@ -135,13 +138,14 @@ final class RecTable {
   @Nullable Rec remove(String name) {
     Object[] t = table;
     int mask = t.length - 1;
-    int i = spread(name.hashCode()) & mask;
+    int h = name.hashCode();
+    int i = spread(h) & mask;
     for (int n = 0; n < MAX_PROBES; n++, i = (i + 1) & mask) {
       Object o = t[i];
       if (o == null) {
         break;
       }
-      if (o != TOMBSTONE && ((Rec) o).name().equals(name)) {
+      if (o != TOMBSTONE && ((Rec) o).hash() == h && ((Rec) o).name().equals(name)) {
         SLOT.setRelease(t, i, TOMBSTONE);
         size = size - 1;
         tombstones++;
@@ -211,7 +215,7 @@ final class RecTable {
   /** Places a version in a table being built: 1, or 0 if it went to the overflow instead. */
   private int place(Object[] t, Rec rec) {
     int mask = t.length - 1;
-    int i = spread(rec.name().hashCode()) & mask;
+    int i = spread(rec.hash()) & mask;
     for (int n = 0; n < MAX_PROBES; n++, i = (i + 1) & mask) {
       if (t[i] == null) {
         t[i] = rec;

@@ -183,8 +183,12 @@ final class RecordView {
   @SuppressWarnings("NonAtomicVolatileUpdate") // written under the lock only
   private void store(Rec rec) {
     changes++; // odd: a change is being made
-    Rec old = view.put(rec);
-    changes++;
+    Rec old;
+    try {
+      old = view.put(rec);
+    } finally {
+      changes++; // even again, also if the table could not grow (out of memory)
+    }
     count(old, rec);
   }
 
@@ -192,8 +196,12 @@ final class RecordView {
   @SuppressWarnings("NonAtomicVolatileUpdate") // written under the lock only
   private @Nullable Rec drop(String name) {
     changes++;
-    Rec old = view.remove(name);
-    changes++;
+    Rec old;
+    try {
+      old = view.remove(name);
+    } finally {
+      changes++;
+    }
     count(old, null);
     return old;
   }

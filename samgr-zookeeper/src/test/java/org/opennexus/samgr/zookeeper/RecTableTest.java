@@ -303,6 +303,44 @@ class RecTableTest {
   }
 
   /**
+   * 2,048 names of one hash, most of them in the overflow, while a writer puts 100,000 others (the
+   * table rebuilt as it grows, placing the colliding names anew: some move to the overflow):
+   * readers find every colliding name every time, whichever table they probe.
+   */
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void readersFindCollidingNamesWhileTheTableIsRebuilt() throws Exception {
+    RecTable table = new RecTable();
+    List<String> colliding = colliding(11);
+    for (String name : colliding) {
+      table.put(rec(name, 1));
+    }
+    AtomicBoolean done = new AtomicBoolean();
+    ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+    Thread reader =
+        new Thread(
+            () -> {
+              int step = 0;
+              while (!done.get() && failures.isEmpty()) {
+                String name = colliding.get(step++ % colliding.size());
+                if (!name.equals(nameOf(table.get(name)))) {
+                  failures.add(name + " not found during a rebuild");
+                }
+              }
+            });
+    reader.start();
+    int rebuildsBefore = table.rebuilds();
+    for (int i = 0; i < 100_000; i++) {
+      table.put(rec("svc-" + i, 1));
+    }
+    done.set(true);
+    reader.join();
+    assertEquals(List.of(), List.copyOf(failures));
+    assertTrue(table.rebuilds() > rebuildsBefore + 5, "rebuilt " + table.rebuilds() + " times");
+    assertEquals(colliding.size() + 100_000, table.size());
+  }
+
+  /**
    * One writer puts 200,000 names (the table rebuilt as it grows) and a newer version of some names
    * meanwhile, while readers look up names already put and walk the table: a reader finds every
    * name whose put ended before it looked, never a version older than one it saw before, and a walk
