@@ -44,7 +44,7 @@ class ResolveAllocationTest {
   @RegisterExtension static final TestServer server = TestServer.perClass();
 
   @BeforeAll
-  static void startServer() throws Exception {
+  static void meter() {
     assertTrue(THREADS.isThreadAllocatedMemorySupported(), "this JVM cannot measure allocation");
     THREADS.setThreadAllocatedMemoryEnabled(true);
   }

@@ -59,9 +59,14 @@ final class TestServer implements AutoCloseable, BeforeAllCallback, AfterAllCall
     }
     Path fresh = Files.createTempDirectory("samgr-zookeeper-test-");
     directory = fresh;
-    EmbeddedZooKeeper started = EmbeddedZooKeeper.start(0, fresh);
-    this.port = started.port();
-    this.server = started;
+    try {
+      EmbeddedZooKeeper started = EmbeddedZooKeeper.start(0, fresh);
+      this.port = started.port();
+      this.server = started;
+    } catch (Exception | Error e) {
+      close(); // the directory, which no caller will close
+      throw e;
+    }
   }
 
   String connect() {
@@ -85,6 +90,9 @@ final class TestServer implements AutoCloseable, BeforeAllCallback, AfterAllCall
     Path data = directory;
     if (data == null) {
       throw new IllegalStateException("this test server is closed");
+    }
+    if (server != null) {
+      throw new IllegalStateException("this test server is running: stop it first");
     }
     server = EmbeddedZooKeeper.start(port, data);
   }
